@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Internal: the JSON envelope of protocol version 1. Not installed.
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+namespace Stonyx::Sockets::Message {
+
+inline constexpr QStringView AuthRequest = u"auth";
+inline constexpr QStringView HeartBeatRequest = u"heartBeat";
+
+/*! A decoded incoming message. */
+struct Incoming {
+    QString request;       // empty if the field is missing or not a string
+    QJsonValue payload;    // "data" (to a server) or "response" (to a client); Undefined if absent
+    QJsonObject object;    // the whole message, for extra fields such as "sessionKey"
+};
+
+/*!
+    Parses one message. Returns false and sets \a error if \a json is not valid
+    JSON or not a JSON object.
+*/
+bool decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
+
+/*! {"request": request, "data": data} (data left out when undefined). */
+QByteArray encodeRequest(const QString &request, const QJsonValue &data);
+/*! {"request": request, "response": response[, "sessionKey": sessionKey]}. */
+QByteArray encodeResponse(const QString &request, const QJsonValue &response, const QString &sessionKey = {});
+
+/*! Compact JSON text of any value (QJsonDocument only takes objects and arrays). */
+QByteArray toJsonText(const QJsonValue &value);
+
+/*! JavaScript truthiness: false, 0, NaN, "", null and undefined are falsy. */
+bool isTruthy(const QJsonValue &value);
+/*! null or undefined: "no value", the handler result that sends nothing. */
+inline bool isNothing(const QJsonValue &value)
+{
+    return value.isNull() || value.isUndefined();
+}
+
+} // namespace Stonyx::Sockets::Message

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "stonyxsockets_export.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QProcessEnvironment>
+#include <QSharedDataPointer>
+#include <QString>
+#include <QUrl>
+
+namespace Stonyx::Sockets {
+
+class SocketConfigData;
+
+/*!
+    \class Stonyx::Sockets::SocketConfig
+    \brief The settings shared by SocketServer and SocketClient.
+
+    A SocketConfig starts with the defaults of protocol version 1. Values can then be
+    layered from a JSON file (loadFile(), applyJson()), from the \c SOCKET_*
+    environment variables (applyEnvironment()) and from code (the setters), in that
+    order of precedence when applied in that order. fromEnvironment() is the common
+    shortcut: defaults, then an optional file named by \c SOCKET_CONFIG, then the
+    environment.
+
+    | key | environment variable | default |
+    |---|---|---|
+    | port | SOCKET_PORT | 2667 |
+    | host | SOCKET_HOST | 127.0.0.1 (the address a server listens on) |
+    | address | SOCKET_ADDRESS | ws://localhost:{port} (the URL a client connects to) |
+    | authKey | SOCKET_AUTH_KEY | AUTH_KEY |
+    | heartBeatInterval | SOCKET_HEARTBEAT_INTERVAL | 30000 ms |
+    | handlerDir | SOCKET_HANDLER_DIR | ./socket-handlers |
+    | log | SOCKET_LOG | false |
+    | encryption | SOCKET_ENCRYPTION | true |
+    | reconnectBaseDelay | SOCKET_RECONNECT_BASE_DELAY | 1000 ms |
+    | reconnectMaxDelay | SOCKET_RECONNECT_MAX_DELAY | 60000 ms |
+    | maxReconnectAttempts | SOCKET_MAX_RECONNECT_ATTEMPTS | unlimited (-1) |
+
+    Invalid values are rejected with an error that names the key; the configuration
+    is then left unchanged.
+
+    SocketConfig is implicitly shared.
+*/
+class STONYX_SOCKETS_EXPORT SocketConfig
+{
+    Q_GADGET
+    Q_DECLARE_TR_FUNCTIONS(Stonyx::Sockets::SocketConfig)
+    Q_PROPERTY(int port READ port WRITE setPort)
+    Q_PROPERTY(QString host READ host WRITE setHost)
+    Q_PROPERTY(QUrl address READ address WRITE setAddress)
+    Q_PROPERTY(QString authKey READ authKey WRITE setAuthKey)
+    Q_PROPERTY(int heartBeatInterval READ heartBeatInterval WRITE setHeartBeatInterval)
+    Q_PROPERTY(QString handlerDir READ handlerDir WRITE setHandlerDir)
+    Q_PROPERTY(bool log READ log WRITE setLog)
+    Q_PROPERTY(bool encryption READ encryption WRITE setEncryption)
+    Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay)
+    Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay)
+    Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts)
+
+public:
+    static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
+    static constexpr int Unlimited = -1;              //!< maxReconnectAttempts value for "never give up".
+
+    /*! Creates a configuration holding the protocol defaults. */
+    SocketConfig();
+    SocketConfig(const SocketConfig &other);
+    SocketConfig(SocketConfig &&other) noexcept;
+    SocketConfig &operator=(const SocketConfig &other);
+    SocketConfig &operator=(SocketConfig &&other) noexcept;
+    ~SocketConfig();
+
+    /*!
+        Returns the defaults, overlaid with the JSON file named by \c SOCKET_CONFIG (if
+        set) and then with the \c SOCKET_* variables of \a environment. On an invalid
+        value, \a errorString (if given) names the key and the defaults are returned.
+    */
+    static SocketConfig fromEnvironment(const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+                                        QString *errorString = nullptr);
+
+    /*!
+        Applies the \c SOCKET_* variables found in \a environment. Returns false and
+        sets \a errorString (naming the variable) if a value is invalid; nothing is
+        changed then.
+    */
+    bool applyEnvironment(const QProcessEnvironment &environment, QString *errorString = nullptr);
+    /*!
+        Applies the keys of \a object (the keys of the table above). Unknown keys and
+        values of the wrong type are errors; nothing is changed then.
+    */
+    bool applyJson(const QJsonObject &object, QString *errorString = nullptr);
+    /*! Reads a JSON object from the file \a path and applies it as applyJson() does. */
+    bool loadFile(const QString &path, QString *errorString = nullptr);
+    /*! Returns every setting as a JSON object (the authKey is included). */
+    QJsonObject toJson() const;
+
+    /*! The TCP port; 0 lets a server pick a free one. */
+    int port() const;
+    void setPort(int port);
+    /*! The address a server listens on (an IP address or \c localhost, \c any). */
+    QString host() const;
+    void setHost(const QString &host);
+    /*! The URL a client connects to; \c ws://localhost:{port} unless set. */
+    QUrl address() const;
+    void setAddress(const QUrl &address);
+    /*! The shared secret the global key is derived from, sent in the auth request. */
+    QString authKey() const;
+    void setAuthKey(const QString &authKey);
+    /*! Milliseconds between a heartbeat response and the client's next heartbeat. */
+    int heartBeatInterval() const;
+    void setHeartBeatInterval(int milliseconds);
+    /*! The directory handler plugins are loaded from. A missing directory is not an error. */
+    QString handlerDir() const;
+    void setHandlerDir(const QString &directory);
+    /*! Whether connects, authentications and disconnects are logged. */
+    bool log() const;
+    void setLog(bool log);
+    /*! Whether frames are encrypted (AES-256-GCM). Both sides must agree. */
+    bool encryption() const;
+    void setEncryption(bool encryption);
+    /*! The first reconnect delay in milliseconds; it doubles with every attempt. */
+    int reconnectBaseDelay() const;
+    void setReconnectBaseDelay(int milliseconds);
+    /*! The largest reconnect delay in milliseconds (before jitter). */
+    int reconnectMaxDelay() const;
+    void setReconnectMaxDelay(int milliseconds);
+    /*! How many failed reconnect attempts a client makes before giving up; Unlimited (-1) never gives up, 0 never reconnects. */
+    int maxReconnectAttempts() const;
+    void setMaxReconnectAttempts(int attempts);
+
+    /*! Returns an empty string if every value is in range, otherwise an error naming the key. */
+    QString validate() const;
+
+    bool operator==(const SocketConfig &other) const;
+    bool operator!=(const SocketConfig &other) const { return !(*this == other); }
+
+private:
+    QSharedDataPointer<SocketConfigData> d;
+};
+
+} // namespace Stonyx::Sockets
+
+Q_DECLARE_METATYPE(Stonyx::Sockets::SocketConfig)

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "message_p.h"
+#include "socketserver_p.h"
+
+namespace Stonyx::Sockets {
+
+SocketConnection::SocketConnection(std::unique_ptr<Private> dd, QObject *parent)
+    : QObject(parent)
+    , d(std::move(dd))
+{
+}
+
+SocketConnection::~SocketConnection() = default;
+
+qint64 SocketConnection::id() const
+{
+    return d->id;
+}
+
+QHostAddress SocketConnection::peerAddress() const
+{
+    return d->peerAddress;
+}
+
+quint16 SocketConnection::peerPort() const
+{
+    return d->peerPort;
+}
+
+bool SocketConnection::isAuthenticated() const
+{
+    return d->authenticated;
+}
+
+SocketServer *SocketConnection::server() const
+{
+    return d->server;
+}
+
+QJsonObject SocketConnection::metadata() const
+{
+    return d->metadata;
+}
+
+void SocketConnection::setMetadata(const QJsonObject &metadata)
+{
+    if (d->metadata == metadata)
+        return;
+    d->metadata = metadata;
+    Q_EMIT metadataChanged();
+}
+
+void SocketConnection::setMetadataValue(const QString &key, const QJsonValue &value)
+{
+    if (d->metadata.value(key) == value)
+        return;
+    d->metadata.insert(key, value);
+    Q_EMIT metadataChanged();
+}
+
+QJsonValue SocketConnection::metadataValue(const QString &key) const
+{
+    return d->metadata.value(key);
+}
+
+bool SocketConnection::send(const QString &request, const QJsonValue &response)
+{
+    if (!d->server)
+        return false;
+    return SocketServerPrivate::get(d->server)->sendMessage(this, Message::encodeResponse(request, response));
+}
+
+void SocketConnection::close(int closeCode, const QString &reason)
+{
+    if (d->closing)
+        return;
+    d->closing = true;
+    d->closeCode = closeCode;
+    d->closeReason = reason;
+    d->socket->close(static_cast<QWebSocketProtocol::CloseCode>(closeCode), reason);
+}
+
+} // namespace Stonyx::Sockets

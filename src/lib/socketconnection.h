@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sockethandler.h"
+#include "stonyxsockets_export.h"
+
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+
+namespace Stonyx::Sockets {
+
+class SocketServer;
+
+/*!
+    \class Stonyx::Sockets::SocketConnection
+    \brief One client connected to a SocketServer, as the server sees it.
+
+    The server creates one SocketConnection per WebSocket and keeps it in its client
+    registry until the socket closes; then the object is deleted (later). Handlers
+    receive it with every request: they can read and set the client's metadata, send
+    it messages, answer later with deferReply(), or close it.
+
+    All per-connection state (keys, authentication, metadata) lives in this object.
+*/
+class STONYX_SOCKETS_EXPORT SocketConnection : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(qint64 id READ id CONSTANT)
+    Q_PROPERTY(QHostAddress peerAddress READ peerAddress CONSTANT)
+    Q_PROPERTY(quint16 peerPort READ peerPort CONSTANT)
+    Q_PROPERTY(bool authenticated READ isAuthenticated NOTIFY authenticatedChanged)
+    Q_PROPERTY(QJsonObject metadata READ metadata WRITE setMetadata NOTIFY metadataChanged)
+
+public:
+    ~SocketConnection() override;
+
+    /*! The id the server gave this client, unique for the server's lifetime (from 1). */
+    qint64 id() const;
+    /*! The client's IP address. */
+    QHostAddress peerAddress() const;
+    /*! The client's TCP port. */
+    quint16 peerPort() const;
+    /*! True once the auth handler accepted the client. */
+    bool isAuthenticated() const;
+    /*! The server this client is connected to. */
+    SocketServer *server() const;
+
+    /*! Application data attached to this client, e.g. by the auth handler. */
+    QJsonObject metadata() const;
+    /*! Replaces the metadata. */
+    void setMetadata(const QJsonObject &metadata);
+    /*! Sets one metadata field. */
+    void setMetadataValue(const QString &key, const QJsonValue &value);
+    /*! Returns one metadata field (undefined if absent). */
+    QJsonValue metadataValue(const QString &key) const;
+
+    /*!
+        Sends \c{{"request": request, "response": response}} to this client, encrypted
+        as the session requires. Returns false if the connection is closing.
+    */
+    bool send(const QString &request, const QJsonValue &response);
+
+    /*!
+        Closes the connection with the WebSocket \a closeCode (1000 = normal) and
+        \a reason. The server then reports clientDisconnected() and removes the client.
+    */
+    void close(int closeCode, const QString &reason);
+
+    /*!
+        Called from inside a handler, promises an answer to the request being handled
+        and returns the PendingReply to resolve later. The handler should then return
+        an undefined value. Outside a handler call it returns an invalid reply.
+    */
+    PendingReply deferReply();
+
+Q_SIGNALS:
+    /*! The authentication state changed to \a authenticated. */
+    void authenticatedChanged(bool authenticated);
+    /*! The metadata changed. */
+    void metadataChanged();
+
+private:
+    friend class SocketServer;
+    friend struct SocketServerPrivate;
+    struct Private;
+    explicit SocketConnection(std::unique_ptr<Private> d, QObject *parent);
+    const std::unique_ptr<Private> d;
+};
+
+} // namespace Stonyx::Sockets

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "stonyxsockets_export.h"
+
+#include <QJsonValue>
+#include <QObject>
+#include <QSharedPointer>
+#include <QString>
+
+#include <functional>
+
+namespace Stonyx::Sockets {
+
+class SocketConnection;
+
+/*!
+    \class Stonyx::Sockets::SocketHandler
+    \brief The interface of a named request handler, on the server, the client or both.
+
+    A handler plugin is a QObject that implements this interface, declares it with
+    \c Q_INTERFACES(Stonyx::Sockets::SocketHandler) and is built as a Qt plugin with
+    \c Q_PLUGIN_METADATA(IID StonyxSocketHandler_iid FILE "my-handler.json"). The
+    metadata file keeps this library's fields under the key \c "Stonyx":
+
+    \code
+    { "Stonyx": { "server": true, "client": false, "skipAuth": false, "name": "optionalName" } }
+    \endcode
+
+    \c server and \c client say which sides the plugin serves (a plugin that serves
+    neither is skipped without being loaded); \c skipAuth opens the handler to
+    connections that have not authenticated; \c name overrides the name taken from the
+    file name (\c libvalidate-game.so gives \c validateGame).
+
+    Handlers can also be registered in code, as an object implementing this interface
+    or as a callable (SocketServer::registerHandler(), SocketClient::registerHandler()).
+*/
+class STONYX_SOCKETS_EXPORT SocketHandler
+{
+public:
+    virtual ~SocketHandler();
+
+    /*!
+        Server side: answers a request carrying \a data on \a connection.
+
+        The returned value is sent back as the response. Return a null or undefined
+        QJsonValue to send nothing, for example after closing the connection or after
+        calling SocketConnection::deferReply() to answer later. For the \c auth
+        handler, a truthy value authenticates the connection and a falsy value that is
+        not null (\c false, \c 0, \c "") is sent back without authenticating.
+
+        The default implementation returns undefined.
+    */
+    virtual QJsonValue handleRequest(const QJsonValue &data, SocketConnection *connection);
+
+    /*!
+        Client side: receives \a response, a message the server sent under this
+        handler's name (a reply or a server-initiated message).
+
+        The default implementation does nothing.
+    */
+    virtual void handleResponse(const QJsonValue &response);
+};
+
+/*!
+    \class Stonyx::Sockets::PendingReply
+    \brief A promise to answer a request later, made by SocketConnection::deferReply().
+
+    Copies share one reply. resolve() sends the answer exactly as a synchronous
+    handler's return value would be sent (for \c auth it authenticates on a truthy
+    value). If the connection is gone by then, resolve() does nothing and returns
+    false; resolving twice is ignored with a warning.
+*/
+class STONYX_SOCKETS_EXPORT PendingReply
+{
+public:
+    /*! Creates an invalid reply that resolves nothing. */
+    PendingReply();
+
+    /*! Answers the request with \a response. Returns true if it was sent or applied. */
+    bool resolve(const QJsonValue &response);
+    /*! True if this reply belongs to a request and has not been resolved yet. */
+    bool isPending() const;
+    /*! The name of the request this reply answers. */
+    QString request() const;
+
+private:
+    friend class SocketConnection;
+    struct State;
+    explicit PendingReply(QSharedPointer<State> state);
+    QSharedPointer<State> m_state;
+};
+
+/*! Options of a handler registered in code. */
+struct HandlerOptions {
+    bool skipAuth = false; //!< Let connections that have not authenticated use the handler.
+};
+
+/*! A server-side handler written as a callable, e.g. a lambda. */
+using RequestFunction = std::function<QJsonValue(const QJsonValue &data, SocketConnection *connection)>;
+/*! A client-side handler written as a callable. */
+using ResponseFunction = std::function<void(const QJsonValue &response)>;
+
+} // namespace Stonyx::Sockets
+
+/*! The versioned interface id of handler plugins. */
+#define StonyxSocketHandler_iid "org.stonyx.sockets.Handler/1.0"
+Q_DECLARE_INTERFACE(Stonyx::Sockets::SocketHandler, StonyxSocketHandler_iid)

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: MIT
+#include "socketserver.h"
+#include "message_p.h"
+#include "socketserver_p.h"
+
+#include <QDir>
+
+namespace Stonyx::Sockets {
+
+Q_LOGGING_CATEGORY(lcServer, "stonyx.sockets.server")
+
+namespace {
+
+// Adapts a callable to the handler interface so that both kinds dispatch alike.
+class FunctionHandler final : public SocketHandler
+{
+public:
+    explicit FunctionHandler(RequestFunction function)
+        : m_function(std::move(function))
+    {
+    }
+    QJsonValue handleRequest(const QJsonValue &data, SocketConnection *connection) override
+    {
+        return m_function(data, connection);
+    }
+
+private:
+    RequestFunction m_function;
+};
+
+QHostAddress hostAddress(const QString &host)
+{
+    if (host == u"localhost")
+        return QHostAddress(QHostAddress::LocalHost);
+    if (host == u"any" || host == u"*")
+        return QHostAddress(QHostAddress::Any);
+    return QHostAddress(host);
+}
+
+QString describe(const SocketConnection *c)
+{
+    return QStringLiteral("#%1 (%2)").arg(c->id()).arg(c->peerAddress().toString());
+}
+
+} // namespace
+
+SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &cfg)
+    : q(qq)
+    , config(cfg)
+{
+}
+
+void SocketServerPrivate::setError(SocketServer::Error e, const QString &message)
+{
+    error = e;
+    errorString = message;
+    Q_EMIT q->errorOccurred(e);
+}
+
+void SocketServerPrivate::onNewConnection()
+{
+    while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
+        auto dd = std::make_unique<SocketConnection::Private>();
+        dd->server = q;
+        dd->socket = socket;
+        dd->id = nextId++;
+        dd->peerAddress = socket->peerAddress();
+        dd->peerPort = socket->peerPort();
+        if (config.encryption())
+            dd->globalCipher.setKey(globalKey);
+        auto *connection = new SocketConnection(std::move(dd), q);
+        socket->setParent(connection);
+
+        QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
+                         [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
+        QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
+                         [this, connection](const QString &text) { onFrame(connection, text.toUtf8()); });
+        QObject::connect(socket, &QWebSocket::disconnected, connection,
+                         [this, connection] { onDisconnected(connection); });
+
+        clients.insert(connection->id(), connection);
+        if (config.log())
+            qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
+        Q_EMIT q->clientConnected(connection->id());
+        Q_EMIT q->clientCountChanged(int(clients.size()));
+    }
+}
+
+void SocketServerPrivate::onDisconnected(SocketConnection *connection)
+{
+    if (!clients.remove(connection->id()))
+        return;
+    SocketConnection::Private *cd = connection->d.get();
+    // The code and reason of the close we sent, else what the peer sent.
+    const int code = cd->closeCode ? cd->closeCode : int(cd->socket->closeCode());
+    const QString reason = cd->closeCode ? cd->closeReason : cd->socket->closeReason();
+    cd->sessionCipher.clear();
+    cd->globalCipher.clear();
+    if (config.log())
+        qCInfo(lcServer, "Client %s disconnected (code %d%s%s)", qUtf8Printable(describe(connection)), code,
+               reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
+    Q_EMIT q->clientDisconnected(connection->id(), code, reason);
+    Q_EMIT q->clientCountChanged(int(clients.size()));
+    connection->deleteLater();
+}
+
+void SocketServerPrivate::reject(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
+{
+    qCWarning(lcServer, "Closing client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    setError(e, SocketServer::tr("Client %1 was disconnected: %2").arg(describe(connection), reason));
+    connection->close(closeCode, reason);
+}
+
+void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray &frame)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return;
+
+    // 1. Decrypt and parse.
+    QByteArray plain;
+    const QByteArray *json = &frame;
+    if (config.encryption()) {
+        FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
+        if (!cipher.open(frame, &plain)) {
+            reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
+                   SocketServer::tr("invalid frame: %1").arg(cipher.errorString()));
+            return;
+        }
+        json = &plain;
+    }
+    Message::Incoming message;
+    QString problem;
+    if (!Message::decode(*json, u"data", &message, &problem)) {
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
+               SocketServer::tr("invalid message: %1").arg(problem));
+        return;
+    }
+    // 2. The built-in heartbeat.
+    if (message.request == Message::HeartBeatRequest) {
+        if (cd->authenticated)
+            sendMessage(connection, Message::encodeResponse(message.request, true));
+        return;
+    }
+
+    Q_EMIT q->messageReceived(cd->id, message.request, message.payload);
+    if (cd->closing) // a slot may have closed it
+        return;
+
+    // 3. Handler lookup.
+    const auto it = handlers.constFind(message.request);
+    if (it == handlers.cend()) {
+        qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
+                qUtf8Printable(message.request));
+        return;
+    }
+
+    // 4. Auth gate.
+    if (message.request != Message::AuthRequest && !it->skipAuth && !cd->authenticated) {
+        reject(connection, SocketServer::Error::Unauthenticated, QWebSocketProtocol::CloseCodePolicyViolated,
+               SocketServer::tr("request \"%1\" before authentication").arg(message.request));
+        return;
+    }
+
+    // 5. Call the handler; a deferred reply comes back through finishRequest() later.
+    SocketHandler *handler = it->handler;
+    QPointer<SocketConnection> guard(connection);
+    cd->dispatching = message.request;
+    const QJsonValue result = handler->handleRequest(message.payload, connection);
+    if (!guard)
+        return;
+    cd->dispatching.clear();
+    finishRequest(connection, message.request, result);
+}
+
+bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing || Message::isNothing(result))
+        return false;
+    if (request != Message::AuthRequest || !Message::isTruthy(result))
+        return sendMessage(connection, Message::encodeResponse(request, result));
+
+    // A truthy auth result: authenticate, make the session key, answer under the global key.
+    QString sessionKey;
+    if (config.encryption()) {
+        const QByteArray key = FrameCipher::randomBytes(FrameCipher::KeySize);
+        if (key.isEmpty() || !cd->sessionCipher.setKey(key)) {
+            reject(connection, SocketServer::Error::CryptoError, QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                   SocketServer::tr("could not create a session key"));
+            return false;
+        }
+        sessionKey = QString::fromLatin1(key.toBase64());
+    }
+    const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey));
+    cd->authenticated = true;
+    if (config.log())
+        qCInfo(lcServer, "Client %s authenticated", qUtf8Printable(describe(connection)));
+    Q_EMIT connection->authenticatedChanged(true);
+    Q_EMIT q->clientAuthenticated(cd->id);
+    return sent;
+}
+
+bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteArray &json)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return false;
+    if (!config.encryption())
+        return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0;
+    // Before authentication completes, the global key; the auth response too, since
+    // cd->authenticated is only set after it is sent.
+    FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
+    const QByteArray frame = cipher.seal(json);
+    if (frame.isEmpty()) {
+        qCWarning(lcServer, "Could not encrypt a message for client %s: %s", qUtf8Printable(describe(connection)),
+                  qUtf8Printable(cipher.errorString()));
+        return false;
+    }
+    return cd->socket->sendBinaryMessage(frame) >= 0;
+}
+
+SocketServer::SocketServer(QObject *parent)
+    : SocketServer(SocketConfig::fromEnvironment(), parent)
+{
+}
+
+SocketServer::SocketServer(const SocketConfig &config, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<SocketServerPrivate>(this, config))
+{
+}
+
+SocketServer::~SocketServer()
+{
+    close();
+}
+
+SocketConfig SocketServer::config() const
+{
+    return d->config;
+}
+
+void SocketServer::setConfig(const SocketConfig &config)
+{
+    if (d->config == config)
+        return;
+    d->config = config;
+    Q_EMIT configChanged();
+}
+
+bool SocketServer::registerHandler(const QString &name, SocketHandler *handler, HandlerOptions options)
+{
+    if (name.isEmpty() || !handler) {
+        d->setError(Error::HandlerError, tr("A handler needs a name and an object"));
+        return false;
+    }
+    if (d->handlers.contains(name)) {
+        d->setError(Error::HandlerError, tr("A handler named \"%1\" is already registered").arg(name));
+        return false;
+    }
+    ServerHandler &entry = d->handlers[name];
+    entry.handler = handler;
+    entry.skipAuth = options.skipAuth;
+    return true;
+}
+
+bool SocketServer::registerHandler(const QString &name, RequestFunction function, HandlerOptions options)
+{
+    if (!function) {
+        d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
+        return false;
+    }
+    auto owned = std::make_shared<FunctionHandler>(std::move(function));
+    if (!registerHandler(name, owned.get(), options))
+        return false;
+    d->handlers[name].owned = std::move(owned);
+    return true;
+}
+
+bool SocketServer::unregisterHandler(const QString &name)
+{
+    return d->handlers.remove(name) > 0;
+}
+
+QStringList SocketServer::handlerNames() const
+{
+    return d->handlers.keys();
+}
+
+int SocketServer::loadHandlers(const QString &directory)
+{
+    HandlerLoader::Result result = HandlerLoader::load(directory, HandlerLoader::Side::Server);
+    int loaded = 0;
+    for (const HandlerLoader::Loaded &handler : std::as_const(result.handlers)) {
+        if (d->handlers.contains(handler.name)) {
+            result.problems.append({handler.filePath, tr("Skipped: a handler named \"%1\" is already registered")
+                                                          .arg(handler.name)});
+            continue;
+        }
+        ServerHandler &entry = d->handlers[handler.name];
+        entry.handler = handler.handler;
+        entry.skipAuth = handler.skipAuth;
+        entry.source = handler.filePath;
+        ++loaded;
+        if (d->config.log())
+            qCInfo(lcServer, "Loaded handler \"%s\" from %s%s", qUtf8Printable(handler.name),
+                   qUtf8Printable(handler.filePath), handler.skipAuth ? " (skipAuth)" : "");
+    }
+    for (const HandlerLoader::Problem &problem : std::as_const(result.problems)) {
+        qCWarning(lcServer, "%s: %s", qUtf8Printable(problem.filePath), qUtf8Printable(problem.message));
+        d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message));
+    }
+    d->handlerProblems.append(result.problems);
+    return loaded;
+}
+
+QList<HandlerLoader::Problem> SocketServer::handlerProblems() const
+{
+    return d->handlerProblems;
+}
+
+bool SocketServer::listen()
+{
+    if (isListening())
+        return true;
+    const QString problem = d->config.validate();
+    if (!problem.isEmpty()) {
+        d->setError(Error::ConfigurationError, problem);
+        return false;
+    }
+    if (!d->handlerDirLoaded) {
+        d->handlerDirLoaded = true;
+        loadHandlers(d->config.handlerDir());
+    }
+    if (!d->handlers.contains(QStringLiteral("auth"))) {
+        d->setError(Error::MissingAuthHandler,
+                    tr("The server has no \"auth\" handler: add one to %1 or register one in code")
+                        .arg(QDir(d->config.handlerDir()).absolutePath()));
+        return false;
+    }
+    const QHostAddress address = hostAddress(d->config.host());
+    if (address.isNull()) {
+        d->setError(Error::ConfigurationError,
+                    tr("Configuration key \"host\" is not an IP address: \"%1\"").arg(d->config.host()));
+        return false;
+    }
+    if (d->config.encryption() && (d->globalKey.isEmpty() || d->globalKeyFor != d->config.authKey())) {
+        QString cryptoError;
+        d->globalKey = FrameCipher::deriveGlobalKey(d->config.authKey(), &cryptoError);
+        if (d->globalKey.isEmpty()) {
+            d->setError(Error::CryptoError, cryptoError);
+            return false;
+        }
+        d->globalKeyFor = d->config.authKey();
+    }
+
+    auto *server = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
+    if (!server->listen(address, quint16(d->config.port()))) {
+        d->setError(Error::ListenError, tr("Cannot listen on %1 port %2: %3")
+                                            .arg(d->config.host())
+                                            .arg(d->config.port())
+                                            .arg(server->errorString()));
+        delete server;
+        return false;
+    }
+    d->webSocketServer = server;
+    connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    if (d->config.log())
+        qCInfo(lcServer, "Listening on %s (encryption %s)", qUtf8Printable(serverUrl().toString()),
+               d->config.encryption() ? "on" : "off");
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+void SocketServer::close()
+{
+    if (!d->webSocketServer)
+        return;
+    QWebSocketServer *server = std::exchange(d->webSocketServer, nullptr);
+    server->close();
+    delete server;
+    const QList<SocketConnection *> open = d->clients.values();
+    for (SocketConnection *connection : open)
+        connection->close(QWebSocketProtocol::CloseCodeGoingAway, tr("server shutting down"));
+    // Report every client gone now rather than when each close handshake completes.
+    for (SocketConnection *connection : open)
+        d->onDisconnected(connection);
+    Q_EMIT listeningChanged(false);
+}
+
+bool SocketServer::isListening() const
+{
+    return d->webSocketServer && d->webSocketServer->isListening();
+}
+
+QUrl SocketServer::serverUrl() const
+{
+    return isListening() ? d->webSocketServer->serverUrl() : QUrl();
+}
+
+quint16 SocketServer::serverPort() const
+{
+    return isListening() ? d->webSocketServer->serverPort() : 0;
+}
+
+int SocketServer::clientCount() const
+{
+    return int(d->clients.size());
+}
+
+QList<qint64> SocketServer::clientIds() const
+{
+    return d->clients.keys();
+}
+
+SocketConnection *SocketServer::client(qint64 id) const
+{
+    return d->clients.value(id);
+}
+
+bool SocketServer::sendTo(qint64 id, const QString &request, const QJsonValue &response)
+{
+    SocketConnection *connection = d->clients.value(id);
+    return connection && d->sendMessage(connection, Message::encodeResponse(request, response));
+}
+
+int SocketServer::broadcast(const QString &request, const QJsonValue &response)
+{
+    const QByteArray json = Message::encodeResponse(request, response);
+    int sent = 0;
+    for (SocketConnection *connection : std::as_const(d->clients)) {
+        if (connection->isAuthenticated() && d->sendMessage(connection, json))
+            ++sent;
+    }
+    return sent;
+}
+
+int SocketServer::sendToByMeta(const QString &key, const QJsonValue &value, const QString &request,
+                               const QJsonValue &response)
+{
+    const QByteArray json = Message::encodeResponse(request, response);
+    int sent = 0;
+    for (SocketConnection *connection : std::as_const(d->clients)) {
+        if (connection->isAuthenticated() && connection->metadataValue(key) == value && d->sendMessage(connection, json))
+            ++sent;
+    }
+    return sent;
+}
+
+SocketServer::Error SocketServer::error() const
+{
+    return d->error;
+}
+
+QString SocketServer::errorString() const
+{
+    return d->errorString;
+}
+
+} // namespace Stonyx::Sockets

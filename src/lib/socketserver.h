@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "handlerloader.h"
+#include "socketconfig.h"
+#include "sockethandler.h"
+#include "stonyxsockets_export.h"
+
+#include <QJsonValue>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace Stonyx::Sockets {
+
+class SocketConnection;
+struct SocketServerPrivate;
+
+/*!
+    \class Stonyx::Sockets::SocketServer
+    \brief A WebSocket server speaking Stonyx Sockets protocol version 1.
+
+    The server wraps QWebSocketServer. Each incoming frame is decrypted (session key
+    once the client authenticated, the global key before), parsed, and dispatched to
+    the handler named by its \c request field; the handler's return value is sent
+    back as the response. The built-in \c heartBeat request is answered for
+    authenticated clients. Every handler except \c auth is closed to clients that have
+    not authenticated, unless it was registered with \c skipAuth.
+
+    Handlers come from plugins in SocketConfig::handlerDir() (loaded by listen()) and
+    from registerHandler(). A server without an \c auth handler refuses to listen.
+
+    Invalid input (a frame that does not decrypt, invalid JSON, JSON that is not an
+    object, a request to a closed handler) closes only that connection, with a
+    WebSocket close code and a logged reason; the server and other clients go on.
+
+    \code
+    Stonyx::Sockets::SocketServer server;
+    server.registerHandler(QStringLiteral("auth"), [&](const QJsonValue &data, SocketConnection *) -> QJsonValue {
+        return data[u"authKey"] == server.config().authKey() ? QJsonValue(u"success"_s) : QJsonValue();
+    }, {});
+    server.listen();
+    \endcode
+*/
+class STONYX_SOCKETS_EXPORT SocketServer : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(Stonyx::Sockets::SocketConfig config READ config WRITE setConfig NOTIFY configChanged)
+    Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
+    Q_PROPERTY(QUrl serverUrl READ serverUrl NOTIFY listeningChanged)
+    Q_PROPERTY(int clientCount READ clientCount NOTIFY clientCountChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+
+public:
+    /*! What went wrong; see errorString() for the details. */
+    enum class Error {
+        NoError,            //!< Nothing went wrong.
+        ConfigurationError, //!< The configuration is invalid.
+        MissingAuthHandler, //!< listen() was called without an \c auth handler.
+        HandlerError,       //!< A handler could not be registered or a plugin was skipped.
+        ListenError,        //!< The address could not be bound.
+        CryptoError,        //!< Key derivation or encryption failed.
+        InvalidMessage,     //!< A client sent invalid input and was disconnected.
+        Unauthenticated,    //!< A client used a closed handler before authenticating and was disconnected.
+    };
+    Q_ENUM(Error)
+
+    /*! Creates a server configured with SocketConfig::fromEnvironment(). */
+    explicit SocketServer(QObject *parent = nullptr);
+    /*! Creates a server with \a config. */
+    explicit SocketServer(const SocketConfig &config, QObject *parent = nullptr);
+    ~SocketServer() override;
+
+    /*! The configuration. */
+    SocketConfig config() const;
+    /*! Sets the configuration; takes effect at the next listen(). */
+    void setConfig(const SocketConfig &config);
+
+    /*!
+        Registers \a handler (not owned; it must outlive the server) under \a name.
+        Returns false with HandlerError if the name is empty or taken.
+    */
+    bool registerHandler(const QString &name, SocketHandler *handler, HandlerOptions options);
+    /*! Registers a callable as the handler \a name. */
+    bool registerHandler(const QString &name, RequestFunction function, HandlerOptions options);
+    /*! Removes the handler \a name. Returns false if there was none. */
+    bool unregisterHandler(const QString &name);
+    /*! The names of all registered handlers, sorted. */
+    QStringList handlerNames() const;
+
+    /*!
+        Loads the server-side handler plugins in \a directory. Names already taken are
+        skipped. Problems are logged, stored in handlerProblems() and reported as
+        HandlerError, but do not fail the call. Returns the number of handlers loaded.
+    */
+    int loadHandlers(const QString &directory);
+    /*! The plugins skipped by loadHandlers(), with reasons. */
+    QList<HandlerLoader::Problem> handlerProblems() const;
+
+    /*!
+        Loads the plugins of SocketConfig::handlerDir() (once), derives the global key
+        and starts listening on SocketConfig::host() and SocketConfig::port().
+        Returns false with an error if the configuration is invalid, there is no
+        \c auth handler, or the address cannot be bound.
+    */
+    bool listen();
+    /*! Closes every connection and stops listening. */
+    void close();
+    /*! True while listening. */
+    bool isListening() const;
+    /*! The URL clients can connect to, e.g. \c ws://127.0.0.1:2667 (with the real port when 0 was configured). */
+    QUrl serverUrl() const;
+    /*! The port listened on, or 0. */
+    quint16 serverPort() const;
+
+    /*! The number of open connections, authenticated or not. */
+    int clientCount() const;
+    /*! The ids of all open connections. */
+    QList<qint64> clientIds() const;
+    /*! The connection with \a id, or nullptr. */
+    SocketConnection *client(qint64 id) const;
+
+    /*! Sends a message to the client \a id. Returns false if there is no such client. */
+    bool sendTo(qint64 id, const QString &request, const QJsonValue &response);
+    /*! Sends a message to every authenticated client. Returns how many it went to. */
+    int broadcast(const QString &request, const QJsonValue &response);
+    /*!
+        Sends a message to every authenticated client whose metadata field \a key
+        equals \a value. Returns how many it went to.
+    */
+    int sendToByMeta(const QString &key, const QJsonValue &value, const QString &request, const QJsonValue &response);
+
+    /*! The last error. */
+    Error error() const;
+    /*! A translated description of the last error. */
+    QString errorString() const;
+
+Q_SIGNALS:
+    /*! The configuration changed. */
+    void configChanged();
+    /*! The server started or stopped listening. */
+    void listeningChanged(bool listening);
+    /*! The number of connections changed. */
+    void clientCountChanged(int count);
+    /*! A client opened a connection. */
+    void clientConnected(qint64 id);
+    /*! The client \a id authenticated. */
+    void clientAuthenticated(qint64 id);
+    /*! The client \a id is gone; \a closeCode and \a reason say why. */
+    void clientDisconnected(qint64 id, int closeCode, const QString &reason);
+    /*! The client \a id sent a valid message for \a request with \a data (before dispatch). */
+    void messageReceived(qint64 id, const QString &request, const QJsonValue &data);
+    /*! Something went wrong; errorString() describes it. */
+    void errorOccurred(Stonyx::Sockets::SocketServer::Error error);
+
+private:
+    friend struct SocketServerPrivate;
+    friend class SocketConnection;
+    const std::unique_ptr<SocketServerPrivate> d;
+};
+
+} // namespace Stonyx::Sockets
