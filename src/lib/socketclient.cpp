@@ -12,7 +12,7 @@
 
 namespace Stonyx::Sockets {
 
-Q_LOGGING_CATEGORY(lcClient, "stonyx.sockets.client")
+Q_LOGGING_CATEGORY(lcClient, "stonyx.sockets.client", QtInfoMsg)
 
 namespace {
 

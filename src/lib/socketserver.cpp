@@ -7,7 +7,7 @@
 
 namespace Stonyx::Sockets {
 
-Q_LOGGING_CATEGORY(lcServer, "stonyx.sockets.server")
+Q_LOGGING_CATEGORY(lcServer, "stonyx.sockets.server", QtInfoMsg)
 
 namespace {
 

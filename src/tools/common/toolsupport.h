@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Shared by the command-line tools: configuration from env, file and options,
+// JSON argument parsing, log format and clean shutdown on SIGINT/SIGTERM.
+
+#include <Stonyx/Sockets/SocketConfig>
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QJsonValue>
+#include <QList>
+
+namespace ToolSupport {
+
+/*! The options both tools share: --config, --auth-key, --no-encryption. */
+QList<QCommandLineOption> commonOptions();
+
+/*!
+    Builds the configuration: defaults, SOCKET_CONFIG / --config file, SOCKET_*
+    variables, then the options in \a parser (--config, --auth-key, --no-encryption,
+    and --port, --host, --url, --handler-dir, --heartbeat-interval where the tool lists
+    them in \a definedOptions). On error prints it and returns false.
+*/
+bool buildConfig(const QCommandLineParser &parser, const QStringList &definedOptions,
+                 Stonyx::Sockets::SocketConfig *config);
+
+/*! Parses a JSON text holding any value (object, array, string, number, true/false/null). */
+bool parseJsonValue(const QString &text, QJsonValue *value, QString *error);
+
+/*! Compact JSON text of any value. */
+QString toJson(const QJsonValue &value);
+
+/*! Prints \a message to stderr as "program: message". */
+void printError(const QString &message);
+
+/*! Installs the log format (ISO time, level, category). */
+void installMessagePattern();
+
+/*! Makes SIGINT and SIGTERM quit the application's event loop cleanly. */
+void quitOnSignals();
+
+} // namespace ToolSupport

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// stonyx-sockets-server: serves the handler plugins of a directory.
+
+#include "toolsupport.h"
+
+#include <Stonyx/Sockets/SocketConnection>
+#include <Stonyx/Sockets/SocketServer>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include <cstdio>
+
+using namespace Stonyx::Sockets;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("stonyx-sockets-server", text);
+}
+
+// Without an explicit handler directory, fall back to the handlers installed (or
+// built) next to this program when ./socket-handlers does not exist.
+QString defaultHandlerDir(const SocketConfig &config)
+{
+    if (QFileInfo::exists(config.handlerDir()))
+        return config.handlerDir();
+    const QString installed = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral(STONYX_RELATIVE_HANDLERDIR));
+    return QFileInfo::exists(installed) ? QDir::cleanPath(installed) : config.handlerDir();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("stonyx-sockets-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(STONYX_SOCKETS_VERSION_STRING));
+    ToolSupport::installMessagePattern();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Serves Stonyx Sockets (protocol version 1) with the handler plugins of a directory.\n"
+           "Settings come from the SOCKET_* environment variables, a JSON file, then these options."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions(ToolSupport::commonOptions());
+    parser.addOptions({
+        {{QStringLiteral("p"), QStringLiteral("port")}, tr("Listen on <port>; 0 picks a free port (default 2667)."),
+         QStringLiteral("port")},
+        {QStringLiteral("host"), tr("Listen on the address <host> (default 127.0.0.1; \"any\" for every interface)."),
+         QStringLiteral("host")},
+        {{QStringLiteral("d"), QStringLiteral("handler-dir")}, tr("Load handler plugins from <dir>."),
+         QStringLiteral("dir")},
+        {QStringLiteral("heartbeat-interval"), tr("Heartbeat interval in milliseconds, for clients sharing this config."),
+         QStringLiteral("ms")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Do not log connections, authentications and disconnections.")},
+    });
+    parser.process(app);
+    if (!parser.positionalArguments().isEmpty()) {
+        ToolSupport::printError(tr("unexpected argument: %1").arg(parser.positionalArguments().first()));
+        return 2;
+    }
+
+    SocketConfig config;
+    const QStringList defined{QStringLiteral("config"), QStringLiteral("auth-key"), QStringLiteral("no-encryption"),
+                             QStringLiteral("port"), QStringLiteral("host"), QStringLiteral("handler-dir"),
+                             QStringLiteral("heartbeat-interval")};
+    if (!ToolSupport::buildConfig(parser, defined, &config))
+        return 2;
+    const bool handlerDirGiven = parser.isSet(QStringLiteral("handler-dir")) || parser.isSet(QStringLiteral("config"))
+        || qEnvironmentVariableIsSet("SOCKET_HANDLER_DIR");
+    if (!handlerDirGiven)
+        config.setHandlerDir(defaultHandlerDir(config));
+    config.setLog(!parser.isSet(QStringLiteral("quiet")));
+
+    SocketServer server(config);
+    if (!server.listen()) {
+        ToolSupport::printError(server.errorString());
+        return 1;
+    }
+    qInfo("Handlers from %s: %s", qUtf8Printable(QDir(config.handlerDir()).absolutePath()),
+          qUtf8Printable(server.handlerNames().join(QStringLiteral(", "))));
+    // A machine-readable line on stdout, so scripts can find the (possibly random) port.
+    std::printf("%s\n", qUtf8Printable(tr("listening on %1").arg(server.serverUrl().toString())));
+    std::fflush(stdout);
+
+    ToolSupport::quitOnSignals();
+    const int status = app.exec();
+    qInfo("Shutting down (%d client(s) connected)", server.clientCount());
+    server.close();
+    return status;
+}
