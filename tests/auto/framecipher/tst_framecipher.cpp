@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// FrameCipher against the Node.js-made vectors of ../shared/protocol/vectors.json.
+
+#include <Stonyx/Sockets/FrameCipher>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using Stonyx::Sockets::FrameCipher;
+
+class tst_FrameCipher : public QObject
+{
+    Q_OBJECT
+
+private:
+    QJsonObject m_vectors;
+    QByteArray m_globalKey;
+    QByteArray m_sessionKey;
+
+    QByteArray keyFor(const QString &which) const
+    {
+        return which == u"global" ? m_globalKey : m_sessionKey;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile file(QStringLiteral(STONYX_PROTOCOL_VECTORS));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        m_vectors = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY(!m_vectors.isEmpty());
+        m_globalKey = FrameCipher::deriveGlobalKey(m_vectors.value(u"globalKeyFor").toString());
+        QCOMPARE(m_globalKey.size(), FrameCipher::KeySize);
+        m_sessionKey = QByteArray::fromHex(m_vectors.value(u"sessionKey").toString().toLatin1());
+        QCOMPARE(m_sessionKey.size(), FrameCipher::KeySize);
+    }
+
+    void derivation_data()
+    {
+        QTest::addColumn<QString>("authKey");
+        QTest::addColumn<QByteArray>("key");
+        const QJsonArray list = m_vectors.value(u"derivation").toArray();
+        QVERIFY(!list.isEmpty());
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("%s", qPrintable(o.value(u"authKey").toString()))
+                << o.value(u"authKey").toString() << QByteArray::fromHex(o.value(u"key").toString().toLatin1());
+        }
+    }
+
+    void derivation()
+    {
+        QFETCH(QString, authKey);
+        QFETCH(QByteArray, key);
+        QString error;
+        QCOMPARE(FrameCipher::deriveGlobalKey(authKey, &error).toHex(), key.toHex());
+        QVERIFY(error.isEmpty());
+    }
+
+    void frames_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QByteArray>("iv");
+        QTest::addColumn<QByteArray>("plaintext");
+        QTest::addColumn<QByteArray>("frame");
+        const QJsonArray list = m_vectors.value(u"frames").toArray();
+        QVERIFY(!list.isEmpty());
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("%s", qPrintable(o.value(u"name").toString()))
+                << o.value(u"key").toString() << QByteArray::fromHex(o.value(u"iv").toString().toLatin1())
+                << o.value(u"plaintext").toString().toUtf8()
+                << QByteArray::fromHex(o.value(u"frame").toString().toLatin1());
+        }
+    }
+
+    void frames()
+    {
+        QFETCH(QString, key);
+        QFETCH(QByteArray, iv);
+        QFETCH(QByteArray, plaintext);
+        QFETCH(QByteArray, frame);
+        FrameCipher cipher(keyFor(key));
+        QVERIFY(cipher.isValid());
+
+        QByteArray opened;
+        QVERIFY2(cipher.open(frame, &opened), qPrintable(cipher.errorString()));
+        QCOMPARE(opened, plaintext);
+        QCOMPARE(cipher.sealWithIv(plaintext, iv).toHex(), frame.toHex());
+
+        // A random-IV frame opens to the same text and never repeats its IV.
+        const QByteArray a = cipher.seal(plaintext);
+        const QByteArray b = cipher.seal(plaintext);
+        QCOMPARE(a.size(), plaintext.size() + FrameCipher::Overhead);
+        QVERIFY(a.first(FrameCipher::IvSize) != b.first(FrameCipher::IvSize));
+        QVERIFY(cipher.open(a, &opened));
+        QCOMPARE(opened, plaintext);
+    }
+
+    void mustReject_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QByteArray>("frame");
+        const QJsonArray list = m_vectors.value(u"mustReject").toArray();
+        QVERIFY(!list.isEmpty());
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("%s", qPrintable(o.value(u"name").toString()))
+                << o.value(u"key").toString() << QByteArray::fromHex(o.value(u"frame").toString().toLatin1());
+        }
+    }
+
+    void mustReject()
+    {
+        QFETCH(QString, key);
+        QFETCH(QByteArray, frame);
+        FrameCipher cipher(keyFor(key));
+        QByteArray opened = "untouched";
+        QVERIFY(!cipher.open(frame, &opened));
+        QVERIFY(opened.isEmpty());
+        QVERIFY(!cipher.errorString().isEmpty());
+        // The same object keeps working after a rejected frame.
+        QByteArray again;
+        QVERIFY(cipher.open(cipher.seal("{}"), &again));
+        QCOMPARE(again, QByteArray("{}"));
+    }
+
+    void invalidKeys()
+    {
+        FrameCipher cipher;
+        QVERIFY(!cipher.isValid());
+        QVERIFY(cipher.seal("x").isEmpty());
+        QVERIFY(!cipher.errorString().isEmpty());
+        QVERIFY(!cipher.setKey(QByteArray(31, 'k')));
+        QVERIFY(!cipher.isValid());
+        QVERIFY(cipher.setKey(QByteArray(32, 'k')));
+        QVERIFY(cipher.isValid());
+        QVERIFY(cipher.sealWithIv("x", QByteArray(11, 'i')).isEmpty());
+        cipher.clear();
+        QVERIFY(!cipher.isValid());
+        QVERIFY(cipher.key().isEmpty());
+    }
+
+    void randomBytes()
+    {
+        const QByteArray a = FrameCipher::randomBytes(32);
+        const QByteArray b = FrameCipher::randomBytes(32);
+        QCOMPARE(a.size(), 32);
+        QVERIFY(a != b);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_FrameCipher)
+#include "tst_framecipher.moc"

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+#include "testpeer.h"
+
+#include <QHash>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using Stonyx::Sockets::FrameCipher;
+
+namespace TestPeer {
+
+QByteArray globalKey(const QString &authKey)
+{
+    static QHash<QString, QByteArray> cache;
+    auto it = cache.find(authKey);
+    if (it == cache.end())
+        it = cache.insert(authKey, FrameCipher::deriveGlobalKey(authKey));
+    return *it;
+}
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+RawClient::RawClient(bool encryption, const QString &authKey)
+    : m_encryption(encryption)
+    , m_authKey(authKey)
+    , m_global(globalKey(authKey))
+{
+    connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &RawClient::onFrame);
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) { onFrame(t.toUtf8()); });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        m_closed = true;
+        m_closeCode = m_socket.closeCode();
+        m_closeReason = m_socket.closeReason();
+    });
+}
+
+bool RawClient::open(const QUrl &url)
+{
+    QSignalSpy connected(&m_socket, &QWebSocket::connected);
+    m_socket.open(url);
+    return connected.wait(5000);
+}
+
+void RawClient::sendFrame(const QByteArray &bytes)
+{
+    m_socket.sendBinaryMessage(bytes);
+}
+
+void RawClient::sendText(const QString &text)
+{
+    m_socket.sendTextMessage(text);
+}
+
+void RawClient::sendJson(const QByteArray &json)
+{
+    if (!m_encryption) {
+        sendText(QString::fromUtf8(json));
+        return;
+    }
+    sendFrame(m_session.isValid() ? m_session.seal(json) : m_global.seal(json));
+}
+
+void RawClient::sendRequest(const QString &request, const QJsonValue &data)
+{
+    QJsonObject message{{QStringLiteral("request"), request}};
+    if (!data.isUndefined())
+        message.insert(u"data", data);
+    sendJson(json(message));
+}
+
+std::optional<QJsonObject> RawClient::authenticate(const QJsonObject &extra)
+{
+    QJsonObject data = extra;
+    if (!data.contains(u"authKey"))
+        data.insert(u"authKey", m_authKey);
+    sendRequest(QStringLiteral("auth"), data);
+    return waitForMessage();
+}
+
+std::optional<QJsonObject> RawClient::waitForMessage(int timeoutMs)
+{
+    if (m_inbox.isEmpty() && !QTest::qWaitFor([this] { return !m_inbox.isEmpty() || m_closed; }, timeoutMs))
+        return std::nullopt;
+    if (m_inbox.isEmpty())
+        return std::nullopt;
+    return m_inbox.takeFirst();
+}
+
+bool RawClient::waitForClose(int timeoutMs)
+{
+    return QTest::qWaitFor([this] { return m_closed; }, timeoutMs);
+}
+
+void RawClient::onFrame(const QByteArray &bytes)
+{
+    QByteArray plain = bytes;
+    if (m_encryption) {
+        FrameCipher &cipher = m_session.isValid() ? m_session : m_global;
+        if (!cipher.open(bytes, &plain)) {
+            qWarning("RawClient: undecryptable frame: %s", qPrintable(cipher.errorString()));
+            return;
+        }
+    }
+    const QJsonObject message = QJsonDocument::fromJson(plain).object();
+    if (m_encryption && message.value(u"request").toString() == u"auth" && message.contains(u"sessionKey"))
+        m_session.setKey(QByteArray::fromBase64(message.value(u"sessionKey").toString().toLatin1()));
+    m_inbox.append(message);
+}
+
+RawServer::RawServer(bool encryption, const QString &authKey)
+    : m_encryption(encryption)
+    , m_global(globalKey(authKey))
+    , m_server(QStringLiteral("raw"), QWebSocketServer::NonSecureMode)
+{
+    connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket *socket = m_server.nextPendingConnection()) {
+            if (m_client)
+                m_client->abort();
+            m_client = socket;
+            m_session.clear();
+            ++connections;
+            socket->setParent(this);
+            connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &b) {
+                if (socket == m_client)
+                    onFrame(b);
+            });
+            connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &t) {
+                if (socket == m_client)
+                    onFrame(t.toUtf8());
+            });
+        }
+    });
+}
+
+bool RawServer::listen(quint16 port)
+{
+    return m_server.listen(QHostAddress::LocalHost, port);
+}
+
+QUrl RawServer::url() const
+{
+    return m_server.serverUrl();
+}
+
+void RawServer::close()
+{
+    if (m_client)
+        m_client->abort();
+    m_server.close();
+}
+
+void RawServer::sendFrame(const QByteArray &bytes)
+{
+    if (m_client)
+        m_client->sendBinaryMessage(bytes);
+}
+
+void RawServer::send(const QString &request, const QJsonValue &response)
+{
+    const QByteArray text = json(QJsonObject{{QStringLiteral("request"), request}, {QStringLiteral("response"), response}});
+    if (!m_client)
+        return;
+    if (!m_encryption)
+        m_client->sendTextMessage(QString::fromUtf8(text));
+    else
+        m_client->sendBinaryMessage(m_session.isValid() ? m_session.seal(text) : m_global.seal(text));
+}
+
+void RawServer::onFrame(const QByteArray &bytes)
+{
+    QByteArray plain = bytes;
+    if (m_encryption) {
+        FrameCipher &cipher = m_session.isValid() ? m_session : m_global;
+        if (!cipher.open(bytes, &plain)) {
+            qWarning("RawServer: undecryptable frame: %s", qPrintable(cipher.errorString()));
+            return;
+        }
+    }
+    const QJsonObject message = QJsonDocument::fromJson(plain).object();
+    received.append(message);
+    const QString request = message.value(u"request").toString();
+    if (request == u"auth") {
+        QJsonObject reply{{QStringLiteral("request"), QStringLiteral("auth")}, {QStringLiteral("response"), QStringLiteral("success")}};
+        if (m_encryption) {
+            const QByteArray key = FrameCipher::randomBytes(FrameCipher::KeySize);
+            reply.insert(u"sessionKey", QString::fromLatin1(key.toBase64()));
+            m_client->sendBinaryMessage(m_global.seal(json(reply)));
+            m_session.setKey(key);
+        } else {
+            m_client->sendTextMessage(QString::fromUtf8(json(reply)));
+        }
+    } else if (request == u"heartBeat") {
+        ++heartBeats;
+        if (answerHeartBeat)
+            send(QStringLiteral("heartBeat"), true);
+    }
+    Q_EMIT messageDecoded(message);
+}
+
+} // namespace TestPeer

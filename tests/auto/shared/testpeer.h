@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Protocol peers written against PROTOCOL.md with FrameCipher and raw QWebSockets,
+// so tests can send exactly the bytes they want (garbage included) and see exactly
+// what the library sends.
+
+#include <Stonyx/Sockets/FrameCipher>
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <optional>
+
+namespace TestPeer {
+
+/*! The global key for \a authKey, derived once per process. */
+QByteArray globalKey(const QString &authKey);
+/*! Compact JSON of \a object. */
+QByteArray json(const QJsonObject &object);
+
+/*! A raw protocol client. */
+class RawClient : public QObject
+{
+    Q_OBJECT
+public:
+    RawClient(bool encryption, const QString &authKey);
+
+    bool open(const QUrl &url);                         // waits until connected
+    void sendFrame(const QByteArray &bytes);             // a binary frame as is
+    void sendText(const QString &text);                  // a text frame as is
+    void sendJson(const QByteArray &json);               // encrypted as the session requires
+    void sendRequest(const QString &request, const QJsonValue &data);
+    // Sends the auth request and waits for a message; returns it (session key stored).
+    std::optional<QJsonObject> authenticate(const QJsonObject &extra = {});
+    std::optional<QJsonObject> waitForMessage(int timeoutMs = 5000);
+    bool waitForClose(int timeoutMs = 5000);
+    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    int closeCode() const { return m_closeCode; }
+    QString closeReason() const { return m_closeReason; }
+    bool hasSessionKey() const { return m_session.isValid(); }
+
+private:
+    void onFrame(const QByteArray &bytes);
+
+    bool m_encryption;
+    QString m_authKey;
+    Stonyx::Sockets::FrameCipher m_global;
+    Stonyx::Sockets::FrameCipher m_session;
+    QWebSocket m_socket;
+    QList<QJsonObject> m_inbox;
+    int m_closeCode = -1;
+    QString m_closeReason;
+    bool m_closed = false;
+};
+
+/*! A raw protocol server for one client at a time, for testing SocketClient. */
+class RawServer : public QObject
+{
+    Q_OBJECT
+public:
+    RawServer(bool encryption, const QString &authKey);
+
+    bool listen(quint16 port = 0);
+    QUrl url() const;
+    void close();
+
+    void send(const QString &request, const QJsonValue &response); // encrypted as the session requires
+    void sendFrame(const QByteArray &bytes);
+
+    bool answerHeartBeat = true;
+    QList<QJsonObject> received;  // every decoded message, heartbeats included
+    int heartBeats = 0;
+    int connections = 0;
+    bool hasClient() const { return m_client; }
+
+Q_SIGNALS:
+    void messageDecoded(const QJsonObject &message);
+
+private:
+    void onFrame(const QByteArray &bytes);
+
+    bool m_encryption;
+    Stonyx::Sockets::FrameCipher m_global;
+    Stonyx::Sockets::FrameCipher m_session;
+    QWebSocketServer m_server;
+    QPointer<QWebSocket> m_client;
+};
+
+} // namespace TestPeer
