@@ -139,7 +139,9 @@ void SocketClientPrivate::connectSocket()
             return;
         setError(SocketClient::Error::ConnectionError,
                  SocketClient::tr("Connection to %1 failed: %2").arg(config.address().toString(), ws->errorString()));
-        if (ws->state() != QAbstractSocket::ConnectedState)
+        // Before the handshake completed, an error is the end of this attempt. Once
+        // open, wait for disconnected(): the close frame may still be in the buffer.
+        if (state == SocketClient::State::Connecting || state == SocketClient::State::Reconnecting)
             onSocketGone(ws);
     });
     QObject::connect(ws, &QWebSocket::disconnected, q, [this, ws] { onSocketGone(ws); });

@@ -4,6 +4,7 @@
 #include "socketserver_p.h"
 
 #include <QDir>
+#include <QTimer>
 
 namespace Stonyx::Sockets {
 
@@ -101,7 +102,8 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
                reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
     Q_EMIT q->clientDisconnected(connection->id(), code, reason);
     Q_EMIT q->clientCountChanged(int(clients.size()));
-    connection->deleteLater();
+    if (cd->socket->state() == QAbstractSocket::UnconnectedState)
+        connection->deleteLater();
 }
 
 void SocketServerPrivate::reject(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
@@ -379,13 +381,33 @@ void SocketServer::close()
         return;
     QWebSocketServer *server = std::exchange(d->webSocketServer, nullptr);
     server->close();
-    delete server;
     const QList<SocketConnection *> open = d->clients.values();
-    for (SocketConnection *connection : open)
+    for (SocketConnection *connection : open) {
         connection->close(QWebSocketProtocol::CloseCodeGoingAway, tr("server shutting down"));
-    // Report every client gone now rather than when each close handshake completes.
-    for (SocketConnection *connection : open)
+        // Report the client gone now rather than when its close handshake completes...
         d->onDisconnected(connection);
+        // ...but let the close frame reach it: destroying the socket now would reset the
+        // TCP connection and the peer could lose the frame. The connection no longer
+        // refers to this server, so it may outlive it.
+        QWebSocket *socket = connection->d->socket;
+        QObject::disconnect(socket, nullptr, connection, nullptr);
+        connection->d->server = nullptr;
+        connection->setParent(nullptr);
+        QObject::connect(socket, &QWebSocket::disconnected, connection, &QObject::deleteLater);
+        QTimer::singleShot(2000, connection, &QObject::deleteLater);
+    }
+    // The TCP sockets of the connections are children of the TCP server inside
+    // QWebSocketServer: it must live until they are gone.
+    server->setParent(nullptr);
+    if (open.isEmpty()) {
+        server->deleteLater();
+    } else {
+        for (SocketConnection *connection : open)
+            QObject::connect(connection, &QObject::destroyed, server, [server, remaining = std::make_shared<qsizetype>(open.size())] {
+                if (--*remaining == 0)
+                    server->deleteLater();
+            });
+    }
     Q_EMIT listeningChanged(false);
 }
 

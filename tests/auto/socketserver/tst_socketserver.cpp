@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+// SocketServer: dispatch, auth gate, heartbeat, messaging and bad input, each with
+// encryption on and off, against raw protocol peers and SocketClient.
+
+#include "testpeer.h"
+
+#include <Stonyx/Sockets/SocketClient>
+#include <Stonyx/Sockets/SocketConnection>
+#include <Stonyx/Sockets/SocketServer>
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+using namespace Stonyx::Sockets;
+using TestPeer::RawClient;
+
+namespace {
+
+const QString Key = QStringLiteral("test-key");
+
+QJsonObject sampleData()
+{
+    return QJsonObject{{QStringLiteral("msg"), QStringLiteral("héllo wörld ✓")},
+                       {QStringLiteral("n"), QJsonArray{1, 2.5, QJsonValue::Null, true}}};
+}
+
+} // namespace
+
+class tst_SocketServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SocketServer> m_server;
+
+    SocketConfig config(bool encryption) const
+    {
+        SocketConfig c;
+        c.setPort(0);
+        c.setAuthKey(Key);
+        c.setEncryption(encryption);
+        c.setHandlerDir(QStringLiteral("/nonexistent/handlers"));
+        c.setReconnectBaseDelay(10);
+        c.setMaxReconnectAttempts(0);
+        return c;
+    }
+
+    // A server with handlers registered in code: auth (wrong key closes with 4001;
+    // data.result overrides the result), echo, ping (skipAuth), later (deferred),
+    // closer (closes the connection).
+    void startServer(bool encryption)
+    {
+        m_server = std::make_unique<SocketServer>(config(encryption));
+        QVERIFY(m_server->registerHandler(
+            QStringLiteral("auth"),
+            [](const QJsonValue &data, SocketConnection *c) -> QJsonValue {
+                if (data[u"authKey"].toString() != Key) {
+                    c->close(4001, QStringLiteral("invalid auth key"));
+                    return {};
+                }
+                if (data.toObject().contains(u"result"))
+                    return data[u"result"];
+                QJsonObject meta = data.toObject();
+                meta.remove(u"authKey");
+                c->setMetadata(meta);
+                return QStringLiteral("success");
+            },
+            {}));
+        QVERIFY(m_server->registerHandler(
+            QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {}));
+        QVERIFY(m_server->registerHandler(
+            QStringLiteral("ping"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(QStringLiteral("pong")); },
+            {.skipAuth = true}));
+        QVERIFY(m_server->registerHandler(
+            QStringLiteral("later"),
+            [](const QJsonValue &data, SocketConnection *c) -> QJsonValue {
+                PendingReply reply = c->deferReply();
+                QTimer::singleShot(50, c, [reply, data]() mutable { reply.resolve(QJsonObject{{QStringLiteral("late"), data}}); });
+                return {};
+            },
+            {}));
+        QVERIFY(m_server->registerHandler(
+            QStringLiteral("closer"),
+            [](const QJsonValue &, SocketConnection *c) -> QJsonValue {
+                c->close(4002, QStringLiteral("bye"));
+                return QStringLiteral("never sent");
+            },
+            {}));
+        QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+        QCOMPARE(m_server->serverUrl().scheme(), QStringLiteral("ws"));
+        QVERIFY(m_server->serverPort() != 0);
+    }
+
+    std::unique_ptr<RawClient> rawClient(bool encryption, bool authenticate)
+    {
+        auto peer = std::make_unique<RawClient>(encryption, Key);
+        if (!peer->open(m_server->serverUrl()))
+            return nullptr;
+        if (authenticate) {
+            const auto reply = peer->authenticate();
+            if (!reply || reply->value(u"response").toString() != u"success")
+                return nullptr;
+        }
+        return peer;
+    }
+
+    std::unique_ptr<SocketClient> client(bool encryption, const QJsonObject &authData = {})
+    {
+        SocketConfig c = config(encryption);
+        c.setAddress(m_server->serverUrl());
+        auto result = std::make_unique<SocketClient>(c);
+        result->setAuthData(authData);
+        QSignalSpy authenticated(result.get(), &SocketClient::authenticated);
+        if (!result->open() || !authenticated.wait(5000))
+            return nullptr;
+        return result;
+    }
+
+    // Sends through \a peer and returns the answer; fails the test if none comes.
+    static std::optional<QJsonObject> ask(RawClient &peer, const QString &request, const QJsonValue &data)
+    {
+        peer.sendRequest(request, data);
+        return peer.waitForMessage();
+    }
+
+    void addEncryptionRows()
+    {
+        QTest::addColumn<bool>("encryption");
+        QTest::addRow("encrypted") << true;
+        QTest::addRow("plain") << false;
+    }
+
+private Q_SLOTS:
+    void cleanup() { m_server.reset(); }
+
+    void refusesToStartWithoutAuthHandler()
+    {
+        SocketServer server(config(true));
+        QSignalSpy errors(&server, &SocketServer::errorOccurred);
+        QVERIFY(!server.listen());
+        QCOMPARE(server.error(), SocketServer::Error::MissingAuthHandler);
+        QVERIFY(server.errorString().contains(QStringLiteral("\"auth\"")));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(!server.isListening());
+    }
+
+    void rejectsInvalidConfiguration()
+    {
+        SocketConfig c = config(true);
+        c.setHost(QStringLiteral("not-an-address"));
+        SocketServer server(c);
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        QVERIFY(!server.listen());
+        QCOMPARE(server.error(), SocketServer::Error::ConfigurationError);
+        QVERIFY(server.errorString().contains(QStringLiteral("host")));
+    }
+
+    void duplicateHandlerRejected()
+    {
+        SocketServer server(config(true));
+        auto fn = [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); };
+        QVERIFY(server.registerHandler(QStringLiteral("auth"), fn, {}));
+        QVERIFY(!server.registerHandler(QStringLiteral("auth"), fn, {}));
+        QCOMPARE(server.error(), SocketServer::Error::HandlerError);
+        QVERIFY(server.unregisterHandler(QStringLiteral("auth")));
+        QVERIFY(server.handlerNames().isEmpty());
+    }
+
+    void roundTrip_data() { addEncryptionRows(); }
+    void roundTrip()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        QSignalSpy connected(m_server.get(), &SocketServer::clientConnected);
+        QSignalSpy authenticatedSpy(m_server.get(), &SocketServer::clientAuthenticated);
+        QSignalSpy received(m_server.get(), &SocketServer::messageReceived);
+
+        auto c = client(encryption);
+        QVERIFY(c);
+        QCOMPARE(c->state(), SocketClient::State::Connected);
+        QCOMPARE(c->sessionKey().size(), encryption ? 32 : 0);
+        QCOMPARE(connected.size(), 1);
+        QCOMPARE(authenticatedSpy.size(), 1);
+        const qint64 id = connected.first().first().toLongLong();
+        QVERIFY(m_server->client(id)->isAuthenticated());
+        QCOMPARE(m_server->client(id)->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+
+        QSignalSpy messages(c.get(), &SocketClient::messageReceived);
+        QVERIFY(c->send(QStringLiteral("echo"), sampleData()));
+        QVERIFY(messages.wait(5000));
+        QCOMPARE(messages.first().at(0).toString(), QStringLiteral("echo"));
+        QCOMPARE(messages.first().at(1).toJsonValue(), QJsonValue(sampleData()));
+        QCOMPARE(received.last().at(1).toString(), QStringLiteral("echo"));
+        QCOMPARE(received.last().at(2).toJsonValue(), QJsonValue(sampleData()));
+    }
+
+    void wireFormat_data() { addEncryptionRows(); }
+    void wireFormat()
+    {
+        // What a raw peer sees: the auth response's sessionKey only with encryption.
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        RawClient peer(encryption, Key);
+        QVERIFY(peer.open(m_server->serverUrl()));
+        const auto reply = peer.authenticate();
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"request").toString(), QStringLiteral("auth"));
+        QCOMPARE(reply->value(u"response").toString(), QStringLiteral("success"));
+        QCOMPARE(reply->contains(u"sessionKey"), encryption);
+        if (encryption)
+            QCOMPARE(QByteArray::fromBase64(reply->value(u"sessionKey").toString().toLatin1()).size(), 32);
+        QCOMPARE(peer.hasSessionKey(), encryption);
+        const auto echo = ask(peer, QStringLiteral("echo"), sampleData());
+        QVERIFY(echo);
+        QCOMPARE(*echo, (QJsonObject{{QStringLiteral("request"), QStringLiteral("echo")}, {QStringLiteral("response"), sampleData()}}));
+    }
+
+    void wrongKey_data() { addEncryptionRows(); }
+    void wrongKey()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto good = client(encryption);
+        QVERIFY(good);
+        QSignalSpy disconnected(m_server.get(), &SocketServer::clientDisconnected);
+
+        SocketConfig c = config(encryption);
+        c.setAddress(m_server->serverUrl());
+        c.setAuthKey(QStringLiteral("wrong"));
+        SocketClient bad(c);
+        QSignalSpy badDisconnected(&bad, &SocketClient::disconnected);
+        QSignalSpy badAuthenticated(&bad, &SocketClient::authenticated);
+        QVERIFY(bad.open());
+        QVERIFY(badDisconnected.wait(5000));
+        QCOMPARE(badAuthenticated.size(), 0);
+        QCOMPARE(bad.state(), SocketClient::State::Disconnected);
+        QTRY_COMPARE(disconnected.size(), 1);
+        // With encryption the server cannot even decrypt the request (another global
+        // key); without it, the auth handler closes the connection.
+        QCOMPARE(disconnected.first().at(1).toInt(), encryption ? 1007 : 4001);
+        QCOMPARE(badDisconnected.first().at(0).toInt(), encryption ? 1007 : 4001);
+
+        // The good client is unaffected.
+        QSignalSpy messages(good.get(), &SocketClient::messageReceived);
+        QVERIFY(good->send(QStringLiteral("echo"), 1));
+        QVERIFY(messages.wait(5000));
+    }
+
+    void unauthenticatedRequestCloses_data() { addEncryptionRows(); }
+    void unauthenticatedRequestCloses()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto peer = rawClient(encryption, false);
+        QVERIFY(peer);
+        QSignalSpy errors(m_server.get(), &SocketServer::errorOccurred);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("before authentication")));
+        peer->sendRequest(QStringLiteral("echo"), 1);
+        QVERIFY(peer->waitForClose());
+        QCOMPARE(peer->closeCode(), 1008);
+        QVERIFY(peer->closeReason().contains(QStringLiteral("echo")));
+        QCOMPARE(errors.last().first().value<SocketServer::Error>(), SocketServer::Error::Unauthenticated);
+    }
+
+    void skipAuthHandlerAllowed_data() { addEncryptionRows(); }
+    void skipAuthHandlerAllowed()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto peer = rawClient(encryption, false);
+        QVERIFY(peer);
+        const auto reply = ask(*peer, QStringLiteral("ping"), QJsonValue(QJsonValue::Undefined));
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response").toString(), QStringLiteral("pong"));
+        QVERIFY(peer->isOpen());
+    }
+
+    void heartBeatOnlyAfterAuth_data() { addEncryptionRows(); }
+    void heartBeatOnlyAfterAuth()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto peer = rawClient(encryption, false);
+        QVERIFY(peer);
+        peer->sendRequest(QStringLiteral("heartBeat"), QJsonValue(QJsonValue::Undefined));
+        QVERIFY(!peer->waitForMessage(300)); // ignored before auth
+        QVERIFY(peer->isOpen());
+        QVERIFY(peer->authenticate());
+        const auto reply = ask(*peer, QStringLiteral("heartBeat"), QJsonValue(QJsonValue::Undefined));
+        QVERIFY(reply);
+        QCOMPARE(*reply, (QJsonObject{{QStringLiteral("request"), QStringLiteral("heartBeat")}, {QStringLiteral("response"), true}}));
+    }
+
+    void falsyAuthResult_data()
+    {
+        QTest::addColumn<bool>("encryption");
+        QTest::addColumn<QJsonValue>("result");
+        for (bool encryption : {true, false}) {
+            const char *mode = encryption ? "encrypted" : "plain";
+            QTest::addRow("%s false", mode) << encryption << QJsonValue(false);
+            QTest::addRow("%s 0", mode) << encryption << QJsonValue(0);
+            QTest::addRow("%s empty string", mode) << encryption << QJsonValue(QString());
+        }
+    }
+    void falsyAuthResult()
+    {
+        // A falsy result that is not null is sent back and does not authenticate.
+        QFETCH(bool, encryption);
+        QFETCH(QJsonValue, result);
+        startServer(encryption);
+        auto peer = rawClient(encryption, false);
+        QVERIFY(peer);
+        const auto reply = peer->authenticate(QJsonObject{{QStringLiteral("result"), result}});
+        QVERIFY(reply);
+        QCOMPARE(*reply, (QJsonObject{{QStringLiteral("request"), QStringLiteral("auth")}, {QStringLiteral("response"), result}}));
+        QVERIFY(!peer->hasSessionKey());
+        QVERIFY(!m_server->client(m_server->clientIds().first())->isAuthenticated());
+        // Still unauthenticated: a closed handler now closes the connection.
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("before authentication")));
+        peer->sendRequest(QStringLiteral("echo"), 1);
+        QVERIFY(peer->waitForClose());
+        QCOMPARE(peer->closeCode(), 1008);
+    }
+
+    void truthyAuthResults_data()
+    {
+        QTest::addColumn<QJsonValue>("result");
+        QTest::addRow("true") << QJsonValue(true);
+        QTest::addRow("number") << QJsonValue(7);
+        QTest::addRow("empty object") << QJsonValue(QJsonObject());
+        QTest::addRow("empty array") << QJsonValue(QJsonArray());
+    }
+    void truthyAuthResults()
+    {
+        QFETCH(QJsonValue, result);
+        startServer(true);
+        auto peer = rawClient(true, false);
+        QVERIFY(peer);
+        const auto reply = peer->authenticate(QJsonObject{{QStringLiteral("result"), result}});
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response"), result);
+        QVERIFY(peer->hasSessionKey());
+    }
+
+    void nullAuthResultSendsNothing()
+    {
+        startServer(true);
+        auto peer = rawClient(true, false);
+        QVERIFY(peer);
+        peer->authenticate(QJsonObject{{QStringLiteral("result"), QJsonValue::Null}});
+        QVERIFY(!peer->waitForMessage(300));
+        QVERIFY(peer->isOpen());
+        QVERIFY(!m_server->client(m_server->clientIds().first())->isAuthenticated());
+    }
+
+    void unknownRequestIgnored()
+    {
+        startServer(true);
+        auto peer = rawClient(true, true);
+        QVERIFY(peer);
+        peer->sendRequest(QStringLiteral("noSuchHandler"), 1);
+        QVERIFY(!peer->waitForMessage(200));
+        QVERIFY(peer->isOpen());
+        QVERIFY(ask(*peer, QStringLiteral("echo"), 2));
+    }
+
+    void asyncReply_data() { addEncryptionRows(); }
+    void asyncReply()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto peer = rawClient(encryption, true);
+        QVERIFY(peer);
+        const auto reply = ask(*peer, QStringLiteral("later"), QStringLiteral("x"));
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response").toObject(), (QJsonObject{{QStringLiteral("late"), QStringLiteral("x")}}));
+    }
+
+    void asyncAuth()
+    {
+        // An auth handler that answers later still authenticates and makes the session key.
+        SocketServer server(config(true));
+        server.registerHandler(
+            QStringLiteral("auth"),
+            [](const QJsonValue &, SocketConnection *c) -> QJsonValue {
+                PendingReply reply = c->deferReply();
+                QTimer::singleShot(30, c, [reply]() mutable { reply.resolve(QStringLiteral("welcome")); });
+                return {};
+            },
+            {});
+        QVERIFY(server.listen());
+        RawClient peer(true, Key);
+        QVERIFY(peer.open(server.serverUrl()));
+        const auto reply = peer.authenticate();
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response").toString(), QStringLiteral("welcome"));
+        QVERIFY(peer.hasSessionKey());
+    }
+
+    void deferredReplyAfterDisconnect()
+    {
+        // Resolving after the client left does nothing and does not crash.
+        PendingReply kept;
+        SocketServer server(config(true));
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        server.registerHandler(
+            QStringLiteral("hold"),
+            [&kept](const QJsonValue &, SocketConnection *c) -> QJsonValue {
+                kept = c->deferReply();
+                return {};
+            },
+            {});
+        QVERIFY(server.listen());
+        {
+            RawClient peer(true, Key);
+            QVERIFY(peer.open(server.serverUrl()));
+            QVERIFY(peer.authenticate());
+            peer.sendRequest(QStringLiteral("hold"), 1);
+            QTRY_VERIFY(kept.isPending());
+        }
+        QTRY_COMPARE(server.clientCount(), 0);
+        QTest::qWait(10); // let the connection object be deleted
+        QVERIFY(!kept.resolve(1));
+        QVERIFY(!kept.isPending());
+    }
+
+    void handlerClosesConnection()
+    {
+        startServer(true);
+        auto peer = rawClient(true, true);
+        QVERIFY(peer);
+        QSignalSpy disconnected(m_server.get(), &SocketServer::clientDisconnected);
+        peer->sendRequest(QStringLiteral("closer"), 1);
+        QVERIFY(peer->waitForClose());
+        QCOMPARE(peer->closeCode(), 4002);
+        QCOMPARE(peer->closeReason(), QStringLiteral("bye"));
+        QVERIFY(!peer->waitForMessage(100)); // the return value was not sent
+        QTRY_COMPARE(disconnected.size(), 1);
+        QCOMPARE(disconnected.first().at(1).toInt(), 4002);
+        QCOMPARE(disconnected.first().at(2).toString(), QStringLiteral("bye"));
+        QCOMPARE(m_server->clientCount(), 0);
+    }
+
+    void messaging_data() { addEncryptionRows(); }
+    void messaging()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto a1 = client(encryption, {{QStringLiteral("room"), QStringLiteral("a")}});
+        auto a2 = client(encryption, {{QStringLiteral("room"), QStringLiteral("a")}});
+        auto b = client(encryption, {{QStringLiteral("room"), QStringLiteral("b")}});
+        QVERIFY(a1 && a2 && b);
+        auto stranger = rawClient(encryption, false); // connected, never authenticated
+        QVERIFY(stranger);
+        QCOMPARE(m_server->clientCount(), 4);
+
+        QSignalSpy gotA1(a1.get(), &SocketClient::messageReceived);
+        QSignalSpy gotA2(a2.get(), &SocketClient::messageReceived);
+        QSignalSpy gotB(b.get(), &SocketClient::messageReceived);
+
+        QCOMPARE(m_server->broadcast(QStringLiteral("news"), QStringLiteral("all")), 3);
+        QTRY_COMPARE(gotA1.size(), 1);
+        QTRY_COMPARE(gotA2.size(), 1);
+        QTRY_COMPARE(gotB.size(), 1);
+        QCOMPARE(gotB.first().at(1).toJsonValue(), QJsonValue(QStringLiteral("all")));
+        QVERIFY(!stranger->waitForMessage(200));
+
+        QCOMPARE(m_server->sendToByMeta(QStringLiteral("room"), QStringLiteral("a"), QStringLiteral("news"), QStringLiteral("room a")), 2);
+        QTRY_COMPARE(gotA1.size(), 2);
+        QTRY_COMPARE(gotA2.size(), 2);
+        QTest::qWait(100);
+        QCOMPARE(gotB.size(), 1);
+
+        qint64 idOfB = 0;
+        for (qint64 id : m_server->clientIds()) {
+            if (m_server->client(id)->metadataValue(QStringLiteral("room")) == QJsonValue(QStringLiteral("b")))
+                idOfB = id;
+        }
+        QVERIFY(idOfB);
+        QVERIFY(m_server->sendTo(idOfB, QStringLiteral("direct"), QJsonObject{{QStringLiteral("to"), QStringLiteral("b")}}));
+        QTRY_COMPARE(gotB.size(), 2);
+        QCOMPARE(gotB.last().at(0).toString(), QStringLiteral("direct"));
+        QVERIFY(!m_server->sendTo(987654, QStringLiteral("direct"), 1));
+        QCOMPARE(gotA1.size(), 2);
+    }
+
+    void badFrames_data()
+    {
+        QTest::addColumn<bool>("encryption");
+        QTest::addColumn<bool>("authenticated");
+        QTest::addColumn<int>("kind");
+        enum { Garbage, Truncated, WrongKey, InvalidJson, NotObject, TextWhenEncrypted };
+        for (bool authenticated : {false, true}) {
+            const char *phase = authenticated ? "after auth" : "before auth";
+            QTest::addRow("encrypted garbage %s", phase) << true << authenticated << int(Garbage);
+            QTest::addRow("encrypted truncated %s", phase) << true << authenticated << int(Truncated);
+            QTest::addRow("encrypted wrong key %s", phase) << true << authenticated << int(WrongKey);
+            QTest::addRow("encrypted invalid json %s", phase) << true << authenticated << int(InvalidJson);
+            QTest::addRow("encrypted not an object %s", phase) << true << authenticated << int(NotObject);
+            QTest::addRow("encrypted text frame %s", phase) << true << authenticated << int(TextWhenEncrypted);
+            QTest::addRow("plain garbage %s", phase) << false << authenticated << int(Garbage);
+            QTest::addRow("plain invalid json %s", phase) << false << authenticated << int(InvalidJson);
+            QTest::addRow("plain not an object %s", phase) << false << authenticated << int(NotObject);
+        }
+    }
+    void badFrames()
+    {
+        // Bad input closes only the sender; the server and other clients go on.
+        QFETCH(bool, encryption);
+        QFETCH(bool, authenticated);
+        QFETCH(int, kind);
+        startServer(encryption);
+        auto bystander = client(encryption);
+        QVERIFY(bystander);
+        auto peer = rawClient(encryption, authenticated);
+        QVERIFY(peer);
+
+        const QByteArray sessionOrGlobal = authenticated ? QByteArray() : TestPeer::globalKey(Key);
+        auto sealed = [&](const QByteArray &plain) {
+            // Encrypt exactly as the peer would, but with arbitrary plaintext.
+            if (!encryption)
+                return plain;
+            if (authenticated) {
+                peer->sendJson(plain); // uses the session key
+                return QByteArray();
+            }
+            return FrameCipher(sessionOrGlobal).seal(plain);
+        };
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Closing client")));
+        switch (kind) {
+        case 0: // garbage
+            peer->sendFrame(QByteArray::fromHex("00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff"));
+            break;
+        case 1: // truncated
+            peer->sendFrame(QByteArray(27, 'x'));
+            break;
+        case 2: // a frame sealed with a key the server does not expect
+            peer->sendFrame(FrameCipher(QByteArray(32, 'w')).seal(R"({"request":"echo"})"));
+            break;
+        case 3:
+        case 4: {
+            const QByteArray plain = kind == 3 ? QByteArray("{\"request\": \"echo\", ") : QByteArray("[\"echo\", 1]");
+            const QByteArray frame = sealed(plain);
+            if (!encryption)
+                peer->sendText(QString::fromUtf8(plain));
+            else if (!frame.isEmpty())
+                peer->sendFrame(frame);
+            break;
+        }
+        case 5:
+            peer->sendText(QStringLiteral("{\"request\":\"echo\",\"data\":1}"));
+            break;
+        }
+        QVERIFY(peer->waitForClose());
+        QCOMPARE(peer->closeCode(), 1007);
+        QVERIFY(!peer->closeReason().isEmpty());
+        QCOMPARE(m_server->error(), SocketServer::Error::InvalidMessage);
+
+        QVERIFY(m_server->isListening());
+        QSignalSpy messages(bystander.get(), &SocketClient::messageReceived);
+        QVERIFY(bystander->send(QStringLiteral("echo"), QStringLiteral("still here")));
+        QVERIFY(messages.wait(5000));
+        QCOMPARE(messages.first().at(1).toJsonValue(), QJsonValue(QStringLiteral("still here")));
+        auto newcomer = rawClient(encryption, true);
+        QVERIFY(newcomer);
+    }
+
+    void pluginHandlers()
+    {
+        SocketConfig c = config(true);
+        c.setHandlerDir(QStringLiteral(STONYX_TEST_PLUGIN_DIR));
+        SocketServer server(c);
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        QCOMPARE(server.handlerNames(), (QStringList{QStringLiteral("auth"), QStringLiteral("openDoor"), QStringLiteral("validateGame")}));
+        QVERIFY(!server.handlerProblems().isEmpty()); // the broken plugins, reported
+
+        RawClient peer(true, Key);
+        QVERIFY(peer.open(server.serverUrl()));
+        const auto door = ask(peer, QStringLiteral("openDoor"), QJsonValue(QJsonValue::Undefined)); // skipAuth
+        QVERIFY(door);
+        QCOMPARE(door->value(u"response").toString(), QStringLiteral("opened"));
+        QVERIFY(peer.authenticate());
+        const auto game = ask(peer, QStringLiteral("validateGame"), QJsonObject{{QStringLiteral("score"), 3}});
+        QVERIFY(game);
+        QCOMPARE(game->value(u"response").toObject().value(u"valid").toBool(), true);
+    }
+
+    void exampleHandlerPlugins()
+    {
+        // The example auth and echo plugins, as the server tool uses them.
+        SocketConfig c = config(false);
+        c.setHandlerDir(QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR));
+        SocketServer server(c);
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        RawClient peer(false, Key);
+        QVERIFY(peer.open(server.serverUrl()));
+        const auto auth = peer.authenticate(QJsonObject{{QStringLiteral("nickname"), QStringLiteral("ada")}});
+        QVERIFY(auth);
+        QCOMPARE(auth->value(u"response").toString(), QStringLiteral("success"));
+        const SocketConnection *connection = server.client(server.clientIds().first());
+        QCOMPARE(connection->metadata(), (QJsonObject{{QStringLiteral("nickname"), QStringLiteral("ada")}}));
+        const auto echo = ask(peer, QStringLiteral("echo"), sampleData());
+        QVERIFY(echo);
+        QCOMPARE(echo->value(u"response"), QJsonValue(sampleData()));
+
+        RawClient intruder(false, QStringLiteral("guess"));
+        QVERIFY(intruder.open(server.serverUrl()));
+        intruder.authenticate();
+        QVERIFY(intruder.waitForClose());
+        QCOMPARE(intruder.closeCode(), 4001);
+    }
+
+    void closeDisconnectsEveryone()
+    {
+        startServer(true);
+        auto c1 = client(true);
+        auto c2 = client(true);
+        QVERIFY(c1 && c2);
+        QSignalSpy gone(m_server.get(), &SocketServer::clientDisconnected);
+        QSignalSpy listening(m_server.get(), &SocketServer::listeningChanged);
+        QSignalSpy c1Disconnected(c1.get(), &SocketClient::disconnected);
+        auto raw = rawClient(true, true);
+        QVERIFY(raw);
+        m_server->close();
+        QVERIFY(raw->waitForClose());
+        QCOMPARE(raw->closeCode(), 1001);
+        QCOMPARE(raw->closeReason(), QStringLiteral("server shutting down"));
+        QCOMPARE(gone.size(), 3);
+        QCOMPARE(m_server->clientCount(), 0);
+        QCOMPARE(listening.size(), 1);
+        QVERIFY(!m_server->isListening());
+        QTRY_COMPARE(c1Disconnected.size(), 1);
+        QCOMPARE(c1Disconnected.first().at(0).toInt(), 1001);
+        QCOMPARE(c1->state(), SocketClient::State::Disconnected); // maxReconnectAttempts 0
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_SocketServer)
+#include "tst_socketserver.moc"
