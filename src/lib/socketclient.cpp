@@ -61,6 +61,7 @@ struct SocketClientPrivate {
     QTimer heartBeatTimer;
     QTimer reconnectTimer;
     int attempt = 0;          // reconnect attempt in progress, 0 when none
+    bool socketErrorReported = false; // for the current socket
     bool closedByUser = true;
 
     void setState(SocketClient::State s)
@@ -114,6 +115,7 @@ void SocketClientPrivate::connectSocket()
 {
     dropSocket();
     sessionCipher.clear(); // a new connection always starts with the global key
+    socketErrorReported = false;
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     socket = ws;
     QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
@@ -137,6 +139,7 @@ void SocketClientPrivate::connectSocket()
     QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q, [this, ws](QAbstractSocket::SocketError) {
         if (ws != socket)
             return;
+        socketErrorReported = true;
         setError(SocketClient::Error::ConnectionError,
                  SocketClient::tr("Connection to %1 failed: %2").arg(config.address().toString(), ws->errorString()));
         // Before the handshake completed, an error is the end of this attempt. Once
@@ -157,9 +160,15 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     const int code = int(gone->closeCode());
     const QString reason = gone->closeReason();
     const bool wasOpen = state == SocketClient::State::Authenticating || state == SocketClient::State::Connected;
+    const QString socketError = gone->errorString();
     dropSocket();
-    if (wasOpen)
+    if (wasOpen) {
         Q_EMIT q->disconnected(code, reason);
+    } else if (!socketErrorReported) {
+        // Qt 6.4 does not always signal an error for a refused connection or handshake.
+        setError(SocketClient::Error::ConnectionError,
+                 SocketClient::tr("Connection to %1 failed: %2").arg(config.address().toString(), socketError));
+    }
     if (closedByUser) {
         setState(SocketClient::State::Disconnected);
         return;
