@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+#include "qmlsocketclient.h"
+#include "jsonconversion.h"
+#include "qmlsockethandler.h"
+
+#include <QJSEngine>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+namespace Stonyx::Sockets {
+
+Q_LOGGING_CATEGORY(lcQmlClient, "stonyx.sockets.qml.client", QtInfoMsg)
+
+struct QmlSocketClient::Private {
+    QmlSocketClient *q;
+    SocketConfig config;
+    QJSValue authData;
+    bool active = false;
+    bool complete = false;
+    SocketClient *client = nullptr; // made anew every time the client becomes active
+    QList<QPointer<QmlSocketHandler>> handlers;
+    QStringList registered; // names registered with the client
+    Status status = Disconnected;
+    QString statusText;
+    int attempt = 0;
+    ClientError error = NoError;
+    QString errorString;
+
+    explicit Private(QmlSocketClient *qq)
+        : q(qq)
+    {
+    }
+
+    void setError(ClientError e, const QString &message)
+    {
+        error = e;
+        errorString = message;
+        Q_EMIT q->errorOccurred(e);
+        updateStatus();
+    }
+
+    void start();
+    void stop();
+    void syncHandlers();
+    void updateStatus();
+    void setAttempt(int value);
+
+    static void appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler);
+    static qsizetype handlerCount(QQmlListProperty<QmlSocketHandler> *list);
+    static QmlSocketHandler *handlerAt(QQmlListProperty<QmlSocketHandler> *list, qsizetype index);
+    static void clearHandlers(QQmlListProperty<QmlSocketHandler> *list);
+};
+
+void QmlSocketClient::Private::start()
+{
+    stop();
+    error = NoError;
+    errorString.clear();
+
+    QJsonValue extra;
+    QString problem;
+    if (!JsonConversion::toJson(authData, QStringLiteral("authData"), &extra, &problem)) {
+        setError(InvalidData, tr("Cannot connect: %1").arg(problem));
+        return;
+    }
+    if (!extra.isObject() && !extra.isUndefined() && !extra.isNull()) {
+        setError(InvalidData, tr("Cannot connect: authData must be an object"));
+        return;
+    }
+
+    client = new SocketClient(config, q);
+    client->setAuthData(extra.toObject());
+    QObject::connect(client, &SocketClient::stateChanged, q, [this] { updateStatus(); });
+    QObject::connect(client, &SocketClient::reconnectAttemptChanged, q, [this](int a) { setAttempt(a); });
+    QObject::connect(client, &SocketClient::errorOccurred, q, [this](SocketClient::Error e) {
+        setError(static_cast<ClientError>(e), client->errorString());
+    });
+    QObject::connect(client, &SocketClient::authenticated, q, [this](const QJsonValue &response) {
+        Q_EMIT q->authenticated(JsonConversion::toScript(qjsEngine(q), response));
+    });
+    QObject::connect(client, &SocketClient::messageReceived, q, [this](const QString &request, const QJsonValue &response) {
+        Q_EMIT q->messageReceived(request, JsonConversion::toScript(qjsEngine(q), response));
+    });
+    QObject::connect(client, &SocketClient::disconnected, q, &QmlSocketClient::disconnected);
+    QObject::connect(client, &SocketClient::reconnecting, q, &QmlSocketClient::reconnecting);
+    QObject::connect(client, &SocketClient::reconnected, q, &QmlSocketClient::reconnected);
+    QObject::connect(client, &SocketClient::reconnectFailed, q, &QmlSocketClient::reconnectFailed);
+    syncHandlers();
+    client->open(); // on failure, errorOccurred has been forwarded
+    updateStatus();
+}
+
+void QmlSocketClient::Private::stop()
+{
+    if (!client)
+        return;
+    SocketClient *old = std::exchange(client, nullptr);
+    registered.clear();
+    QObject::disconnect(old, nullptr, q, nullptr);
+    old->close();
+    old->deleteLater(); // the close handshake goes on without us
+    setAttempt(0);
+    updateStatus();
+}
+
+void QmlSocketClient::Private::syncHandlers()
+{
+    if (!client)
+        return;
+    for (const QString &name : std::as_const(registered))
+        client->unregisterHandler(name);
+    registered.clear();
+    // One handler per name: the first one declared wins.
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(handlers)) {
+        if (handler && !handler->name().isEmpty() && !registered.contains(handler->name())
+            && client->registerHandler(handler->name(), static_cast<SocketHandler *>(handler.data())))
+            registered.append(handler->name());
+    }
+}
+
+void QmlSocketClient::Private::setAttempt(int value)
+{
+    if (attempt == value)
+        return;
+    attempt = value;
+    Q_EMIT q->reconnectAttemptChanged();
+    updateStatus();
+}
+
+void QmlSocketClient::Private::updateStatus()
+{
+    Status s = Disconnected;
+    if (client) {
+        switch (client->state()) {
+        case SocketClient::State::Disconnected:
+            s = error != NoError ? Error : Disconnected;
+            break;
+        case SocketClient::State::Connecting:
+            s = Connecting;
+            break;
+        case SocketClient::State::Authenticating:
+            s = Authenticating;
+            break;
+        case SocketClient::State::Connected:
+            s = Connected;
+            break;
+        case SocketClient::State::Reconnecting:
+            s = Reconnecting;
+            break;
+        }
+    } else if (active && error != NoError) {
+        s = Error;
+    }
+    QString text;
+    switch (s) {
+    case Disconnected:
+        text = tr("Disconnected");
+        break;
+    case Connecting:
+        text = tr("Connecting…");
+        break;
+    case Authenticating:
+        text = tr("Authenticating…");
+        break;
+    case Connected:
+        text = tr("Connected");
+        break;
+    case Reconnecting:
+        text = tr("Reconnecting (attempt %1)…").arg(attempt);
+        break;
+    case Error:
+        text = tr("Error: %1").arg(errorString);
+        break;
+    }
+    if (status != s) {
+        status = s;
+        Q_EMIT q->statusChanged();
+    }
+    if (statusText != text) {
+        statusText = text;
+        Q_EMIT q->statusTextChanged();
+    }
+}
+
+void QmlSocketClient::Private::appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler)
+{
+    auto *self = static_cast<QmlSocketClient *>(list->object);
+    if (!handler)
+        return;
+    self->d->handlers.append(handler);
+    QObject::connect(handler, &QmlSocketHandler::nameChanged, self, [self] { self->d->syncHandlers(); });
+    QObject::connect(handler, &QObject::destroyed, self, [self] {
+        self->d->handlers.removeAll(QPointer<QmlSocketHandler>());
+        self->d->syncHandlers();
+    });
+    self->d->syncHandlers();
+}
+
+qsizetype QmlSocketClient::Private::handlerCount(QQmlListProperty<QmlSocketHandler> *list)
+{
+    return static_cast<QmlSocketClient *>(list->object)->d->handlers.size();
+}
+
+QmlSocketHandler *QmlSocketClient::Private::handlerAt(QQmlListProperty<QmlSocketHandler> *list, qsizetype index)
+{
+    return static_cast<QmlSocketClient *>(list->object)->d->handlers.value(index);
+}
+
+void QmlSocketClient::Private::clearHandlers(QQmlListProperty<QmlSocketHandler> *list)
+{
+    auto *self = static_cast<QmlSocketClient *>(list->object);
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(self->d->handlers)) {
+        if (handler)
+            QObject::disconnect(handler, nullptr, self, nullptr);
+    }
+    self->d->handlers.clear();
+    self->d->syncHandlers();
+}
+
+QmlSocketClient::QmlSocketClient(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{
+    d->config = SocketConfig::fromEnvironment();
+    d->updateStatus();
+}
+
+QmlSocketClient::~QmlSocketClient()
+{
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(d->handlers)) {
+        if (handler)
+            QObject::disconnect(handler, nullptr, this, nullptr);
+    }
+    if (d->client) {
+        QObject::disconnect(d->client, nullptr, this, nullptr);
+        delete d->client; // closes the connection, without signals into a half-destroyed object
+    }
+}
+
+QUrl QmlSocketClient::url() const
+{
+    return d->config.address();
+}
+
+void QmlSocketClient::setUrl(const QUrl &url)
+{
+    if (d->config.address() == url)
+        return;
+    d->config.setAddress(url);
+    Q_EMIT urlChanged();
+}
+
+QString QmlSocketClient::authKey() const
+{
+    return d->config.authKey();
+}
+
+void QmlSocketClient::setAuthKey(const QString &authKey)
+{
+    if (d->config.authKey() == authKey)
+        return;
+    d->config.setAuthKey(authKey);
+    Q_EMIT authKeyChanged();
+}
+
+QJSValue QmlSocketClient::authData() const
+{
+    return d->authData;
+}
+
+void QmlSocketClient::setAuthData(const QJSValue &authData)
+{
+    if (d->authData.strictlyEquals(authData))
+        return;
+    d->authData = authData;
+    Q_EMIT authDataChanged();
+}
+
+bool QmlSocketClient::encryption() const
+{
+    return d->config.encryption();
+}
+
+void QmlSocketClient::setEncryption(bool encryption)
+{
+    if (d->config.encryption() == encryption)
+        return;
+    d->config.setEncryption(encryption);
+    Q_EMIT encryptionChanged();
+}
+
+int QmlSocketClient::heartbeatInterval() const
+{
+    return d->config.heartBeatInterval();
+}
+
+void QmlSocketClient::setHeartbeatInterval(int milliseconds)
+{
+    if (d->config.heartBeatInterval() == milliseconds)
+        return;
+    d->config.setHeartBeatInterval(milliseconds);
+    Q_EMIT heartbeatIntervalChanged();
+}
+
+int QmlSocketClient::reconnectBaseDelay() const
+{
+    return d->config.reconnectBaseDelay();
+}
+
+void QmlSocketClient::setReconnectBaseDelay(int milliseconds)
+{
+    if (d->config.reconnectBaseDelay() == milliseconds)
+        return;
+    d->config.setReconnectBaseDelay(milliseconds);
+    Q_EMIT reconnectBaseDelayChanged();
+}
+
+int QmlSocketClient::reconnectMaxDelay() const
+{
+    return d->config.reconnectMaxDelay();
+}
+
+void QmlSocketClient::setReconnectMaxDelay(int milliseconds)
+{
+    if (d->config.reconnectMaxDelay() == milliseconds)
+        return;
+    d->config.setReconnectMaxDelay(milliseconds);
+    Q_EMIT reconnectMaxDelayChanged();
+}
+
+int QmlSocketClient::maxReconnectAttempts() const
+{
+    return d->config.maxReconnectAttempts();
+}
+
+void QmlSocketClient::setMaxReconnectAttempts(int attempts)
+{
+    if (d->config.maxReconnectAttempts() == attempts)
+        return;
+    d->config.setMaxReconnectAttempts(attempts);
+    Q_EMIT maxReconnectAttemptsChanged();
+}
+
+bool QmlSocketClient::isActive() const
+{
+    return d->active;
+}
+
+void QmlSocketClient::setActive(bool active)
+{
+    if (d->active == active)
+        return;
+    d->active = active;
+    Q_EMIT activeChanged();
+    if (!d->complete)
+        return;
+    if (active) {
+        d->start();
+    } else {
+        d->error = NoError;
+        d->stop();
+    }
+}
+
+QmlSocketClient::Status QmlSocketClient::status() const
+{
+    return d->status;
+}
+
+QString QmlSocketClient::statusText() const
+{
+    return d->statusText;
+}
+
+int QmlSocketClient::reconnectAttempt() const
+{
+    return d->attempt;
+}
+
+QmlSocketClient::ClientError QmlSocketClient::error() const
+{
+    return d->error;
+}
+
+QString QmlSocketClient::errorString() const
+{
+    return d->errorString;
+}
+
+QQmlListProperty<QmlSocketHandler> QmlSocketClient::handlers()
+{
+    return QQmlListProperty<QmlSocketHandler>(this, nullptr, &Private::appendHandler, &Private::handlerCount,
+                                              &Private::handlerAt, &Private::clearHandlers);
+}
+
+bool QmlSocketClient::send(const QString &request, const QJSValue &data)
+{
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(data, QStringLiteral("data"), &json, &problem)) {
+        qCWarning(lcQmlClient, "Cannot send \"%s\": %s", qUtf8Printable(request), qUtf8Printable(problem));
+        d->setError(InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return false;
+    }
+    if (!d->client) {
+        d->setError(NotConnected, tr("Cannot send \"%1\": the client is not active").arg(request));
+        return false;
+    }
+    return d->client->send(request, json);
+}
+
+void QmlSocketClient::classBegin()
+{
+}
+
+void QmlSocketClient::componentComplete()
+{
+    d->complete = true;
+    if (d->active)
+        d->start();
+}
+
+} // namespace Stonyx::Sockets

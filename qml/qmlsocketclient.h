@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <Stonyx/Sockets/SocketClient>
+
+#include <QJSValue>
+#include <QPointer>
+#include <QQmlListProperty>
+#include <QQmlParserStatus>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h>
+
+namespace Stonyx::Sockets {
+
+class QmlSocketHandler;
+
+/*!
+    \qmltype SocketClient
+    \inqmlmodule Stonyx.Sockets
+    \brief A Stonyx Sockets client declared in QML.
+
+    The client connects and authenticates when \c active is true and the component
+    is complete, so it never starts half-configured. Setting \c active to false
+    closes the connection (no reconnect follows). Changes of the settings apply the
+    next time the client becomes active.
+
+    send() takes any JSON-compatible JavaScript value (object, array, string,
+    number, boolean, null; undefined leaves \c data out). Responses arrive as the
+    same kinds of values in messageReceived() and in the responseReceived() signal
+    of the SocketHandler declared for that name.
+
+    Default property values come from the \c SOCKET_* environment variables, as for
+    the C++ SocketClient (url \c ws://localhost:2667, authKey \c AUTH_KEY).
+
+    \qml
+    SocketClient {
+        url: "ws://127.0.0.1:2667"
+        authKey: "secret"
+        authData: ({ nickname: "ada" })
+        active: true
+        onAuthenticated: send("echo", { msg: "hi" })
+        SocketHandler { name: "echo"; onResponseReceived: (response) => console.log(response.msg) }
+    }
+    \endqml
+*/
+class QmlSocketClient : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SocketClient)
+    Q_INTERFACES(QQmlParserStatus)
+    Q_CLASSINFO("DefaultProperty", "handlers")
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QString authKey READ authKey WRITE setAuthKey NOTIFY authKeyChanged)
+    Q_PROPERTY(QJSValue authData READ authData WRITE setAuthData NOTIFY authDataChanged)
+    Q_PROPERTY(bool encryption READ encryption WRITE setEncryption NOTIFY encryptionChanged)
+    Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY heartbeatIntervalChanged)
+    Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay NOTIFY reconnectBaseDelayChanged)
+    Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY reconnectMaxDelayChanged)
+    Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts NOTIFY maxReconnectAttemptsChanged)
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
+    Q_PROPERTY(ClientError error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
+    Q_PROPERTY(QQmlListProperty<Stonyx::Sockets::QmlSocketHandler> handlers READ handlers)
+
+public:
+    /*! Where the client is. */
+    enum Status {
+        Disconnected,   //!< Not active.
+        Connecting,     //!< Opening the WebSocket.
+        Authenticating, //!< Waiting for the auth response.
+        Connected,      //!< Authenticated; send() works.
+        Reconnecting,   //!< The connection dropped; a new attempt is due.
+        Error,          //!< Active, but stopped by an error (see errorString).
+    };
+    Q_ENUM(Status)
+
+    /*!
+        What went wrong; the values match Stonyx::Sockets::SocketClient::Error. (The
+        status value \c Error says that the client stopped because of one.)
+    */
+    enum ClientError {
+        NoError,
+        ConfigurationError,
+        CryptoError,
+        ConnectionError,
+        InvalidMessage,
+        AuthenticationRejected,
+        NotConnected,
+        ReconnectFailed,
+        HandlerError,
+        InvalidData, //!< A value passed from QML cannot be sent as JSON.
+    };
+    Q_ENUM(ClientError)
+
+    /*! Creates an inactive client configured from the environment. */
+    explicit QmlSocketClient(QObject *parent = nullptr);
+    ~QmlSocketClient() override;
+
+    /*! The server URL, \c ws:// or \c wss://. */
+    QUrl url() const;
+    void setUrl(const QUrl &url);
+    /*! The shared secret. */
+    QString authKey() const;
+    void setAuthKey(const QString &authKey);
+    /*! An object of extra fields for the auth request (e.g. a nickname or device id). */
+    QJSValue authData() const;
+    void setAuthData(const QJSValue &authData);
+    /*! Whether frames are encrypted; the server must agree. */
+    bool encryption() const;
+    void setEncryption(bool encryption);
+    /*! Milliseconds between heartbeats. */
+    int heartbeatInterval() const;
+    void setHeartbeatInterval(int milliseconds);
+    /*! The first reconnect delay in milliseconds; it doubles with every attempt. */
+    int reconnectBaseDelay() const;
+    void setReconnectBaseDelay(int milliseconds);
+    /*! The largest reconnect delay in milliseconds. */
+    int reconnectMaxDelay() const;
+    void setReconnectMaxDelay(int milliseconds);
+    /*! Failed reconnect attempts before giving up; -1 never gives up, 0 never reconnects. */
+    int maxReconnectAttempts() const;
+    void setMaxReconnectAttempts(int attempts);
+    /*! Whether the client should be connected. */
+    bool isActive() const;
+    void setActive(bool active);
+    /*! Where the client is. */
+    Status status() const;
+    /*! A translated, human-readable status, e.g. "Reconnecting (attempt 2)…". */
+    QString statusText() const;
+    /*! The reconnect attempt in progress (1, 2, …), or 0. */
+    int reconnectAttempt() const;
+    /*! The last error. */
+    ClientError error() const;
+    /*! A translated description of the last error. */
+    QString errorString() const;
+    /*! The handlers declared in QML. */
+    QQmlListProperty<QmlSocketHandler> handlers();
+
+    /*!
+        Sends \a data (any JSON-compatible value; undefined or left out sends no
+        \c data field) under \a request.
+        Returns false with NotConnected when not connected, or with InvalidData when
+        \a data cannot be sent as JSON (a function, a cyclic object, ...).
+    */
+    Q_INVOKABLE bool send(const QString &request, const QJSValue &data = QJSValue());
+
+    /*! \internal */
+    void classBegin() override;
+    /*! \internal Connects if active. */
+    void componentComplete() override;
+
+Q_SIGNALS:
+    // The NOTIFY signals of the properties above.
+    void urlChanged();
+    void authKeyChanged();
+    void authDataChanged();
+    void encryptionChanged();
+    void heartbeatIntervalChanged();
+    void reconnectBaseDelayChanged();
+    void reconnectMaxDelayChanged();
+    void maxReconnectAttemptsChanged();
+    void activeChanged();
+    void statusChanged();
+    void statusTextChanged();
+    void reconnectAttemptChanged();
+    /*! The server accepted the client; \a response is its auth handler's value. */
+    void authenticated(const QJSValue &response);
+    /*! The server sent \a response under \a request. */
+    void messageReceived(const QString &request, const QJSValue &response);
+    /*! The connection closed with \a closeCode and \a reason. */
+    void disconnected(int closeCode, const QString &reason);
+    /*! Reconnect attempt \a attempt starts in \a delay milliseconds. */
+    void reconnecting(int attempt, int delay);
+    /*! A reconnect attempt succeeded and the client authenticated again. */
+    void reconnected();
+    /*! The client gave up after \a attempts failed reconnect attempts. */
+    void reconnectFailed(int attempts);
+    /*! Something went wrong; errorString describes it. */
+    void errorOccurred(Stonyx::Sockets::QmlSocketClient::ClientError error);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+    friend struct Private;
+};
+
+} // namespace Stonyx::Sockets

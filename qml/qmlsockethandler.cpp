@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#include "qmlsockethandler.h"
+#include "jsonconversion.h"
+#include "qmlsocketserver.h"
+
+#include <Stonyx/Sockets/SocketConnection>
+
+#include <QJSEngine>
+#include <QLoggingCategory>
+#include <QQmlEngine>
+
+#include <utility>
+
+namespace Stonyx::Sockets {
+
+Q_LOGGING_CATEGORY(lcQmlHandler, "stonyx.sockets.qml.handler", QtInfoMsg)
+
+namespace {
+QmlSocketHandler *s_dispatching = nullptr; // handlers run on the GUI thread only
+}
+
+QmlSocketHandler::QmlSocketHandler(QObject *parent)
+    : QObject(parent)
+{
+}
+
+QmlSocketHandler::~QmlSocketHandler() = default;
+
+QString QmlSocketHandler::name() const
+{
+    return m_name;
+}
+
+void QmlSocketHandler::setName(const QString &name)
+{
+    if (m_name == name)
+        return;
+    m_name = name;
+    Q_EMIT nameChanged();
+}
+
+bool QmlSocketHandler::skipAuth() const
+{
+    return m_skipAuth;
+}
+
+void QmlSocketHandler::setSkipAuth(bool skipAuth)
+{
+    if (m_skipAuth == skipAuth)
+        return;
+    m_skipAuth = skipAuth;
+    Q_EMIT skipAuthChanged();
+}
+
+QJSValue QmlSocketHandler::requestFunction() const
+{
+    return m_function;
+}
+
+void QmlSocketHandler::setRequestFunction(const QJSValue &function)
+{
+    if (m_function.strictlyEquals(function))
+        return;
+    m_function = function;
+    Q_EMIT requestFunctionChanged();
+}
+
+QmlSocketHandler::Error QmlSocketHandler::error() const
+{
+    return m_error;
+}
+
+QString QmlSocketHandler::errorString() const
+{
+    return m_errorString;
+}
+
+void QmlSocketHandler::reportError(Error error, const QString &message)
+{
+    qCWarning(lcQmlHandler, "Handler \"%s\": %s", qUtf8Printable(m_name), qUtf8Printable(message));
+    m_error = error;
+    m_errorString = message;
+    Q_EMIT errorOccurred(error);
+}
+
+QJsonValue QmlSocketHandler::handleRequest(const QJsonValue &data, SocketConnection *connection)
+{
+    const QJsonValue nothing(QJsonValue::Undefined);
+    QJSEngine *engine = qjsEngine(this);
+    if (!engine || !m_function.isCallable()) {
+        reportError(NoFunction, tr("The handler \"%1\" received a request but its handleRequest is not a function")
+                                    .arg(m_name));
+        return nothing;
+    }
+    auto *server = connection->server() ? qobject_cast<QmlSocketServer *>(connection->server()->parent()) : nullptr;
+    QmlSocketConnection *client = server ? server->wrapperFor(connection) : nullptr;
+    QJSValue clientValue = client ? engine->newQObject(client) : QJSValue(QJSValue::NullValue);
+
+    QmlSocketHandler *outer = std::exchange(s_dispatching, this);
+    const QJSValue result = m_function.call({JsonConversion::toScript(engine, data), clientValue});
+    s_dispatching = outer;
+    if (result.isError()) {
+        reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, result.toString()));
+        return nothing;
+    }
+    // A Promise (or any thenable): answer when it settles.
+    const QJSValue then = result.isObject() ? result.property(QStringLiteral("then")) : QJSValue();
+    if (then.isCallable()) {
+        QmlPendingReply *reply = QmlPendingReply::create(engine, connection->deferReply(), this, client);
+        const QJSValue replyValue = engine->newQObject(reply);
+        const QJSValue chained = then.callWithInstance(
+            result, {replyValue.property(QStringLiteral("resolve")), replyValue.property(QStringLiteral("reject"))});
+        if (chained.isError())
+            reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, chained.toString()));
+        return nothing;
+    }
+    QJsonValue response;
+    QString problem;
+    if (!JsonConversion::toJson(result, QStringLiteral("response"), &response, &problem)) {
+        reportError(InvalidResponse, tr("The handler \"%1\" returned a value that cannot be sent: %2").arg(m_name, problem));
+        return nothing;
+    }
+    return response;
+}
+
+QmlSocketHandler *QmlSocketHandler::dispatching()
+{
+    return s_dispatching;
+}
+
+void QmlSocketHandler::handleResponse(const QJsonValue &response)
+{
+    Q_EMIT responseReceived(JsonConversion::toScript(qjsEngine(this), response));
+}
+
+QmlPendingReply::QmlPendingReply(const PendingReply &reply, QmlSocketHandler *handler)
+    : m_reply(reply)
+    , m_handler(handler)
+{
+}
+
+QmlPendingReply *QmlPendingReply::create(QJSEngine *engine, const PendingReply &reply, QmlSocketHandler *handler,
+                                         QObject *client)
+{
+    auto *object = new QmlPendingReply(reply, handler);
+    QJSEngine::setObjectOwnership(object, QJSEngine::JavaScriptOwnership);
+    if (engine)
+        object->m_self = engine->newQObject(object);
+    if (client) // once the client is gone the reply can never be sent: let it be collected
+        QObject::connect(client, &QObject::destroyed, object, [object] { object->m_self = QJSValue(); });
+    return object;
+}
+
+void QmlPendingReply::finish()
+{
+    m_done = true;
+    m_self = QJSValue();
+    Q_EMIT pendingChanged();
+}
+
+bool QmlPendingReply::isPending() const
+{
+    return !m_done && m_reply.isPending();
+}
+
+QString QmlPendingReply::request() const
+{
+    return m_reply.request();
+}
+
+bool QmlPendingReply::resolve(const QJSValue &response)
+{
+    if (m_done)
+        return false;
+    finish();
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        if (m_handler)
+            m_handler->reportError(QmlSocketHandler::InvalidResponse,
+                                   QmlSocketHandler::tr("The reply to \"%1\" cannot be sent: %2").arg(request(), problem));
+        return false;
+    }
+    return m_reply.resolve(json);
+}
+
+void QmlPendingReply::reject(const QJSValue &reason)
+{
+    if (m_done)
+        return;
+    finish();
+    if (m_handler)
+        m_handler->reportError(QmlSocketHandler::ScriptError,
+                               QmlSocketHandler::tr("The reply to \"%1\" was rejected: %2").arg(request(), reason.toString()));
+}
+
+} // namespace Stonyx::Sockets

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <Stonyx/Sockets/SocketHandler>
+
+#include <QJSValue>
+#include <QObject>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+namespace Stonyx::Sockets {
+
+class QmlSocketConnection;
+
+/*!
+    \qmltype SocketHandler
+    \inqmlmodule Stonyx.Sockets
+    \brief A request handler written in QML, for a SocketServer, a SocketClient or both.
+
+    Declare it inside a SocketServer or SocketClient (it goes to their \c handlers
+    list), or list it in their \c handlers property.
+
+    Server side: \c handleRequest is a JavaScript function \c{(data, client)}; its
+    return value is sent back as the response. Return \c undefined (or nothing) to
+    send nothing. To answer later, return a Promise, or call
+    \c{client.deferReply()} and resolve the returned PendingReply later. For the
+    \c auth handler, a truthy value authenticates the client.
+
+    Client side: every message the server sends under \c name emits
+    responseReceived().
+
+    \qml
+    SocketServer {
+        SocketHandler {
+            name: "echo"
+            handleRequest: (data, client) => data
+        }
+    }
+    \endqml
+*/
+class QmlSocketHandler : public QObject, public SocketHandler
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SocketHandler)
+    Q_PROPERTY(QString name READ name WRITE setName NOTIFY nameChanged)
+    Q_PROPERTY(bool skipAuth READ skipAuth WRITE setSkipAuth NOTIFY skipAuthChanged)
+    Q_PROPERTY(QJSValue handleRequest READ requestFunction WRITE setRequestFunction NOTIFY requestFunctionChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+
+public:
+    /*! What went wrong in the last request. */
+    enum Error {
+        NoError,        //!< Nothing went wrong.
+        NoFunction,     //!< A request arrived but handleRequest is not a function.
+        ScriptError,    //!< handleRequest threw, or its Promise was rejected.
+        InvalidResponse, //!< The value returned cannot be sent as JSON.
+    };
+    Q_ENUM(Error)
+
+    /*! Creates a handler with no name; it serves nothing until it has one. */
+    explicit QmlSocketHandler(QObject *parent = nullptr);
+    ~QmlSocketHandler() override;
+
+    /*! The request name this handler serves, e.g. \c auth or \c echo. */
+    QString name() const;
+    void setName(const QString &name);
+    /*! Whether clients that have not authenticated may use it (server side). */
+    bool skipAuth() const;
+    void setSkipAuth(bool skipAuth);
+    /*! The server-side JavaScript function \c{(data, client) => response}. */
+    QJSValue requestFunction() const;
+    void setRequestFunction(const QJSValue &function);
+
+    /*! The last error. */
+    Error error() const;
+    /*! A translated description of the last error. */
+    QString errorString() const;
+
+    /*! \internal Calls handleRequest; the response is its return value. */
+    QJsonValue handleRequest(const QJsonValue &data, SocketConnection *connection) override;
+    /*! \internal Emits responseReceived(). */
+    void handleResponse(const QJsonValue &response) override;
+
+    /*! \internal Records \a message as an error and emits errorOccurred(). */
+    void reportError(Error error, const QString &message);
+    /*! \internal The handler whose handleRequest function is running, or null. */
+    static QmlSocketHandler *dispatching();
+
+Q_SIGNALS:
+    /*! The name changed. */
+    void nameChanged();
+    /*! skipAuth changed. */
+    void skipAuthChanged();
+    /*! The request function changed. */
+    void requestFunctionChanged();
+    /*! Client side: the server sent \a response under this handler's name. */
+    void responseReceived(const QJSValue &response);
+    /*! A request could not be handled; errorString says why. */
+    void errorOccurred(Stonyx::Sockets::QmlSocketHandler::Error error);
+
+private:
+    QString m_name;
+    bool m_skipAuth = false;
+    QJSValue m_function;
+    Error m_error = NoError;
+    QString m_errorString;
+};
+
+/*!
+    \qmltype PendingReply
+    \inqmlmodule Stonyx.Sockets
+    \brief A promise to answer a request later, from SocketConnection.deferReply().
+
+    resolve() sends the answer as a handler's return value would be sent.
+*/
+class QmlPendingReply : public QObject
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(PendingReply)
+    QML_UNCREATABLE("PendingReply objects come from SocketConnection.deferReply()")
+    Q_PROPERTY(bool pending READ isPending NOTIFY pendingChanged)
+    Q_PROPERTY(QString request READ request CONSTANT)
+
+public:
+    /*!
+        \internal Wraps \a reply, made while \a handler was answering (may be null).
+        The object belongs to JavaScript, but is kept alive while it is pending and
+        \a client (the connection's wrapper) exists.
+    */
+    static QmlPendingReply *create(QJSEngine *engine, const PendingReply &reply, QmlSocketHandler *handler,
+                                   QObject *client);
+
+    /*! True until resolve() or reject() is called. */
+    bool isPending() const;
+    /*! The name of the request this reply answers. */
+    QString request() const;
+
+    /*!
+        Sends \a response (any JSON-compatible JavaScript value). Returns false if
+        it was resolved already, the client is gone, or \a response cannot be sent.
+    */
+    Q_INVOKABLE bool resolve(const QJSValue &response);
+    /*!
+        Gives up on answering: nothing is sent, and the handler reports \a reason
+        as a ScriptError.
+    */
+    Q_INVOKABLE void reject(const QJSValue &reason);
+
+Q_SIGNALS:
+    /*! The reply was resolved or rejected. */
+    void pendingChanged();
+
+private:
+    QmlPendingReply(const PendingReply &reply, QmlSocketHandler *handler);
+    void finish();
+
+    PendingReply m_reply;
+    QPointer<QmlSocketHandler> m_handler;
+    QJSValue m_self; // keeps the JavaScript wrapper (and so this object) alive while pending
+    bool m_done = false;
+};
+
+} // namespace Stonyx::Sockets

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: MIT
+#include "qmlsocketserver.h"
+#include "jsonconversion.h"
+#include "qmlsockethandler.h"
+
+#include <Stonyx/Sockets/SocketConnection>
+
+#include <QJSEngine>
+#include <QLoggingCategory>
+#include <QMap>
+#include <QQmlEngine>
+
+namespace Stonyx::Sockets {
+
+Q_LOGGING_CATEGORY(lcQmlServer, "stonyx.sockets.qml.server", QtInfoMsg)
+
+namespace {
+
+// Compares without an early exit, so the time taken does not reveal how much matched.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    const qsizetype n = std::min(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i)
+        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return diff == 0;
+}
+
+constexpr int InvalidAuthKeyCloseCode = 4001;
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// QmlSocketConnection
+
+QmlSocketConnection::QmlSocketConnection(SocketConnection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_id(connection->id())
+    , m_address(connection->peerAddress().toString())
+    , m_port(connection->peerPort())
+    , m_authenticated(connection->isAuthenticated())
+    , m_metadata(connection->metadata())
+{
+    connect(connection, &SocketConnection::authenticatedChanged, this, [this](bool authenticated) {
+        if (m_authenticated == authenticated)
+            return;
+        m_authenticated = authenticated;
+        Q_EMIT authenticatedChanged();
+    });
+    connect(connection, &SocketConnection::metadataChanged, this, [this] {
+        m_metadata = m_connection ? m_connection->metadata() : m_metadata;
+        Q_EMIT metadataChanged();
+    });
+}
+
+double QmlSocketConnection::clientId() const
+{
+    return double(m_id);
+}
+
+QString QmlSocketConnection::address() const
+{
+    return m_address;
+}
+
+int QmlSocketConnection::port() const
+{
+    return m_port;
+}
+
+bool QmlSocketConnection::isConnected() const
+{
+    return !m_connection.isNull();
+}
+
+bool QmlSocketConnection::isAuthenticated() const
+{
+    return m_authenticated;
+}
+
+QJsonObject QmlSocketConnection::metadata() const
+{
+    return m_metadata;
+}
+
+void QmlSocketConnection::setMetadata(const QJsonObject &metadata)
+{
+    if (m_connection)
+        m_connection->setMetadata(metadata); // notifies through metadataChanged
+}
+
+SocketConnection *QmlSocketConnection::connection() const
+{
+    return m_connection;
+}
+
+bool QmlSocketConnection::setMetadataValue(const QString &key, const QJSValue &value)
+{
+    QJsonValue json;
+    QString problem;
+    auto *server = qobject_cast<QmlSocketServer *>(parent());
+    if (!JsonConversion::toJson(value, key, &json, &problem)) {
+        if (server)
+            server->reportError(QmlSocketServer::InvalidData, tr("Cannot set the metadata field \"%1\": %2").arg(key, problem));
+        return false;
+    }
+    if (!m_connection)
+        return false;
+    if (json.isUndefined()) {
+        QJsonObject metadata = m_connection->metadata();
+        metadata.remove(key);
+        m_connection->setMetadata(metadata);
+    } else {
+        m_connection->setMetadataValue(key, json);
+    }
+    return true;
+}
+
+bool QmlSocketConnection::send(const QString &request, const QJSValue &response)
+{
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        if (auto *server = qobject_cast<QmlSocketServer *>(parent()))
+            server->reportError(QmlSocketServer::InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return false;
+    }
+    return m_connection && m_connection->send(request, json);
+}
+
+void QmlSocketConnection::close(int closeCode, const QString &reason)
+{
+    if (m_connection)
+        m_connection->close(closeCode, reason);
+}
+
+QmlPendingReply *QmlSocketConnection::deferReply()
+{
+    if (!m_connection)
+        return nullptr;
+    const PendingReply reply = m_connection->deferReply();
+    if (!reply.isPending())
+        return nullptr;
+    return QmlPendingReply::create(qjsEngine(this), reply, QmlSocketHandler::dispatching(), this);
+}
+
+void QmlSocketConnection::markDisconnected()
+{
+    if (!m_connection)
+        return;
+    m_connection.clear();
+    Q_EMIT connectedChanged();
+}
+
+// ---------------------------------------------------------------------------------------
+// QmlClientModel
+
+QmlClientModel::QmlClientModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int QmlClientModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant QmlClientModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    QmlSocketConnection *connection = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case AddressRole:
+        return connection->address();
+    case ClientIdRole:
+        return connection->clientId();
+    case PortRole:
+        return connection->port();
+    case AuthenticatedRole:
+        return connection->isAuthenticated();
+    case MetadataRole:
+        return connection->metadata().toVariantMap();
+    case ConnectionRole:
+        return QVariant::fromValue(connection);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> QmlClientModel::roleNames() const
+{
+    return {
+        {ClientIdRole, "clientId"},         {AddressRole, "address"},   {PortRole, "port"},
+        {AuthenticatedRole, "authenticated"}, {MetadataRole, "metadata"}, {ConnectionRole, "connection"},
+    };
+}
+
+QmlSocketConnection *QmlClientModel::get(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row) : nullptr;
+}
+
+void QmlClientModel::add(QmlSocketConnection *connection)
+{
+    const int row = int(m_rows.size());
+    beginInsertRows({}, row, row);
+    m_rows.append(connection);
+    endInsertRows();
+    connect(connection, &QmlSocketConnection::authenticatedChanged, this,
+            [this, connection] { changed(connection, AuthenticatedRole); });
+    connect(connection, &QmlSocketConnection::metadataChanged, this,
+            [this, connection] { changed(connection, MetadataRole); });
+    Q_EMIT countChanged();
+}
+
+void QmlClientModel::remove(QmlSocketConnection *connection)
+{
+    const int row = int(m_rows.indexOf(connection));
+    if (row < 0)
+        return;
+    disconnect(connection, nullptr, this, nullptr);
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+    Q_EMIT countChanged();
+}
+
+void QmlClientModel::clear()
+{
+    if (m_rows.isEmpty())
+        return;
+    beginResetModel();
+    for (QmlSocketConnection *connection : std::as_const(m_rows))
+        disconnect(connection, nullptr, this, nullptr);
+    m_rows.clear();
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+void QmlClientModel::changed(QmlSocketConnection *connection, int role)
+{
+    const int row = int(m_rows.indexOf(connection));
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), {role});
+}
+
+// ---------------------------------------------------------------------------------------
+// QmlSocketServer
+
+struct QmlSocketServer::Private {
+    QmlSocketServer *q;
+    SocketConfig config;
+    QString handlerDirectory;
+    bool active = false;
+    bool complete = false;
+    SocketServer *server = nullptr; // made anew for every start
+    QmlClientModel *model;
+    QMap<qint64, QmlSocketConnection *> connections;
+    QList<QPointer<QmlSocketHandler>> handlers;
+    QStringList registered; // names this object registered with the server
+    Error error = NoError;
+    QString errorString;
+
+    explicit Private(QmlSocketServer *qq)
+        : q(qq)
+        , model(new QmlClientModel(qq))
+    {
+    }
+
+    void setError(Error e, const QString &message)
+    {
+        error = e;
+        errorString = message;
+        Q_EMIT q->errorOccurred(e);
+    }
+
+    void start();
+    void stop();
+    void syncHandlers();
+    void registerDefaultAuth();
+    QmlSocketConnection *wrap(qint64 id);
+
+    static void appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler);
+    static qsizetype handlerCount(QQmlListProperty<QmlSocketHandler> *list);
+    static QmlSocketHandler *handlerAt(QQmlListProperty<QmlSocketHandler> *list, qsizetype index);
+    static void clearHandlers(QQmlListProperty<QmlSocketHandler> *list);
+};
+
+void QmlSocketServer::Private::start()
+{
+    stop();
+    SocketConfig serverConfig = config;
+    serverConfig.setHandlerDir(handlerDirectory);
+    server = new SocketServer(serverConfig, q);
+    QObject::connect(server, &SocketServer::listeningChanged, q, &QmlSocketServer::listeningChanged);
+    QObject::connect(server, &SocketServer::clientCountChanged, q, &QmlSocketServer::clientCountChanged);
+    QObject::connect(server, &SocketServer::errorOccurred, q, [this](SocketServer::Error e) {
+        setError(static_cast<Error>(e), server->errorString());
+    });
+    QObject::connect(server, &SocketServer::clientConnected, q, [this](qint64 id) {
+        if (QmlSocketConnection *client = wrap(id))
+            Q_EMIT q->clientConnected(client);
+    });
+    QObject::connect(server, &SocketServer::clientAuthenticated, q, [this](qint64 id) {
+        if (QmlSocketConnection *client = connections.value(id))
+            Q_EMIT q->clientAuthenticated(client);
+    });
+    QObject::connect(server, &SocketServer::clientDisconnected, q, [this](qint64 id, int code, const QString &reason) {
+        QmlSocketConnection *client = connections.take(id);
+        if (!client)
+            return;
+        client->markDisconnected();
+        model->remove(client);
+        Q_EMIT q->clientDisconnected(double(id), code, reason);
+        client->deleteLater();
+    });
+    QObject::connect(server, &SocketServer::messageReceived, q,
+                     [this](qint64 id, const QString &request, const QJsonValue &data) {
+                         if (QmlSocketConnection *client = connections.value(id))
+                             Q_EMIT q->messageReceived(client, request, JsonConversion::toScript(qjsEngine(q), data));
+                     });
+
+    if (!handlerDirectory.isEmpty())
+        server->loadHandlers(handlerDirectory);
+    syncHandlers();
+    registerDefaultAuth();
+    server->listen(); // on failure, errorOccurred has been forwarded
+}
+
+void QmlSocketServer::Private::stop()
+{
+    if (!server)
+        return;
+    SocketServer *old = std::exchange(server, nullptr);
+    old->close(); // reports every client disconnected, and that it stopped listening
+    QObject::disconnect(old, nullptr, q, nullptr);
+    old->deleteLater();
+    registered.clear();
+    for (QmlSocketConnection *client : std::as_const(connections)) {
+        client->markDisconnected();
+        client->deleteLater();
+    }
+    connections.clear();
+    model->clear();
+}
+
+QmlSocketConnection *QmlSocketServer::Private::wrap(qint64 id)
+{
+    SocketConnection *connection = server ? server->client(id) : nullptr;
+    if (!connection)
+        return nullptr;
+    auto *client = new QmlSocketConnection(connection, q);
+    QQmlEngine::setObjectOwnership(client, QQmlEngine::CppOwnership);
+    connections.insert(id, client);
+    model->add(client);
+    return client;
+}
+
+void QmlSocketServer::Private::syncHandlers()
+{
+    if (!server)
+        return;
+    for (const QString &name : std::as_const(registered))
+        server->unregisterHandler(name);
+    registered.clear();
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(handlers)) {
+        if (!handler || handler->name().isEmpty())
+            continue;
+        if (server->registerHandler(handler->name(), handler.data(), HandlerOptions{handler->skipAuth()}))
+            registered.append(handler->name());
+    }
+}
+
+void QmlSocketServer::Private::registerDefaultAuth()
+{
+    if (server->handlerNames().contains(QStringLiteral("auth")))
+        return;
+    SocketServer *s = server;
+    // Like the example auth plugin: the key must match; the other fields become metadata.
+    s->registerHandler(
+        QStringLiteral("auth"),
+        [s](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
+            const QJsonObject fields = data.toObject();
+            const QJsonValue key = fields.value(u"authKey");
+            if (!key.isString() || !constantTimeEquals(key.toString().toUtf8(), s->config().authKey().toUtf8())) {
+                connection->close(InvalidAuthKeyCloseCode, QmlSocketServer::tr("invalid auth key"));
+                return QJsonValue(QJsonValue::Undefined);
+            }
+            QJsonObject metadata = fields;
+            metadata.remove(u"authKey");
+            connection->setMetadata(metadata);
+            return QStringLiteral("success");
+        },
+        HandlerOptions{});
+}
+
+void QmlSocketServer::Private::appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler)
+{
+    auto *self = static_cast<QmlSocketServer *>(list->object);
+    if (!handler)
+        return;
+    self->d->handlers.append(handler);
+    auto resync = [self] {
+        if (self->d->server)
+            self->d->syncHandlers();
+    };
+    QObject::connect(handler, &QmlSocketHandler::nameChanged, self, resync);
+    QObject::connect(handler, &QmlSocketHandler::skipAuthChanged, self, resync);
+    QObject::connect(handler, &QObject::destroyed, self, [self, handler] {
+        self->d->handlers.removeAll(QPointer<QmlSocketHandler>());
+        self->d->handlers.removeAll(handler);
+        if (self->d->server)
+            self->d->syncHandlers();
+    });
+    resync();
+}
+
+qsizetype QmlSocketServer::Private::handlerCount(QQmlListProperty<QmlSocketHandler> *list)
+{
+    return static_cast<QmlSocketServer *>(list->object)->d->handlers.size();
+}
+
+QmlSocketHandler *QmlSocketServer::Private::handlerAt(QQmlListProperty<QmlSocketHandler> *list, qsizetype index)
+{
+    return static_cast<QmlSocketServer *>(list->object)->d->handlers.value(index);
+}
+
+void QmlSocketServer::Private::clearHandlers(QQmlListProperty<QmlSocketHandler> *list)
+{
+    auto *self = static_cast<QmlSocketServer *>(list->object);
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(self->d->handlers)) {
+        if (handler)
+            QObject::disconnect(handler, nullptr, self, nullptr);
+    }
+    self->d->handlers.clear();
+    if (self->d->server)
+        self->d->syncHandlers();
+}
+
+QmlSocketServer::QmlSocketServer(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{
+    d->config = SocketConfig::fromEnvironment();
+}
+
+QmlSocketServer::~QmlSocketServer()
+{
+    // Handlers may be destroyed before the server: stop using them first.
+    for (const QPointer<QmlSocketHandler> &handler : std::as_const(d->handlers)) {
+        if (handler)
+            QObject::disconnect(handler, nullptr, this, nullptr);
+    }
+    if (d->server) {
+        QObject::disconnect(d->server, nullptr, this, nullptr);
+        d->server->close();
+    }
+}
+
+QString QmlSocketServer::address() const
+{
+    return d->config.host();
+}
+
+void QmlSocketServer::setAddress(const QString &address)
+{
+    if (d->config.host() == address)
+        return;
+    d->config.setHost(address);
+    Q_EMIT addressChanged();
+}
+
+int QmlSocketServer::port() const
+{
+    return d->config.port();
+}
+
+void QmlSocketServer::setPort(int port)
+{
+    if (d->config.port() == port)
+        return;
+    d->config.setPort(port);
+    Q_EMIT portChanged();
+}
+
+QString QmlSocketServer::authKey() const
+{
+    return d->config.authKey();
+}
+
+void QmlSocketServer::setAuthKey(const QString &authKey)
+{
+    if (d->config.authKey() == authKey)
+        return;
+    d->config.setAuthKey(authKey);
+    Q_EMIT authKeyChanged();
+}
+
+bool QmlSocketServer::encryption() const
+{
+    return d->config.encryption();
+}
+
+void QmlSocketServer::setEncryption(bool encryption)
+{
+    if (d->config.encryption() == encryption)
+        return;
+    d->config.setEncryption(encryption);
+    Q_EMIT encryptionChanged();
+}
+
+QString QmlSocketServer::handlerDirectory() const
+{
+    return d->handlerDirectory;
+}
+
+void QmlSocketServer::setHandlerDirectory(const QString &directory)
+{
+    if (d->handlerDirectory == directory)
+        return;
+    d->handlerDirectory = directory;
+    Q_EMIT handlerDirectoryChanged();
+}
+
+bool QmlSocketServer::log() const
+{
+    return d->config.log();
+}
+
+void QmlSocketServer::setLog(bool log)
+{
+    if (d->config.log() == log)
+        return;
+    d->config.setLog(log);
+    Q_EMIT logChanged();
+}
+
+bool QmlSocketServer::isActive() const
+{
+    return d->active;
+}
+
+void QmlSocketServer::setActive(bool active)
+{
+    if (d->active == active)
+        return;
+    d->active = active;
+    Q_EMIT activeChanged();
+    if (!d->complete)
+        return;
+    if (active)
+        d->start();
+    else
+        d->stop();
+}
+
+bool QmlSocketServer::isListening() const
+{
+    return d->server && d->server->isListening();
+}
+
+QUrl QmlSocketServer::url() const
+{
+    return d->server ? d->server->serverUrl() : QUrl();
+}
+
+int QmlSocketServer::serverPort() const
+{
+    return d->server ? d->server->serverPort() : 0;
+}
+
+QmlClientModel *QmlSocketServer::clients() const
+{
+    return d->model;
+}
+
+int QmlSocketServer::clientCount() const
+{
+    return d->server ? d->server->clientCount() : 0;
+}
+
+QmlSocketServer::Error QmlSocketServer::error() const
+{
+    return d->error;
+}
+
+QString QmlSocketServer::errorString() const
+{
+    return d->errorString;
+}
+
+QQmlListProperty<QmlSocketHandler> QmlSocketServer::handlers()
+{
+    return QQmlListProperty<QmlSocketHandler>(this, nullptr, &Private::appendHandler, &Private::handlerCount,
+                                              &Private::handlerAt, &Private::clearHandlers);
+}
+
+QmlSocketConnection *QmlSocketServer::client(double clientId) const
+{
+    return d->connections.value(qint64(clientId));
+}
+
+bool QmlSocketServer::sendTo(double clientId, const QString &request, const QJSValue &response)
+{
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        reportError(InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return false;
+    }
+    return d->server && d->server->sendTo(qint64(clientId), request, json);
+}
+
+int QmlSocketServer::broadcast(const QString &request, const QJSValue &response)
+{
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        reportError(InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return 0;
+    }
+    return d->server ? d->server->broadcast(request, json) : 0;
+}
+
+int QmlSocketServer::sendToByMeta(const QString &key, const QJSValue &value, const QString &request,
+                                  const QJSValue &response)
+{
+    QJsonValue json;
+    QJsonValue match;
+    QString problem;
+    if (!JsonConversion::toJson(value, key, &match, &problem)
+        || !JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        reportError(InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return 0;
+    }
+    return d->server ? d->server->sendToByMeta(key, match, request, json) : 0;
+}
+
+void QmlSocketServer::classBegin()
+{
+}
+
+void QmlSocketServer::componentComplete()
+{
+    d->complete = true;
+    if (d->active)
+        d->start();
+}
+
+QmlSocketConnection *QmlSocketServer::wrapperFor(SocketConnection *connection) const
+{
+    return connection ? d->connections.value(connection->id()) : nullptr;
+}
+
+void QmlSocketServer::reportError(Error error, const QString &message)
+{
+    qCWarning(lcQmlServer, "%s", qUtf8Printable(message));
+    d->setError(error, message);
+}
+
+} // namespace Stonyx::Sockets

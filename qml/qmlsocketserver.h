@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <Stonyx/Sockets/SocketServer>
+
+#include <QAbstractListModel>
+#include <QJSValue>
+#include <QJsonObject>
+#include <QPointer>
+#include <QQmlListProperty>
+#include <QQmlParserStatus>
+#include <QtQml/qqmlregistration.h>
+
+namespace Stonyx::Sockets {
+
+class QmlPendingReply;
+class QmlSocketHandler;
+class QmlSocketServer;
+
+/*!
+    \qmltype SocketConnection
+    \inqmlmodule Stonyx.Sockets
+    \brief One client of a SocketServer, as QML sees it.
+
+    SocketServer creates these; handlers receive one with every request, and the
+    server's signals and client model carry them. The object is destroyed shortly
+    after the client disconnects.
+*/
+class QmlSocketConnection : public QObject
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SocketConnection)
+    QML_UNCREATABLE("SocketConnection objects are made by SocketServer")
+    Q_PROPERTY(double clientId READ clientId CONSTANT)
+    Q_PROPERTY(QString address READ address CONSTANT)
+    Q_PROPERTY(int port READ port CONSTANT)
+    Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
+    Q_PROPERTY(bool authenticated READ isAuthenticated NOTIFY authenticatedChanged)
+    Q_PROPERTY(QJsonObject metadata READ metadata WRITE setMetadata NOTIFY metadataChanged)
+
+public:
+    /*! \internal Wraps \a connection. */
+    QmlSocketConnection(SocketConnection *connection, QObject *parent);
+
+    /*! The id the server gave this client (from 1). */
+    double clientId() const;
+    /*! The client's IP address as text. */
+    QString address() const;
+    /*! The client's TCP port. */
+    int port() const;
+    /*! False once the client is gone. */
+    bool isConnected() const;
+    /*! True once the auth handler accepted the client. */
+    bool isAuthenticated() const;
+    /*! Application data attached to this client, e.g. by the auth handler. */
+    QJsonObject metadata() const;
+    void setMetadata(const QJsonObject &metadata);
+    /*! The wrapped connection, or null once it is gone. */
+    SocketConnection *connection() const;
+
+    /*! Sets one metadata field to \a value (any JSON-compatible value). Returns false if it cannot be stored. */
+    Q_INVOKABLE bool setMetadataValue(const QString &key, const QJSValue &value);
+    /*!
+        Sends \a response under \a request to this client. Returns false if the
+        client is gone or \a response cannot be sent as JSON (the server then reports
+        an error).
+    */
+    Q_INVOKABLE bool send(const QString &request, const QJSValue &response);
+    /*! Closes the connection with the WebSocket \a closeCode (1000 = normal) and \a reason. */
+    Q_INVOKABLE void close(int closeCode, const QString &reason);
+    /*!
+        Called from inside a SocketHandler's handleRequest function: promises an
+        answer to the request being handled. Return nothing from the function and
+        call resolve() on the returned PendingReply later. Outside a handler it
+        returns null.
+    */
+    Q_INVOKABLE Stonyx::Sockets::QmlPendingReply *deferReply();
+
+    /*! \internal Marks the client as gone. */
+    void markDisconnected();
+
+Q_SIGNALS:
+    /*! The client disconnected. */
+    void connectedChanged();
+    /*! The authentication state changed. */
+    void authenticatedChanged();
+    /*! The metadata changed. */
+    void metadataChanged();
+
+private:
+    QPointer<SocketConnection> m_connection;
+    qint64 m_id;
+    QString m_address;
+    int m_port;
+    bool m_authenticated = false;
+    QJsonObject m_metadata;
+};
+
+/*!
+    \qmltype SocketClientModel
+    \inqmlmodule Stonyx.Sockets
+    \brief The clients of a SocketServer as a list model, in connection order.
+
+    Roles: \c clientId, \c address, \c port, \c authenticated, \c metadata (an
+    object) and \c connection (the SocketConnection).
+*/
+class QmlClientModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SocketClientModel)
+    QML_UNCREATABLE("The client model belongs to a SocketServer")
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    /*! The model's roles. */
+    enum Role {
+        ClientIdRole = Qt::UserRole + 1,
+        AddressRole,
+        PortRole,
+        AuthenticatedRole,
+        MetadataRole,
+        ConnectionRole,
+    };
+    Q_ENUM(Role)
+
+    /*! Creates an empty model. */
+    explicit QmlClientModel(QObject *parent = nullptr);
+
+    /*! The number of clients. */
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    /*! The value of \a role for the client at \a index. */
+    QVariant data(const QModelIndex &index, int role) const override;
+    /*! The role names listed above. */
+    QHash<int, QByteArray> roleNames() const override;
+
+    /*! Returns the connection in \a row, or null. */
+    Q_INVOKABLE Stonyx::Sockets::QmlSocketConnection *get(int row) const;
+
+    /*! \internal */
+    void add(QmlSocketConnection *connection);
+    /*! \internal */
+    void remove(QmlSocketConnection *connection);
+    /*! \internal */
+    void clear();
+
+Q_SIGNALS:
+    /*! The number of clients changed. */
+    void countChanged();
+
+private:
+    void changed(QmlSocketConnection *connection, int role);
+    QList<QmlSocketConnection *> m_rows;
+};
+
+/*!
+    \qmltype SocketServer
+    \inqmlmodule Stonyx.Sockets
+    \brief A Stonyx Sockets server declared in QML.
+
+    The server starts listening when \c active is true and the component is
+    complete, so every property is set first. Request handlers are SocketHandler
+    objects declared inside it, plus the plugins of \c handlerDirectory if set.
+    Without an \c auth handler, a built-in one accepts clients whose \c authKey
+    matches and stores their other auth fields as metadata.
+
+    Default property values come from the \c SOCKET_* environment variables, as
+    for the C++ SocketServer; address defaults to \c 127.0.0.1.
+
+    \qml
+    SocketServer {
+        port: 0 // any free port
+        authKey: "secret"
+        active: true
+        SocketHandler { name: "echo"; handleRequest: (data, client) => data }
+    }
+    \endqml
+*/
+class QmlSocketServer : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SocketServer)
+    Q_INTERFACES(QQmlParserStatus)
+    Q_CLASSINFO("DefaultProperty", "handlers")
+    Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
+    Q_PROPERTY(int port READ port WRITE setPort NOTIFY portChanged)
+    Q_PROPERTY(QString authKey READ authKey WRITE setAuthKey NOTIFY authKeyChanged)
+    Q_PROPERTY(bool encryption READ encryption WRITE setEncryption NOTIFY encryptionChanged)
+    Q_PROPERTY(QString handlerDirectory READ handlerDirectory WRITE setHandlerDirectory NOTIFY handlerDirectoryChanged)
+    Q_PROPERTY(bool log READ log WRITE setLog NOTIFY logChanged)
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
+    Q_PROPERTY(QUrl url READ url NOTIFY listeningChanged)
+    Q_PROPERTY(int serverPort READ serverPort NOTIFY listeningChanged)
+    Q_PROPERTY(Stonyx::Sockets::QmlClientModel *clients READ clients CONSTANT)
+    Q_PROPERTY(int clientCount READ clientCount NOTIFY clientCountChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(QQmlListProperty<Stonyx::Sockets::QmlSocketHandler> handlers READ handlers)
+
+public:
+    /*! What went wrong; the values match Stonyx::Sockets::SocketServer::Error. */
+    enum Error {
+        NoError,
+        ConfigurationError,
+        MissingAuthHandler,
+        HandlerError,
+        ListenError,
+        CryptoError,
+        InvalidMessage,
+        Unauthenticated,
+        InvalidData, //!< A value passed from QML cannot be sent as JSON.
+    };
+    Q_ENUM(Error)
+
+    /*! Creates an inactive server configured from the environment. */
+    explicit QmlSocketServer(QObject *parent = nullptr);
+    ~QmlSocketServer() override;
+
+    /*! The address to listen on: an IP address, \c localhost or \c any. */
+    QString address() const;
+    void setAddress(const QString &address);
+    /*! The port to listen on; 0 picks a free one (see serverPort). */
+    int port() const;
+    void setPort(int port);
+    /*! The shared secret. */
+    QString authKey() const;
+    void setAuthKey(const QString &authKey);
+    /*! Whether frames are encrypted; clients must agree. */
+    bool encryption() const;
+    void setEncryption(bool encryption);
+    /*! A directory of handler plugins to load, or empty for none. */
+    QString handlerDirectory() const;
+    void setHandlerDirectory(const QString &directory);
+    /*! Whether connects, authentications and disconnects are logged. */
+    bool log() const;
+    void setLog(bool log);
+    /*! Whether the server should listen. Changes of the settings above apply when it next starts. */
+    bool isActive() const;
+    void setActive(bool active);
+    /*! True while listening. */
+    bool isListening() const;
+    /*! The URL clients connect to, with the real port; empty when not listening. */
+    QUrl url() const;
+    /*! The port listened on, or 0. */
+    int serverPort() const;
+    /*! The connected clients. */
+    QmlClientModel *clients() const;
+    /*! The number of connected clients. */
+    int clientCount() const;
+    /*! The last error. */
+    Error error() const;
+    /*! A translated description of the last error. */
+    QString errorString() const;
+    /*! The handlers declared in QML. */
+    QQmlListProperty<QmlSocketHandler> handlers();
+
+    /*! The client with \a clientId, or null. */
+    Q_INVOKABLE Stonyx::Sockets::QmlSocketConnection *client(double clientId) const;
+    /*! Sends \a response under \a request to the client \a clientId. Returns false if there is no such client. */
+    Q_INVOKABLE bool sendTo(double clientId, const QString &request, const QJSValue &response);
+    /*! Sends \a response under \a request to every authenticated client. Returns how many it went to. */
+    Q_INVOKABLE int broadcast(const QString &request, const QJSValue &response);
+    /*! Sends to every authenticated client whose metadata \a key equals \a value. Returns how many it went to. */
+    Q_INVOKABLE int sendToByMeta(const QString &key, const QJSValue &value, const QString &request,
+                                 const QJSValue &response);
+
+    /*! \internal */
+    void classBegin() override;
+    /*! \internal Starts listening if active. */
+    void componentComplete() override;
+
+    /*! \internal The wrapper of \a connection, or null. */
+    QmlSocketConnection *wrapperFor(SocketConnection *connection) const;
+    /*! \internal Records an error from the QML layer. */
+    void reportError(Error error, const QString &message);
+
+Q_SIGNALS:
+    // The NOTIFY signals of the settings above.
+    void addressChanged();
+    void portChanged();
+    void authKeyChanged();
+    void encryptionChanged();
+    void handlerDirectoryChanged();
+    void logChanged();
+    void activeChanged();
+    /*! The server started or stopped listening. */
+    void listeningChanged();
+    /*! The number of clients changed. */
+    void clientCountChanged();
+    /*! A client connected. */
+    void clientConnected(Stonyx::Sockets::QmlSocketConnection *client);
+    /*! A client authenticated. */
+    void clientAuthenticated(Stonyx::Sockets::QmlSocketConnection *client);
+    /*! The client \a clientId disconnected with \a closeCode and \a reason. */
+    void clientDisconnected(double clientId, int closeCode, const QString &reason);
+    /*! \a client sent \a data under \a request (before the handler runs). */
+    void messageReceived(Stonyx::Sockets::QmlSocketConnection *client, const QString &request, const QJSValue &data);
+    /*! Something went wrong; errorString describes it. */
+    void errorOccurred(Stonyx::Sockets::QmlSocketServer::Error error);
+
+private:
+    struct Private;
+    const std::unique_ptr<Private> d;
+    friend struct Private;
+};
+
+} // namespace Stonyx::Sockets
