@@ -10,11 +10,15 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <QLoggingCategory>
+
 #include <cstdio>
 
 using namespace Stonyx::Sockets;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcTool, "stonyx.sockets.tool", QtInfoMsg)
 
 QString tr(const char *text)
 {
@@ -81,7 +85,7 @@ int main(int argc, char *argv[])
         ToolSupport::printError(server.errorString());
         return 1;
     }
-    qInfo("Handlers from %s: %s", qUtf8Printable(QDir(config.handlerDir()).absolutePath()),
+    qCInfo(lcTool, "Handlers from %s: %s", qUtf8Printable(QDir(config.handlerDir()).absolutePath()),
           qUtf8Printable(server.handlerNames().join(QStringLiteral(", "))));
     // A machine-readable line on stdout, so scripts can find the (possibly random) port.
     std::printf("%s\n", qUtf8Printable(tr("listening on %1").arg(server.serverUrl().toString())));
@@ -89,7 +93,7 @@ int main(int argc, char *argv[])
 
     ToolSupport::quitOnSignals();
     const int status = app.exec();
-    qInfo("Shutting down (%d client(s) connected)", server.clientCount());
+    qCInfo(lcTool, "Shutting down (%d client(s) connected)", server.clientCount());
     server.close();
     return status;
 }
