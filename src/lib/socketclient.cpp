@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "socketclient.h"
-#include "framecipher.h"
+#include "socketclient_p.h"
 #include "message_p.h"
 
 #include <QLoggingCategory>
@@ -16,6 +15,7 @@ Q_LOGGING_CATEGORY(lcClient, "stonyx.sockets.client", QtInfoMsg)
 
 namespace {
 
+// Adapts a callable to the handler interface.
 class FunctionHandler final : public SocketHandler
 {
 public:
@@ -29,74 +29,8 @@ private:
     ResponseFunction m_function;
 };
 
-struct ClientHandler {
-    SocketHandler *handler = nullptr;
-    std::shared_ptr<SocketHandler> owned;
-};
-
 } // namespace
 
-struct SocketClientPrivate {
-    SocketClientPrivate(SocketClient *qq, const SocketConfig &cfg)
-        : q(qq)
-        , config(cfg)
-    {
-        heartBeatTimer.setSingleShot(true);
-        reconnectTimer.setSingleShot(true);
-        QObject::connect(&heartBeatTimer, &QTimer::timeout, q, [this] { sendHeartBeat(); });
-        QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectSocket(); });
-    }
-
-    SocketClient *const q;
-    SocketConfig config;
-    QJsonObject authData;
-    SocketClient::State state = SocketClient::State::Disconnected;
-    SocketClient::Error error = SocketClient::Error::NoError;
-    QString errorString;
-    QPointer<QWebSocket> socket;
-    FrameCipher globalCipher;
-    QString globalKeyFor;
-    FrameCipher sessionCipher;
-    QMap<QString, ClientHandler> handlers;
-    QTimer heartBeatTimer;
-    QTimer reconnectTimer;
-    int attempt = 0;          // reconnect attempt in progress, 0 when none
-    bool socketErrorReported = false; // for the current socket
-    bool closedByUser = true;
-
-    void setState(SocketClient::State s)
-    {
-        if (state == s)
-            return;
-        state = s;
-        Q_EMIT q->stateChanged(s);
-    }
-
-    void setAttempt(int a)
-    {
-        if (attempt == a)
-            return;
-        attempt = a;
-        Q_EMIT q->reconnectAttemptChanged(a);
-    }
-
-    void setError(SocketClient::Error e, const QString &message)
-    {
-        error = e;
-        errorString = message;
-        Q_EMIT q->errorOccurred(e);
-    }
-
-    void connectSocket();
-    void dropSocket();
-    void onSocketGone(QWebSocket *gone);
-    void onFrame(const QByteArray &frame);
-    void onAuthResponse(const Message::Incoming &message);
-    bool sendJson(const QByteArray &json);
-    void sendHeartBeat();
-    void scheduleReconnect();
-    void deliver(const QString &request, const QJsonValue &response);
-};
 
 void SocketClientPrivate::dropSocket()
 {

@@ -51,6 +51,20 @@ SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &c
 {
 }
 
+bool SocketServerPrivate::ensureGlobalKey()
+{
+    if (!config.encryption() || (!globalKey.isEmpty() && globalKeyFor == config.authKey()))
+        return true;
+    QString cryptoError;
+    globalKey = FrameCipher::deriveGlobalKey(config.authKey(), &cryptoError);
+    if (globalKey.isEmpty()) {
+        setError(SocketServer::Error::CryptoError, cryptoError);
+        return false;
+    }
+    globalKeyFor = config.authKey();
+    return true;
+}
+
 void SocketServerPrivate::setError(SocketServer::Error e, const QString &message)
 {
     error = e;
@@ -60,7 +74,13 @@ void SocketServerPrivate::setError(SocketServer::Error e, const QString &message
 
 void SocketServerPrivate::onNewConnection()
 {
-    while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
+    while (QWebSocket *socket = webSocketServer->nextPendingConnection())
+        createConnection(socket);
+}
+
+SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
+{
+    {
         auto dd = std::make_unique<SocketConnection::Private>();
         dd->server = q;
         dd->socket = socket;
@@ -84,6 +104,7 @@ void SocketServerPrivate::onNewConnection()
             qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
         Q_EMIT q->clientConnected(connection->id());
         Q_EMIT q->clientCountChanged(int(clients.size()));
+        return connection;
     }
 }
 
@@ -347,15 +368,8 @@ bool SocketServer::listen()
                     tr("Configuration key \"host\" is not an IP address: \"%1\"").arg(d->config.host()));
         return false;
     }
-    if (d->config.encryption() && (d->globalKey.isEmpty() || d->globalKeyFor != d->config.authKey())) {
-        QString cryptoError;
-        d->globalKey = FrameCipher::deriveGlobalKey(d->config.authKey(), &cryptoError);
-        if (d->globalKey.isEmpty()) {
-            d->setError(Error::CryptoError, cryptoError);
-            return false;
-        }
-        d->globalKeyFor = d->config.authKey();
-    }
+    if (!d->ensureGlobalKey())
+        return false;
 
     auto *server = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
     if (!server->listen(address, quint16(d->config.port()))) {

@@ -61,6 +61,11 @@ struct SocketServerPrivate {
 
     void setError(SocketServer::Error e, const QString &message);
     void onNewConnection();
+    // Registers a connection for an open (or, in fuzz tests, unopened) socket.
+    SocketConnection *createConnection(QWebSocket *socket);
+    // Derives the global key for config.authKey() unless already done; false on failure
+    // (with the error set). listen() calls it; fuzz tests call it instead of listening.
+    bool ensureGlobalKey();
     void onFrame(SocketConnection *connection, const QByteArray &frame);
     void onDisconnected(SocketConnection *connection);
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
