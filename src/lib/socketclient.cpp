@@ -6,6 +6,7 @@
 #include <QMap>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QSslCertificate>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -52,6 +53,21 @@ void SocketClientPrivate::connectSocket()
     socketErrorReported = false;
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     socket = ws;
+    const qint64 overhead = config.encryption() ? FrameCipher::Overhead : 0;
+    ws->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize() + overhead));
+    ws->setMaxAllowedIncomingFrameSize(quint64(config.maxFrameSize() + overhead));
+    // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
+    // plain message split across frames could cut a UTF-8 sequence (close 1007).
+    ws->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
+    if (config.address().scheme() == u"wss")
+        ws->setSslConfiguration(tlsConfiguration);
+    if (config.tlsAllowSelfSigned()) {
+        QObject::connect(ws, &QWebSocket::sslErrors, q, [ws](const QList<QSslError> &errors) {
+            for (const QSslError &e : errors)
+                qCWarning(lcClient, "Ignoring a TLS error (tlsAllowSelfSigned): %s", qUtf8Printable(e.errorString()));
+            ws->ignoreSslErrors();
+        });
+    }
     QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
         if (ws != socket)
             return;
@@ -346,6 +362,17 @@ bool SocketClient::open()
         d->setError(Error::ConfigurationError,
                     tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
         return false;
+    }
+    d->tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    if (url.scheme() == u"wss" && !d->config.tlsCaCertificates().isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(d->config.tlsCaCertificates(), QSsl::Pem);
+        if (cas.isEmpty()) {
+            d->setError(Error::ConfigurationError,
+                        tr("No PEM certificate could be read from %1 (configuration key \"tlsCaCertificates\")")
+                            .arg(d->config.tlsCaCertificates()));
+            return false;
+        }
+        d->tlsConfiguration.addCaCertificates(cas);
     }
     if (d->config.encryption() && (!d->globalCipher.isValid() || d->globalKeyFor != d->config.authKey())) {
         QString cryptoError;

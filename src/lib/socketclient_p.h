@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -42,6 +43,7 @@ struct SocketClientPrivate {
     SocketClient::Error error = SocketClient::Error::NoError;
     QString errorString;
     QPointer<QWebSocket> socket;
+    QSslConfiguration tlsConfiguration;      // for wss://, made by open()
     FrameCipher globalCipher;
     QString globalKeyFor;
     FrameCipher sessionCipher;

@@ -4,10 +4,12 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonParseError>
 #include <QSharedData>
 
 #include <functional>
+#include <tuple>
 #include <limits>
 
 namespace Stonyx::Sockets {
@@ -26,14 +28,32 @@ public:
     int reconnectBaseDelay = 1000;
     int reconnectMaxDelay = 60000;
     int maxReconnectAttempts = SocketConfig::Unlimited;
+    qint64 maxMessageSize = 1024 * 1024;
+    qint64 maxFrameSize = 1024 * 1024;
+    int handshakeTimeout = 10000;
+    int authTimeout = 10000;
+    int messageTimeout = 30000;
+    int maxUnauthenticated = 1000;
+    int maxUnauthenticatedPerAddress = 32;
+    int rateLimit = 100;
+    int rateBurst = 200;
+    int idleHeartBeats = 3;
+    qint64 maxSendBuffer = 8 * 1024 * 1024;
+    QStringList allowedOrigins;
+    QString tlsCertificate;
+    QString tlsPrivateKey;
+    QString tlsCaCertificates;
+    bool tlsAllowSelfSigned = false;
 
-    bool operator==(const SocketConfigData &o) const
+    auto tie() const
     {
-        return port == o.port && host == o.host && address == o.address && authKey == o.authKey
-            && heartBeatInterval == o.heartBeatInterval && handlerDir == o.handlerDir && log == o.log
-            && encryption == o.encryption && reconnectBaseDelay == o.reconnectBaseDelay
-            && reconnectMaxDelay == o.reconnectMaxDelay && maxReconnectAttempts == o.maxReconnectAttempts;
+        return std::tie(port, host, address, authKey, heartBeatInterval, handlerDir, log, encryption, reconnectBaseDelay,
+                        reconnectMaxDelay, maxReconnectAttempts, maxMessageSize, maxFrameSize, handshakeTimeout,
+                        authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit,
+                        rateBurst, idleHeartBeats, maxSendBuffer, allowedOrigins, tlsCertificate, tlsPrivateKey,
+                        tlsCaCertificates, tlsAllowSelfSigned);
     }
+    bool operator==(const SocketConfigData &o) const { return tie() == o.tie(); }
 };
 
 namespace {
@@ -57,6 +77,29 @@ bool parseInt(const QString &text, qint64 min, qint64 max, int *out)
     if (!ok || v < min || v > max)
         return false;
     *out = static_cast<int>(v);
+    return true;
+}
+
+bool parseInt64(const QString &text, qint64 min, qint64 max, qint64 *out)
+{
+    bool ok = false;
+    const qint64 v = text.trimmed().toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool jsonInt64(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
+{
+    if (value.isString())
+        return parseInt64(value.toString(), min, max, out);
+    if (!value.isDouble())
+        return false;
+    const double v = value.toDouble();
+    if (v != static_cast<double>(static_cast<qint64>(v)) || v < static_cast<double>(min) || v > static_cast<double>(max))
+        return false;
+    *out = static_cast<qint64>(v);
     return true;
 }
 
@@ -110,6 +153,48 @@ Key intKey(const char *name, const char *env, qint64 min, qint64 max, Setter set
                    int v = 0;
                    return jsonInt(j, min, max, &v) && (set(c, v), true);
                }};
+}
+
+template<typename Setter>
+Key int64Key(const char *name, const char *env, qint64 min, qint64 max, Setter set)
+{
+    return Key{name, env,
+               [=](SocketConfig &c, const QString &t) {
+                   qint64 v = 0;
+                   return parseInt64(t, min, max, &v) && (set(c, v), true);
+               },
+               [=](SocketConfig &c, const QJsonValue &j) {
+                   qint64 v = 0;
+                   return jsonInt64(j, min, max, &v) && (set(c, v), true);
+               }};
+}
+
+// A list: comma-separated in the environment, a JSON array of strings (or one string) in files.
+bool applyOrigins(SocketConfig &c, const QString &text)
+{
+    QStringList origins;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        if (!part.trimmed().isEmpty())
+            origins << part.trimmed();
+    }
+    c.setAllowedOrigins(origins);
+    return true;
+}
+
+bool applyOriginsJson(SocketConfig &c, const QJsonValue &j)
+{
+    if (j.isString())
+        return applyOrigins(c, j.toString());
+    if (!j.isArray())
+        return false;
+    QStringList origins;
+    for (const QJsonValue &v : j.toArray()) {
+        if (!v.isString())
+            return false;
+        origins << v.toString();
+    }
+    c.setAllowedOrigins(origins);
+    return true;
 }
 
 template<typename Setter>
@@ -188,6 +273,28 @@ const std::vector<Key> &keys()
                     return applyAttempts(c, j.toString());
                 return jsonInt(j, -1, IntMax, &v) && (c.setMaxReconnectAttempts(v), true);
             }},
+        int64Key("maxMessageSize", "SOCKET_MAX_MESSAGE_SIZE", 1, std::numeric_limits<qint64>::max(),
+                 [](SocketConfig &c, qint64 v) { c.setMaxMessageSize(v); }),
+        int64Key("maxFrameSize", "SOCKET_MAX_FRAME_SIZE", 1, std::numeric_limits<qint64>::max(),
+                 [](SocketConfig &c, qint64 v) { c.setMaxFrameSize(v); }),
+        intKey("handshakeTimeout", "SOCKET_HANDSHAKE_TIMEOUT", 1, IntMax, [](SocketConfig &c, int v) { c.setHandshakeTimeout(v); }),
+        intKey("authTimeout", "SOCKET_AUTH_TIMEOUT", 0, IntMax, [](SocketConfig &c, int v) { c.setAuthTimeout(v); }),
+        intKey("messageTimeout", "SOCKET_MESSAGE_TIMEOUT", 0, IntMax, [](SocketConfig &c, int v) { c.setMessageTimeout(v); }),
+        intKey("maxUnauthenticated", "SOCKET_MAX_UNAUTHENTICATED", 0, IntMax,
+               [](SocketConfig &c, int v) { c.setMaxUnauthenticated(v); }),
+        intKey("maxUnauthenticatedPerAddress", "SOCKET_MAX_UNAUTHENTICATED_PER_ADDRESS", 0, IntMax,
+               [](SocketConfig &c, int v) { c.setMaxUnauthenticatedPerAddress(v); }),
+        intKey("rateLimit", "SOCKET_RATE_LIMIT", 0, IntMax, [](SocketConfig &c, int v) { c.setRateLimit(v); }),
+        intKey("rateBurst", "SOCKET_RATE_BURST", 1, IntMax, [](SocketConfig &c, int v) { c.setRateBurst(v); }),
+        intKey("idleHeartBeats", "SOCKET_IDLE_HEARTBEATS", 0, 1000, [](SocketConfig &c, int v) { c.setIdleHeartBeats(v); }),
+        int64Key("maxSendBuffer", "SOCKET_MAX_SEND_BUFFER", 1, std::numeric_limits<qint64>::max(),
+                 [](SocketConfig &c, qint64 v) { c.setMaxSendBuffer(v); }),
+        Key{"allowedOrigins", "SOCKET_ALLOWED_ORIGINS", applyOrigins, applyOriginsJson},
+        stringKey("tlsCertificate", "SOCKET_TLS_CERTIFICATE", true, [](SocketConfig &c, const QString &v) { c.setTlsCertificate(v); }),
+        stringKey("tlsPrivateKey", "SOCKET_TLS_PRIVATE_KEY", true, [](SocketConfig &c, const QString &v) { c.setTlsPrivateKey(v); }),
+        stringKey("tlsCaCertificates", "SOCKET_TLS_CA_CERTIFICATES", true,
+                  [](SocketConfig &c, const QString &v) { c.setTlsCaCertificates(v); }),
+        boolKey("tlsAllowSelfSigned", "SOCKET_TLS_ALLOW_SELF_SIGNED", [](SocketConfig &c, bool v) { c.setTlsAllowSelfSigned(v); }),
     };
     return table;
 }
@@ -312,6 +419,22 @@ QJsonObject SocketConfig::toJson() const
         {QStringLiteral("reconnectMaxDelay"), d->reconnectMaxDelay},
         {QStringLiteral("maxReconnectAttempts"),
          d->maxReconnectAttempts == Unlimited ? QJsonValue(QJsonValue::Null) : QJsonValue(d->maxReconnectAttempts)},
+        {QStringLiteral("maxMessageSize"), d->maxMessageSize},
+        {QStringLiteral("maxFrameSize"), d->maxFrameSize},
+        {QStringLiteral("handshakeTimeout"), d->handshakeTimeout},
+        {QStringLiteral("authTimeout"), d->authTimeout},
+        {QStringLiteral("messageTimeout"), d->messageTimeout},
+        {QStringLiteral("maxUnauthenticated"), d->maxUnauthenticated},
+        {QStringLiteral("maxUnauthenticatedPerAddress"), d->maxUnauthenticatedPerAddress},
+        {QStringLiteral("rateLimit"), d->rateLimit},
+        {QStringLiteral("rateBurst"), d->rateBurst},
+        {QStringLiteral("idleHeartBeats"), d->idleHeartBeats},
+        {QStringLiteral("maxSendBuffer"), d->maxSendBuffer},
+        {QStringLiteral("allowedOrigins"), QJsonArray::fromStringList(d->allowedOrigins)},
+        {QStringLiteral("tlsCertificate"), d->tlsCertificate},
+        {QStringLiteral("tlsPrivateKey"), d->tlsPrivateKey},
+        {QStringLiteral("tlsCaCertificates"), d->tlsCaCertificates},
+        {QStringLiteral("tlsAllowSelfSigned"), d->tlsAllowSelfSigned},
     };
 }
 
@@ -330,6 +453,18 @@ QString SocketConfig::validate() const
             .arg(d->maxReconnectAttempts);
     if (d->host.isEmpty())
         return tr("Configuration key \"host\" must not be empty");
+    if (d->maxMessageSize <= 0 || d->maxFrameSize <= 0 || d->maxSendBuffer <= 0)
+        return tr("Configuration keys \"maxMessageSize\", \"maxFrameSize\" and \"maxSendBuffer\" must be positive");
+    if (d->handshakeTimeout <= 0)
+        return tr("Configuration key \"handshakeTimeout\" must be positive, not %1").arg(d->handshakeTimeout);
+    if (d->authTimeout < 0 || d->messageTimeout < 0 || d->maxUnauthenticated < 0 || d->maxUnauthenticatedPerAddress < 0
+        || d->rateLimit < 0 || d->idleHeartBeats < 0)
+        return tr("Limits (\"authTimeout\", \"messageTimeout\", \"maxUnauthenticated\", \"maxUnauthenticatedPerAddress\", "
+                  "\"rateLimit\", \"idleHeartBeats\") must not be negative");
+    if (d->rateBurst < 1)
+        return tr("Configuration key \"rateBurst\" must be at least 1, not %1").arg(d->rateBurst);
+    if (d->tlsCertificate.isEmpty() != d->tlsPrivateKey.isEmpty())
+        return tr("Configuration keys \"tlsCertificate\" and \"tlsPrivateKey\" must be set together");
     return {};
 }
 
@@ -362,6 +497,39 @@ int SocketConfig::reconnectMaxDelay() const { return d->reconnectMaxDelay; }
 void SocketConfig::setReconnectMaxDelay(int milliseconds) { d->reconnectMaxDelay = milliseconds; }
 int SocketConfig::maxReconnectAttempts() const { return d->maxReconnectAttempts; }
 void SocketConfig::setMaxReconnectAttempts(int attempts) { d->maxReconnectAttempts = attempts; }
+
+qint64 SocketConfig::maxMessageSize() const { return d->maxMessageSize; }
+void SocketConfig::setMaxMessageSize(qint64 bytes) { d->maxMessageSize = bytes; }
+qint64 SocketConfig::maxFrameSize() const { return d->maxFrameSize; }
+void SocketConfig::setMaxFrameSize(qint64 bytes) { d->maxFrameSize = bytes; }
+int SocketConfig::handshakeTimeout() const { return d->handshakeTimeout; }
+void SocketConfig::setHandshakeTimeout(int milliseconds) { d->handshakeTimeout = milliseconds; }
+int SocketConfig::authTimeout() const { return d->authTimeout; }
+void SocketConfig::setAuthTimeout(int milliseconds) { d->authTimeout = milliseconds; }
+int SocketConfig::messageTimeout() const { return d->messageTimeout; }
+void SocketConfig::setMessageTimeout(int milliseconds) { d->messageTimeout = milliseconds; }
+int SocketConfig::maxUnauthenticated() const { return d->maxUnauthenticated; }
+void SocketConfig::setMaxUnauthenticated(int connections) { d->maxUnauthenticated = connections; }
+int SocketConfig::maxUnauthenticatedPerAddress() const { return d->maxUnauthenticatedPerAddress; }
+void SocketConfig::setMaxUnauthenticatedPerAddress(int connections) { d->maxUnauthenticatedPerAddress = connections; }
+int SocketConfig::rateLimit() const { return d->rateLimit; }
+void SocketConfig::setRateLimit(int messagesPerSecond) { d->rateLimit = messagesPerSecond; }
+int SocketConfig::rateBurst() const { return d->rateBurst; }
+void SocketConfig::setRateBurst(int messages) { d->rateBurst = messages; }
+int SocketConfig::idleHeartBeats() const { return d->idleHeartBeats; }
+void SocketConfig::setIdleHeartBeats(int intervals) { d->idleHeartBeats = intervals; }
+qint64 SocketConfig::maxSendBuffer() const { return d->maxSendBuffer; }
+void SocketConfig::setMaxSendBuffer(qint64 bytes) { d->maxSendBuffer = bytes; }
+QStringList SocketConfig::allowedOrigins() const { return d->allowedOrigins; }
+void SocketConfig::setAllowedOrigins(const QStringList &origins) { d->allowedOrigins = origins; }
+QString SocketConfig::tlsCertificate() const { return d->tlsCertificate; }
+void SocketConfig::setTlsCertificate(const QString &file) { d->tlsCertificate = file; }
+QString SocketConfig::tlsPrivateKey() const { return d->tlsPrivateKey; }
+void SocketConfig::setTlsPrivateKey(const QString &file) { d->tlsPrivateKey = file; }
+QString SocketConfig::tlsCaCertificates() const { return d->tlsCaCertificates; }
+void SocketConfig::setTlsCaCertificates(const QString &file) { d->tlsCaCertificates = file; }
+bool SocketConfig::tlsAllowSelfSigned() const { return d->tlsAllowSelfSigned; }
+void SocketConfig::setTlsAllowSelfSigned(bool allow) { d->tlsAllowSelfSigned = allow; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {

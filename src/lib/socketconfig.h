@@ -9,6 +9,7 @@
 #include <QProcessEnvironment>
 #include <QSharedDataPointer>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace Stonyx::Sockets {
@@ -40,6 +41,13 @@ class SocketConfigData;
     | reconnectMaxDelay | SOCKET_RECONNECT_MAX_DELAY | 60000 ms |
     | maxReconnectAttempts | SOCKET_MAX_RECONNECT_ATTEMPTS | unlimited (-1) |
 
+    Limits and liveness (not part of the Node.js library; see the README's security section):
+    maxMessageSize, maxFrameSize, handshakeTimeout, authTimeout, messageTimeout,
+    maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit, rateBurst,
+    idleHeartBeats, maxSendBuffer, allowedOrigins; TLS: tlsCertificate, tlsPrivateKey,
+    tlsCaCertificates, tlsAllowSelfSigned. Their variables are SOCKET_ and the key in
+    upper snake case (SOCKET_MAX_MESSAGE_SIZE, SOCKET_TLS_CERTIFICATE, ...).
+
     Invalid values are rejected with an error that names the key; the configuration
     is then left unchanged.
 
@@ -60,6 +68,22 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay)
     Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay)
     Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts)
+    Q_PROPERTY(qint64 maxMessageSize READ maxMessageSize WRITE setMaxMessageSize)
+    Q_PROPERTY(qint64 maxFrameSize READ maxFrameSize WRITE setMaxFrameSize)
+    Q_PROPERTY(int handshakeTimeout READ handshakeTimeout WRITE setHandshakeTimeout)
+    Q_PROPERTY(int authTimeout READ authTimeout WRITE setAuthTimeout)
+    Q_PROPERTY(int messageTimeout READ messageTimeout WRITE setMessageTimeout)
+    Q_PROPERTY(int maxUnauthenticated READ maxUnauthenticated WRITE setMaxUnauthenticated)
+    Q_PROPERTY(int maxUnauthenticatedPerAddress READ maxUnauthenticatedPerAddress WRITE setMaxUnauthenticatedPerAddress)
+    Q_PROPERTY(int rateLimit READ rateLimit WRITE setRateLimit)
+    Q_PROPERTY(int rateBurst READ rateBurst WRITE setRateBurst)
+    Q_PROPERTY(int idleHeartBeats READ idleHeartBeats WRITE setIdleHeartBeats)
+    Q_PROPERTY(qint64 maxSendBuffer READ maxSendBuffer WRITE setMaxSendBuffer)
+    Q_PROPERTY(QStringList allowedOrigins READ allowedOrigins WRITE setAllowedOrigins)
+    Q_PROPERTY(QString tlsCertificate READ tlsCertificate WRITE setTlsCertificate)
+    Q_PROPERTY(QString tlsPrivateKey READ tlsPrivateKey WRITE setTlsPrivateKey)
+    Q_PROPERTY(QString tlsCaCertificates READ tlsCaCertificates WRITE setTlsCaCertificates)
+    Q_PROPERTY(bool tlsAllowSelfSigned READ tlsAllowSelfSigned WRITE setTlsAllowSelfSigned)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -130,6 +154,58 @@ public:
     /*! How many failed reconnect attempts a client makes before giving up; Unlimited (-1) never gives up, 0 never reconnects. */
     int maxReconnectAttempts() const;
     void setMaxReconnectAttempts(int attempts);
+
+    /*! Largest incoming message in bytes (1 MiB); a larger one closes the connection with 1009. */
+    qint64 maxMessageSize() const;
+    void setMaxMessageSize(qint64 bytes);
+    /*! Largest incoming WebSocket frame in bytes (1 MiB); a larger one closes the connection with 1009. */
+    qint64 maxFrameSize() const;
+    void setMaxFrameSize(qint64 bytes);
+    /*! Milliseconds a new connection has for its TLS and WebSocket handshakes (10000). */
+    int handshakeTimeout() const;
+    void setHandshakeTimeout(int milliseconds);
+    /*! Milliseconds a connection has to authenticate before it is closed (10000; 0 = no limit). */
+    int authTimeout() const;
+    void setAuthTimeout(int milliseconds);
+    /*! Milliseconds an incoming message may take from its first byte to its last (30000; 0 = no limit). */
+    int messageTimeout() const;
+    void setMessageTimeout(int milliseconds);
+    /*! Most connections open but not authenticated, in total (1000; 0 = no limit). */
+    int maxUnauthenticated() const;
+    void setMaxUnauthenticated(int connections);
+    /*! Most connections open but not authenticated from one peer address (32; 0 = no limit). */
+    int maxUnauthenticatedPerAddress() const;
+    void setMaxUnauthenticatedPerAddress(int connections);
+    /*! Messages per second a connection may send on average (100; 0 = no limit). */
+    int rateLimit() const;
+    void setRateLimit(int messagesPerSecond);
+    /*! Messages a connection may send at once above the average rate (200). */
+    int rateBurst() const;
+    void setRateBurst(int messages);
+    /*!
+        A connection that sends nothing (no heartbeat, message or pong) for this many
+        heartBeatInterval()s is closed as dead (3; 0 = never). The server pings quiet peers.
+    */
+    int idleHeartBeats() const;
+    void setIdleHeartBeats(int intervals);
+    /*! Most bytes queued for a peer that does not read (8 MiB); beyond it the peer is disconnected. */
+    qint64 maxSendBuffer() const;
+    void setMaxSendBuffer(qint64 bytes);
+    /*! Browser Origins the server accepts; empty accepts every Origin (and clients without one). */
+    QStringList allowedOrigins() const;
+    void setAllowedOrigins(const QStringList &origins);
+    /*! Server: PEM certificate (chain) file; with tlsPrivateKey() the server speaks wss://. */
+    QString tlsCertificate() const;
+    void setTlsCertificate(const QString &file);
+    /*! Server: PEM private key file. */
+    QString tlsPrivateKey() const;
+    void setTlsPrivateKey(const QString &file);
+    /*! Client: PEM file of CA certificates to trust for wss:// (empty: the system store). */
+    QString tlsCaCertificates() const;
+    void setTlsCaCertificates(const QString &file);
+    /*! Client: accept a self-signed or otherwise unverifiable certificate. For development only. */
+    bool tlsAllowSelfSigned() const;
+    void setTlsAllowSelfSigned(bool allow);
 
     /*! Returns an empty string if every value is in range, otherwise an error naming the key. */
     QString validate() const;

@@ -2,6 +2,8 @@
 #include "message_p.h"
 #include "socketserver_p.h"
 
+#include <QTimer>
+
 namespace Stonyx::Sockets {
 
 SocketConnection::SocketConnection(std::unique_ptr<Private> dd, QObject *parent)
@@ -78,6 +80,8 @@ void SocketConnection::close(int closeCode, const QString &reason)
     d->closeCode = closeCode;
     d->closeReason = reason;
     d->socket->close(static_cast<QWebSocketProtocol::CloseCode>(closeCode), reason);
+    // A peer that never completes the close handshake (or does not read) is cut off.
+    QTimer::singleShot(5000, d->socket, [socket = d->socket] { socket->abort(); });
 }
 
 } // namespace Stonyx::Sockets

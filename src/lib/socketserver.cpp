@@ -4,7 +4,12 @@
 #include "socketserver_p.h"
 
 #include <QDir>
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTimer>
+#include <QWebSocketCorsAuthenticator>
 
 namespace Stonyx::Sockets {
 
@@ -51,6 +56,40 @@ SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &c
 {
 }
 
+bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
+{
+    if (sslConfigurationSet) {
+        *configuration = sslConfiguration;
+        return true;
+    }
+    if (config.tlsCertificate().isEmpty())
+        return true; // plain ws://
+    auto fail = [this](const QString &message) {
+        setError(SocketServer::Error::TlsError, message);
+        return false;
+    };
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.tlsCertificate(), QSsl::Pem);
+    if (chain.isEmpty())
+        return fail(SocketServer::tr("No PEM certificate could be read from %1 (configuration key \"tlsCertificate\")")
+                        .arg(config.tlsCertificate()));
+    QFile keyFile(config.tlsPrivateKey());
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return fail(SocketServer::tr("Cannot read the private key %1: %2").arg(config.tlsPrivateKey(), keyFile.errorString()));
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        return fail(SocketServer::tr("%1 holds no RSA or EC private key in PEM form (configuration key \"tlsPrivateKey\")")
+                        .arg(config.tlsPrivateKey()));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    *configuration = tls;
+    return true;
+}
+
 bool SocketServerPrivate::ensureGlobalKey()
 {
     if (!config.encryption() || (!globalKey.isEmpty() && globalKeyFor == config.authKey()))
@@ -72,10 +111,97 @@ void SocketServerPrivate::setError(SocketServer::Error e, const QString &message
     Q_EMIT q->errorOccurred(e);
 }
 
+void SocketServerPrivate::onTcpConnection()
+{
+    while (tcpServer && tcpServer->hasPendingConnections()) {
+        QTcpSocket *socket = tcpServer->nextPendingConnection();
+        if (!socket)
+            break;
+        purgeUnauthenticated();
+        const QString address = socket->peerAddress().toString();
+        const int total = int(unauthenticated.size());
+        const int fromAddress = unauthenticatedFrom(address);
+        const int maxTotal = config.maxUnauthenticated();
+        const int maxPerAddress = config.maxUnauthenticatedPerAddress();
+        if ((maxTotal > 0 && total >= maxTotal) || (maxPerAddress > 0 && fromAddress >= maxPerAddress)) {
+            // Refused before the WebSocket handshake costs anything.
+            const QString reason = maxTotal > 0 && total >= maxTotal
+                ? SocketServer::tr("%n unauthenticated connection(s) open in total", nullptr, total)
+                : SocketServer::tr("%n unauthenticated connection(s) open from this address", nullptr, fromAddress);
+            qCWarning(lcServer, "Refusing a connection from %s: %s", qUtf8Printable(address), qUtf8Printable(reason));
+            setError(SocketServer::Error::LimitExceeded,
+                     SocketServer::tr("Refused a connection from %1: %2").arg(address, reason));
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        unauthenticated.insert(socket, {socket, address});
+
+        // A total deadline per incoming message (and for the handshake bytes): Qt only
+        // drops a partial frame after 5 s without any byte, so a peer trickling bytes
+        // could hold a connection and its buffer forever.
+        if (config.messageTimeout() > 0) {
+            auto *deadline = new QTimer(socket);
+            deadline->setSingleShot(true);
+            deadline->setInterval(config.messageTimeout());
+            QObject::connect(socket, &QIODevice::readyRead, deadline, [deadline] {
+                if (!deadline->isActive())
+                    deadline->start();
+            });
+            QObject::connect(deadline, &QTimer::timeout, q, [this, socket] {
+                for (SocketConnection *connection : std::as_const(clients)) {
+                    if (connection->d->tcpSocket == socket) {
+                        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                               SocketServer::tr("message not complete within %1 ms").arg(config.messageTimeout()));
+                        return;
+                    }
+                }
+                qCWarning(lcServer, "Dropping a connection from %s: handshake not complete within %d ms",
+                          qUtf8Printable(socket->peerAddress().toString()), config.messageTimeout());
+                socket->abort();
+            });
+        }
+        webSocketServer->handleConnection(socket);
+    }
+}
+
+void SocketServerPrivate::releaseUnauthenticated(QObject *key)
+{
+    unauthenticated.remove(key);
+}
+
+// Sockets that died during their handshake leave stale entries; Qt does not keep our
+// connections to a TCP socket it upgrades, so they are found by their null pointer.
+void SocketServerPrivate::purgeUnauthenticated()
+{
+    unauthenticated.removeIf([](const auto &entry) { return entry.value().object.isNull(); });
+}
+
+int SocketServerPrivate::unauthenticatedFrom(const QString &address) const
+{
+    return int(std::count_if(unauthenticated.cbegin(), unauthenticated.cend(),
+                             [&](const Unauthenticated &u) { return u.address == address; }));
+}
+
 void SocketServerPrivate::onNewConnection()
 {
-    while (QWebSocket *socket = webSocketServer->nextPendingConnection())
-        createConnection(socket);
+    while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
+        SocketConnection *connection = createConnection(socket);
+        // Find the TCP socket under it (same peer address and port) and let the
+        // connection take over its place among the unauthenticated.
+        purgeUnauthenticated();
+        for (auto it = unauthenticated.begin(); it != unauthenticated.end(); ++it) {
+            auto *tcp = qobject_cast<QTcpSocket *>(it->object.data());
+            if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()) {
+                connection->d->tcpSocket = tcp;
+                connection->d->messageDeadline = tcp->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+                const QString address = it->address;
+                unauthenticated.erase(it);
+                unauthenticated.insert(connection, {connection, address});
+                break;
+            }
+        }
+    }
 }
 
 SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
@@ -91,6 +217,34 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
             dd->globalCipher.setKey(globalKey);
         auto *connection = new SocketConnection(std::move(dd), q);
         socket->setParent(connection);
+        SocketConnection::Private *cd = connection->d.get();
+
+        // Limits on what the peer may send; encrypted frames carry IV and tag on top.
+        const qint64 overhead = config.encryption() ? FrameCipher::Overhead : 0;
+        socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize() + overhead));
+        socket->setMaxAllowedIncomingFrameSize(quint64(config.maxFrameSize() + overhead));
+        // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
+        // plain message split across frames could cut a UTF-8 sequence (close 1007).
+        socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
+
+        cd->lastActivity.start();
+        cd->rateClock.start();
+        cd->rateTokens = config.rateBurst();
+        if (config.authTimeout() > 0) {
+            cd->authTimer = new QTimer(connection);
+            cd->authTimer->setSingleShot(true);
+            QObject::connect(cd->authTimer, &QTimer::timeout, connection, [this, connection] {
+                reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                       SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
+            });
+            cd->authTimer->start(config.authTimeout());
+        }
+        if (config.idleHeartBeats() > 0) {
+            cd->idleTimer = new QTimer(connection);
+            QObject::connect(cd->idleTimer, &QTimer::timeout, connection, [this, connection] { onIdleCheck(connection); });
+            cd->idleTimer->start(config.heartBeatInterval());
+        }
+        QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
 
         QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
                          [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
@@ -112,12 +266,16 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
 {
     if (!clients.remove(connection->id()))
         return;
+    releaseUnauthenticated(connection);
     SocketConnection::Private *cd = connection->d.get();
     // The code and reason of the close we sent, else what the peer sent.
     const int code = cd->closeCode ? cd->closeCode : int(cd->socket->closeCode());
     const QString reason = cd->closeCode ? cd->closeReason : cd->socket->closeReason();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
+    if (!cd->closeCode && code != QWebSocketProtocol::CloseCodeNormal && code != QWebSocketProtocol::CloseCodeGoingAway)
+        qCWarning(lcServer, "Client %s closed with code %d%s%s", qUtf8Printable(describe(connection)), code,
+                  reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
     if (config.log())
         qCInfo(lcServer, "Client %s disconnected (code %d%s%s)", qUtf8Printable(describe(connection)), code,
                reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
@@ -134,11 +292,60 @@ void SocketServerPrivate::reject(SocketConnection *connection, SocketServer::Err
     connection->close(closeCode, reason);
 }
 
+void SocketServerPrivate::drop(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return;
+    qCWarning(lcServer, "Dropping client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    setError(e, SocketServer::tr("Client %1 was disconnected: %2").arg(describe(connection), reason));
+    cd->closing = true;
+    cd->closeCode = closeCode;
+    cd->closeReason = reason;
+    cd->socket->abort();
+}
+
+void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    const qint64 idle = cd->lastActivity.elapsed();
+    const qint64 limit = qint64(config.idleHeartBeats()) * config.heartBeatInterval();
+    if (idle >= limit) {
+        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodeGoingAway,
+               SocketServer::tr("no heartbeat or message for %1 ms").arg(idle));
+        return;
+    }
+    // A quiet peer is asked for a pong, which also counts as life.
+    if (idle >= config.heartBeatInterval() && cd->socket->state() == QAbstractSocket::ConnectedState)
+        cd->socket->ping();
+}
+
+bool SocketServerPrivate::takeRateToken(SocketConnection *connection)
+{
+    if (config.rateLimit() <= 0)
+        return true;
+    SocketConnection::Private *cd = connection->d.get();
+    const double refill = double(cd->rateClock.restart()) * config.rateLimit() / 1000.0;
+    cd->rateTokens = std::min(double(config.rateBurst()), cd->rateTokens + refill);
+    if (cd->rateTokens < 1.0)
+        return false;
+    cd->rateTokens -= 1.0;
+    return true;
+}
+
 void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
         return;
+    if (cd->messageDeadline)
+        cd->messageDeadline->stop(); // this message is complete
+    cd->lastActivity.restart();
+    if (!takeRateToken(connection)) {
+        reject(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
+               SocketServer::tr("more than %1 messages per second").arg(config.rateLimit()));
+        return;
+    }
 
     // 1. Decrypt and parse.
     QByteArray plain;
@@ -217,11 +424,25 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
     }
     const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey));
     cd->authenticated = true;
+    if (cd->authTimer)
+        cd->authTimer->stop();
+    releaseUnauthenticated(connection);
     if (config.log())
         qCInfo(lcServer, "Client %s authenticated", qUtf8Printable(describe(connection)));
     Q_EMIT connection->authenticatedChanged(true);
     Q_EMIT q->clientAuthenticated(cd->id);
     return sent;
+}
+
+bool SocketServerPrivate::checkSendBuffer(SocketConnection *connection)
+{
+    // A peer that does not read makes Qt's write buffer grow without bound.
+    const qint64 queued = connection->d->socket->bytesToWrite();
+    if (queued <= config.maxSendBuffer())
+        return true;
+    drop(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
+         SocketServer::tr("%1 bytes queued for a client that does not read (limit %2)").arg(queued).arg(config.maxSendBuffer()));
+    return false;
 }
 
 bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteArray &json)
@@ -230,7 +451,7 @@ bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteA
     if (cd->closing)
         return false;
     if (!config.encryption())
-        return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0;
+        return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
     // Before authentication completes, the global key; the auth response too, since
     // cd->authenticated is only set after it is sent.
     FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
@@ -240,7 +461,7 @@ bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteA
                   qUtf8Printable(cipher.errorString()));
         return false;
     }
-    return cd->socket->sendBinaryMessage(frame) >= 0;
+    return cd->socket->sendBinaryMessage(frame) >= 0 && checkSendBuffer(connection);
 }
 
 SocketServer::SocketServer(QObject *parent)
@@ -371,30 +592,76 @@ bool SocketServer::listen()
     if (!d->ensureGlobalKey())
         return false;
 
-    auto *server = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
-    if (!server->listen(address, quint16(d->config.port()))) {
+    QSslConfiguration tls;
+    if (!d->loadTlsConfiguration(&tls))
+        return false;
+    const bool secure = !tls.isNull();
+
+    // TCP first, so connection caps apply before any handshake work; the WebSocket
+    // server only performs handshakes on the sockets handed to it.
+    QTcpServer *tcp = nullptr;
+    if (secure) {
+        auto *sslServer = new QSslServer(this);
+        sslServer->setSslConfiguration(tls);
+        sslServer->setHandshakeTimeout(d->config.handshakeTimeout());
+        connect(sslServer, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
+            qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(socket->peerAddress().toString()),
+                      qUtf8Printable(socket->errorString()));
+        });
+        tcp = sslServer;
+    } else {
+        tcp = new QTcpServer(this);
+    }
+    if (!tcp->listen(address, quint16(d->config.port()))) {
         d->setError(Error::ListenError, tr("Cannot listen on %1 port %2: %3")
                                             .arg(d->config.host())
                                             .arg(d->config.port())
-                                            .arg(server->errorString()));
-        delete server;
+                                            .arg(tcp->errorString()));
+        delete tcp;
         return false;
     }
-    d->webSocketServer = server;
-    connect(server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
+    ws->setHandshakeTimeout(d->config.handshakeTimeout());
+    connect(ws, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    // Without a slot on this signal Qt accepts every Origin.
+    connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {
+        const QStringList allowed = d->config.allowedOrigins();
+        const QString origin = authenticator->origin();
+        // Browsers always send an Origin; other clients usually do not.
+        const bool ok = allowed.isEmpty() || origin.isEmpty() || allowed.contains(origin);
+        authenticator->setAllowed(ok);
+        if (!ok)
+            qCWarning(lcServer, "Refusing a WebSocket handshake from Origin %s: not in allowedOrigins", qUtf8Printable(origin));
+    });
+    connect(tcp, &QTcpServer::pendingConnectionAvailable, this, [this] { d->onTcpConnection(); });
+    d->tcpServer = tcp;
+    d->webSocketServer = ws;
     if (d->config.log())
-        qCInfo(lcServer, "Listening on %s (encryption %s)", qUtf8Printable(serverUrl().toString()),
-               d->config.encryption() ? "on" : "off");
+        qCInfo(lcServer, "Listening on %s (encryption %s%s)", qUtf8Printable(serverUrl().toString()),
+               d->config.encryption() ? "on" : "off", secure ? ", TLS" : "");
     Q_EMIT listeningChanged(true);
     return true;
 }
 
+void SocketServer::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    d->sslConfiguration = configuration;
+    d->sslConfigurationSet = !configuration.isNull();
+}
+
+QSslConfiguration SocketServer::sslConfiguration() const
+{
+    return d->sslConfiguration;
+}
+
 void SocketServer::close()
 {
-    if (!d->webSocketServer)
+    if (!d->tcpServer)
         return;
-    QWebSocketServer *server = std::exchange(d->webSocketServer, nullptr);
-    server->close();
+    QTcpServer *tcp = std::exchange(d->tcpServer, nullptr);
+    QWebSocketServer *ws = std::exchange(d->webSocketServer, nullptr);
+    tcp->close();
+    ws->close();
     const QList<SocketConnection *> open = d->clients.values();
     for (SocketConnection *connection : open) {
         connection->close(QWebSocketProtocol::CloseCodeGoingAway, tr("server shutting down"));
@@ -410,16 +677,19 @@ void SocketServer::close()
         QObject::connect(socket, &QWebSocket::disconnected, connection, &QObject::deleteLater);
         QTimer::singleShot(2000, connection, &QObject::deleteLater);
     }
-    // The TCP sockets of the connections are children of the TCP server inside
-    // QWebSocketServer: it must live until they are gone.
-    server->setParent(nullptr);
+    d->unauthenticated.clear();
+    // The TCP sockets are children of the TCP server: it must live until they are gone.
+    tcp->disconnect(this);
+    tcp->setParent(nullptr);
+    ws->setParent(tcp);
     if (open.isEmpty()) {
-        server->deleteLater();
+        tcp->deleteLater();
     } else {
+        auto remaining = std::make_shared<qsizetype>(open.size());
         for (SocketConnection *connection : open)
-            QObject::connect(connection, &QObject::destroyed, server, [server, remaining = std::make_shared<qsizetype>(open.size())] {
+            QObject::connect(connection, &QObject::destroyed, tcp, [tcp, remaining] {
                 if (--*remaining == 0)
-                    server->deleteLater();
+                    tcp->deleteLater();
             });
     }
     Q_EMIT listeningChanged(false);
@@ -427,17 +697,28 @@ void SocketServer::close()
 
 bool SocketServer::isListening() const
 {
-    return d->webSocketServer && d->webSocketServer->isListening();
+    return d->tcpServer && d->tcpServer->isListening();
 }
 
 QUrl SocketServer::serverUrl() const
 {
-    return isListening() ? d->webSocketServer->serverUrl() : QUrl();
+    if (!isListening())
+        return {};
+    QUrl url;
+    url.setScheme(qobject_cast<QSslServer *>(d->tcpServer) ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QHostAddress address = d->tcpServer->serverAddress();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    url.setHost(address.toString());
+    url.setPort(d->tcpServer->serverPort());
+    return url;
 }
 
 quint16 SocketServer::serverPort() const
 {
-    return isListening() ? d->webSocketServer->serverPort() : 0;
+    return isListening() ? d->tcpServer->serverPort() : 0;
 }
 
 int SocketServer::clientCount() const

@@ -8,6 +8,7 @@
 
 #include <QJsonValue>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <memory>
@@ -64,6 +65,9 @@ public:
         CryptoError,        //!< Key derivation or encryption failed.
         InvalidMessage,     //!< A client sent invalid input and was disconnected.
         Unauthenticated,    //!< A client used a closed handler before authenticating and was disconnected.
+        LimitExceeded,      //!< A client crossed a limit (size, rate, send buffer, connection caps) and was disconnected or refused.
+        Timeout,            //!< A client did not authenticate, finish a message or show life in time and was disconnected.
+        TlsError,           //!< The TLS certificate or key could not be used.
     };
     Q_ENUM(Error)
 
@@ -106,11 +110,20 @@ public:
         \c auth handler, or the address cannot be bound.
     */
     bool listen();
+    /*!
+        Sets the TLS configuration (certificate, private key, protocols) in code; the
+        server then speaks wss://. Takes precedence over SocketConfig::tlsCertificate().
+        Takes effect at the next listen().
+    */
+    void setSslConfiguration(const QSslConfiguration &configuration);
+    /*! The TLS configuration set in code, or a null configuration. */
+    QSslConfiguration sslConfiguration() const;
+
     /*! Closes every connection and stops listening. */
     void close();
     /*! True while listening. */
     bool isListening() const;
-    /*! The URL clients can connect to, e.g. \c ws://127.0.0.1:2667 (with the real port when 0 was configured). */
+    /*! The URL clients can connect to, e.g. \c ws://127.0.0.1:2667 or \c wss://… (with the real port when 0 was configured). */
     QUrl serverUrl() const;
     /*! The port listened on, or 0. */
     quint16 serverPort() const;

@@ -7,10 +7,15 @@
 #include "socketconnection.h"
 #include "socketserver.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -39,6 +44,15 @@ struct SocketConnection::Private {
     FrameCipher globalCipher;                  // auth phase
     FrameCipher sessionCipher;                 // after authentication
     QString dispatching;                       // the request being handled, for deferReply()
+
+    // Limits and liveness (see SocketConfig).
+    QPointer<QTcpSocket> tcpSocket;            // the transport under the WebSocket, when known
+    QPointer<QTimer> messageDeadline;          // runs from the first byte of a message to its end
+    QTimer *authTimer = nullptr;               // child of the connection
+    QTimer *idleTimer = nullptr;               // child of the connection
+    QElapsedTimer lastActivity;                // since the peer last sent a message or pong
+    QElapsedTimer rateClock;
+    double rateTokens = 0;
 };
 
 struct SocketServerPrivate {
@@ -46,7 +60,17 @@ struct SocketServerPrivate {
 
     SocketServer *const q;
     SocketConfig config;
-    QWebSocketServer *webSocketServer = nullptr;
+    QTcpServer *tcpServer = nullptr;           // a QSslServer with TLS
+    QWebSocketServer *webSocketServer = nullptr; // does the handshakes (handleConnection), never listens
+    QSslConfiguration sslConfiguration;        // from code; else from the config's files
+    bool sslConfigurationSet = false;
+    // Connections open but not authenticated, from TCP accept on. The key is the TCP
+    // socket until the WebSocket handshake completes, then the SocketConnection.
+    struct Unauthenticated {
+        QPointer<QObject> object;  // null once destroyed: the entry is stale
+        QString address;
+    };
+    QHash<QObject *, Unauthenticated> unauthenticated;
     QByteArray globalKey;
     QString globalKeyFor;                      // the authKey globalKey was derived from
     QMap<QString, ServerHandler> handlers;
@@ -60,7 +84,14 @@ struct SocketServerPrivate {
     static SocketServerPrivate *get(SocketServer *server) { return server->d.get(); }
 
     void setError(SocketServer::Error e, const QString &message);
+    void onTcpConnection();
     void onNewConnection();
+    void releaseUnauthenticated(QObject *key);
+    void purgeUnauthenticated();
+    int unauthenticatedFrom(const QString &address) const;
+    void onIdleCheck(SocketConnection *connection);
+    bool takeRateToken(SocketConnection *connection);
+    bool loadTlsConfiguration(QSslConfiguration *configuration);
     // Registers a connection for an open (or, in fuzz tests, unopened) socket.
     SocketConnection *createConnection(QWebSocket *socket);
     // Derives the global key for config.authKey() unless already done; false on failure
@@ -71,7 +102,10 @@ struct SocketServerPrivate {
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
     bool finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result);
     bool sendMessage(SocketConnection *connection, const QByteArray &json);
+    bool checkSendBuffer(SocketConnection *connection);
     void reject(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);
+    // Like reject(), for a peer that cannot take a close frame (it does not read): abort.
+    void drop(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);
 };
 
 } // namespace Stonyx::Sockets
