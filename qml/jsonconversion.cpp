@@ -17,11 +17,6 @@ namespace {
 
 constexpr int MaxDepth = 256;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Stonyx::Sockets::JsonConversion", text);
-}
-
 // Keeps messages about deeply nested values readable.
 QString elide(const QString &path)
 {
@@ -31,6 +26,8 @@ QString elide(const QString &path)
 
 class Converter
 {
+    Q_DECLARE_TR_FUNCTIONS(Stonyx::Sockets::JsonConversion)
+
 public:
     QString error;
 

@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: MIT
+# Fails if a .ts file has an unfinished or empty translation.
+foreach(ts IN LISTS TS_FILES)
+    file(READ "${ts}" content)
+    string(REGEX MATCHALL "<message[ >]" messages "${content}")
+    list(LENGTH messages message_count)
+    string(REGEX MATCHALL "type=\"unfinished\"" unfinished "${content}")
+    list(LENGTH unfinished unfinished_count)
+    string(REGEX MATCHALL "<translation></translation>|<numerusform></numerusform>" empty "${content}")
+    list(LENGTH empty empty_count)
+    if(message_count EQUAL 0 OR unfinished_count GREATER 0 OR empty_count GREATER 0)
+        message(FATAL_ERROR "${ts}: ${message_count} messages, ${unfinished_count} unfinished, ${empty_count} empty")
+    endif()
+    message(STATUS "${ts}: ${message_count} messages, all translated")
+endforeach()

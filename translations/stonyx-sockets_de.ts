@@ -1,0 +1,1030 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>ChatApp</name>
+    <message>
+        <source>A chat over Stonyx Sockets, written in QML.</source>
+        <translation>Ein Chat über Stonyx Sockets, geschrieben in QML.</translation>
+    </message>
+    <message>
+        <source>Host a chat server and join it.</source>
+        <translation>Einen Chat-Server bereitstellen und ihm beitreten.</translation>
+    </message>
+    <message>
+        <source>The port to host on (0 picks a free one).</source>
+        <translation>Der Port für den Server (0 wählt einen freien).</translation>
+    </message>
+    <message>
+        <source>Join the chat at &lt;url&gt;.</source>
+        <translation>Dem Chat unter &lt;url&gt; beitreten.</translation>
+    </message>
+    <message>
+        <source>Your nickname.</source>
+        <translation>Ihr Spitzname.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>Der gemeinsame Authentifizierungsschlüssel.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Unverschlüsselte JSON-Frames senden.</translation>
+    </message>
+    <message>
+        <source>Send &lt;text&gt; once connected.</source>
+        <translation>&lt;text&gt; nach dem Verbinden senden.</translation>
+    </message>
+    <message>
+        <source>Save a screenshot to &lt;file&gt;.</source>
+        <translation>Ein Bildschirmfoto in &lt;file&gt; speichern.</translation>
+    </message>
+    <message>
+        <source>Take the screenshot once &lt;n&gt; chat messages are shown.</source>
+        <translation>Das Bildschirmfoto aufnehmen, sobald &lt;n&gt; Chat-Nachrichten angezeigt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardWindow</name>
+    <message>
+        <source>Stonyx Sockets Dashboard</source>
+        <translation>Stonyx-Sockets-Dashboard</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>0 picks a free port</source>
+        <translation>0 wählt einen freien Port</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Verschlüsselung</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Auth key:</source>
+        <translation>Schlüssel:</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Authenticated</source>
+        <translation>Authentifiziert</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>Requests from clients appear here.</source>
+        <translation>Anfragen der Clients erscheinen hier.</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>request name</source>
+        <translation>Name der Anfrage</translation>
+    </message>
+    <message>
+        <source>JSON data</source>
+        <translation>JSON-Daten</translation>
+    </message>
+    <message>
+        <source>Send to client</source>
+        <translation>An Client senden</translation>
+    </message>
+    <message>
+        <source>Broadcast</source>
+        <translation>An alle senden</translation>
+    </message>
+    <message>
+        <source>#%1 connected from %2</source>
+        <translation>#%1 verbunden von %2</translation>
+    </message>
+    <message>
+        <source>#%1 authenticated %2</source>
+        <translation>#%1 authentifiziert %2</translation>
+    </message>
+    <message>
+        <source>#%1 disconnected (code %2)</source>
+        <translation>#%1 getrennt (Code %2)</translation>
+    </message>
+    <message>
+        <source>#%1 disconnected (code %2: %3)</source>
+        <translation>#%1 getrennt (Code %2: %3)</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3</source>
+        <translation>#%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Cannot start: %1</source>
+        <translation>Start nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>listening on %1</source>
+        <translation>lauscht auf %1</translation>
+    </message>
+    <message>
+        <source>Listening on %1 (encryption %2)</source>
+        <translation>Lauscht auf %1 (Verschlüsselung %2)</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Server stopped</source>
+        <translation>Server gestoppt</translation>
+    </message>
+    <message>
+        <source>The data is not valid JSON: %1</source>
+        <translation>Die Daten sind kein gültiges JSON: %1</translation>
+    </message>
+    <message>
+        <source>→ #%1 %2 %3</source>
+        <translation>→ #%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>Client #%1 is gone</source>
+        <translation>Client #%1 ist nicht mehr da</translation>
+    </message>
+    <message numerus="yes">
+        <source>→ all (%n client(s)) %1 %2</source>
+        <translation>
+            <numerusform>→ alle (%n Client) %1 %2</numerusform>
+            <numerusform>→ alle (%n Clients) %1 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>screenshot saved to %1</source>
+        <translation>Bildschirmfoto gespeichert in %1</translation>
+    </message>
+    <message>
+        <source>could not save the screenshot to %1</source>
+        <translation>Bildschirmfoto konnte nicht in %1 gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Listening on %1 — %n client(s)</source>
+        <translation>
+            <numerusform>Lauscht auf %1 — %n Client</numerusform>
+            <numerusform>Lauscht auf %1 — %n Clients</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>A monitor for a Stonyx Sockets server.</source>
+        <translation>Eine Überwachung für einen Stonyx-Sockets-Server.</translation>
+    </message>
+    <message>
+        <source>The port to listen on.</source>
+        <translation>Der Port, auf dem gelauscht wird.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>Der gemeinsame Authentifizierungsschlüssel.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Unverschlüsselte JSON-Frames senden.</translation>
+    </message>
+    <message>
+        <source>Load handler plugins from &lt;dir&gt;.</source>
+        <translation>Handler-Plugins aus &lt;dir&gt; laden.</translation>
+    </message>
+    <message>
+        <source>Start the server right away.</source>
+        <translation>Den Server sofort starten.</translation>
+    </message>
+    <message>
+        <source>Send a ping command to every client that authenticates.</source>
+        <translation>Jedem Client, der sich authentifiziert, einen Ping-Befehl senden.</translation>
+    </message>
+    <message>
+        <source>Save a screenshot to &lt;file&gt;.</source>
+        <translation>Ein Bildschirmfoto in &lt;file&gt; speichern.</translation>
+    </message>
+    <message>
+        <source>Take the screenshot after &lt;n&gt; log entries.</source>
+        <translation>Das Bildschirmfoto nach &lt;n&gt; Protokolleinträgen aufnehmen.</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceAgent</name>
+    <message>
+        <source>authenticated as %1</source>
+        <translation>authentifiziert als %1</translation>
+    </message>
+    <message>
+        <source>disconnected (code %1)</source>
+        <translation>getrennt (Code %1)</translation>
+    </message>
+    <message>
+        <source>disconnected (code %1: %2)</source>
+        <translation>getrennt (Code %1: %2)</translation>
+    </message>
+    <message>
+        <source>reconnecting in %1 ms (attempt %2)</source>
+        <translation>neuer Verbindungsversuch in %1 ms (Versuch %2)</translation>
+    </message>
+    <message>
+        <source>reconnected</source>
+        <translation>wieder verbunden</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>telemetry #%1 acknowledged</source>
+        <translation>Telemetrie #%1 bestätigt</translation>
+    </message>
+    <message>
+        <source>device %1 connecting to %2</source>
+        <translation>Gerät %1 verbindet sich mit %2</translation>
+    </message>
+    <message>
+        <source>telemetry #%1 sent</source>
+        <translation>Telemetrie #%1 gesendet</translation>
+    </message>
+    <message>
+        <source>unknown command &quot;%1&quot;</source>
+        <translation>unbekannter Befehl „%1“</translation>
+    </message>
+    <message>
+        <source>command %1 (id %2): %3</source>
+        <translation>Befehl %1 (ID %2): %3</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keiner)</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>A headless device agent: authenticates with its device id, sends telemetry, answers commands and reconnects when the server restarts.</source>
+        <translation>Ein Geräteagent ohne Oberfläche: authentifiziert sich mit seiner Geräte-ID, sendet Telemetrie, beantwortet Befehle und verbindet sich nach einem Serverneustart wieder.</translation>
+    </message>
+    <message>
+        <source>The server URL.</source>
+        <translation>Die Server-URL.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>Der gemeinsame Authentifizierungsschlüssel.</translation>
+    </message>
+    <message>
+        <source>This device&apos;s id (default: the host name).</source>
+        <translation>Die ID dieses Geräts (Standard: der Rechnername).</translation>
+    </message>
+    <message>
+        <source>Milliseconds between telemetry messages.</source>
+        <translation>Millisekunden zwischen Telemetrie-Nachrichten.</translation>
+    </message>
+    <message>
+        <source>The request name telemetry is sent under.</source>
+        <translation>Der Anfragename, unter dem die Telemetrie gesendet wird.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Unverschlüsselte JSON-Frames senden.</translation>
+    </message>
+    <message>
+        <source>--interval must be positive; --device-id and --telemetry-request must not be empty</source>
+        <translation>--interval muss positiv sein; --device-id und --telemetry-request dürfen nicht leer sein</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Stonyx Chat</source>
+        <translation>Stonyx-Chat</translation>
+    </message>
+    <message>
+        <source>guest %1</source>
+        <translation>Gast %1</translation>
+    </message>
+    <message>
+        <source>Server error: %1</source>
+        <translation>Serverfehler: %1</translation>
+    </message>
+    <message>
+        <source>Joined %1 as %2</source>
+        <translation>%1 beigetreten als %2</translation>
+    </message>
+    <message>
+        <source>Disconnected (%1)</source>
+        <translation>Getrennt (%1)</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s (attempt %2)…</source>
+        <translation>Neuer Verbindungsversuch in %1 s (Versuch %2) …</translation>
+    </message>
+    <message>
+        <source>Nickname:</source>
+        <translation>Spitzname:</translation>
+    </message>
+    <message>
+        <source>ws://host:2667</source>
+        <translation>ws://rechner:2667</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Bereitstellen</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Verlassen</translation>
+    </message>
+    <message>
+        <source>Hosting on %1 — </source>
+        <translation>Server auf %1 — </translation>
+    </message>
+    <message>
+        <source>People (%1)</source>
+        <translation>Personen (%1)</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation> (Sie)</translation>
+    </message>
+    <message>
+        <source>Type a message and press Enter</source>
+        <translation>Nachricht eingeben und Eingabetaste drücken</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::FrameCipher</name>
+    <message>
+        <source>AES-256-GCM is not available from OpenSSL: %1</source>
+        <translation>AES-256-GCM ist in OpenSSL nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>Could not set the AES-256-GCM key: %1</source>
+        <translation>Der AES-256-GCM-Schlüssel konnte nicht gesetzt werden: %1</translation>
+    </message>
+    <message>
+        <source>An AES-256 key must be %1 bytes, not %2</source>
+        <translation>Ein AES-256-Schlüssel muss %1 Bytes lang sein, nicht %2</translation>
+    </message>
+    <message>
+        <source>The random number generator failed: %1</source>
+        <translation>Der Zufallszahlengenerator ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No encryption key is set</source>
+        <translation>Es ist kein Verschlüsselungsschlüssel gesetzt</translation>
+    </message>
+    <message>
+        <source>The IV must be %1 bytes</source>
+        <translation>Der IV muss %1 Bytes lang sein</translation>
+    </message>
+    <message>
+        <source>The message is too large to encrypt</source>
+        <translation>Die Nachricht ist zu groß zum Verschlüsseln</translation>
+    </message>
+    <message>
+        <source>Encryption failed: %1</source>
+        <translation>Verschlüsselung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No decryption key is set</source>
+        <translation>Es ist kein Entschlüsselungsschlüssel gesetzt</translation>
+    </message>
+    <message>
+        <source>The frame is %1 bytes, shorter than the %2 bytes of IV and tag</source>
+        <translation>Der Frame ist %1 Bytes lang, kürzer als die %2 Bytes aus IV und Tag</translation>
+    </message>
+    <message>
+        <source>The frame is too large to decrypt</source>
+        <translation>Der Frame ist zu groß zum Entschlüsseln</translation>
+    </message>
+    <message>
+        <source>The frame could not be decrypted</source>
+        <translation>Der Frame konnte nicht entschlüsselt werden</translation>
+    </message>
+    <message>
+        <source>The frame failed authentication (wrong key or altered data)</source>
+        <translation>Der Frame hat die Authentifizierung nicht bestanden (falscher Schlüssel oder veränderte Daten)</translation>
+    </message>
+    <message>
+        <source>scrypt key derivation failed: %1</source>
+        <translation>Die scrypt-Schlüsselableitung ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::HandlerLoader</name>
+    <message>
+        <source>it is a Qt plugin with interface id &quot;%1&quot;, not &quot;%2&quot;</source>
+        <translation>es ist ein Qt-Plugin mit der Schnittstellen-ID „%1“, nicht „%2“</translation>
+    </message>
+    <message>
+        <source>its &quot;%1&quot; metadata is not a JSON object</source>
+        <translation>seine „%1“-Metadaten sind kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>its metadata field &quot;%1&quot; must be true or false</source>
+        <translation>sein Metadatenfeld „%1“ muss true oder false sein</translation>
+    </message>
+    <message>
+        <source>its metadata field &quot;name&quot; must be a non-empty string</source>
+        <translation>sein Metadatenfeld „name“ muss eine nicht leere Zeichenkette sein</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; was already found</source>
+        <translation>Übersprungen: Ein Handler namens „%1“ wurde bereits gefunden</translation>
+    </message>
+    <message>
+        <source>Skipped static plugin: %1</source>
+        <translation>Statisches Plugin übersprungen: %1</translation>
+    </message>
+    <message>
+        <source>Skipped static plugin: it has no &quot;name&quot; in its metadata</source>
+        <translation>Statisches Plugin übersprungen: Seine Metadaten haben keinen „name“</translation>
+    </message>
+    <message>
+        <source>Skipped: not a shared library, so not a handler plugin</source>
+        <translation>Übersprungen: keine gemeinsame Bibliothek, also kein Handler-Plugin</translation>
+    </message>
+    <message>
+        <source>Skipped: not a Qt plugin (no plugin metadata)</source>
+        <translation>Übersprungen: kein Qt-Plugin (keine Plugin-Metadaten)</translation>
+    </message>
+    <message>
+        <source>Skipped: %1</source>
+        <translation>Übersprungen: %1</translation>
+    </message>
+    <message>
+        <source>Skipped: no handler name can be made from the file name</source>
+        <translation>Übersprungen: Aus dem Dateinamen lässt sich kein Handlername bilden</translation>
+    </message>
+    <message>
+        <source>Could not load the plugin: %1</source>
+        <translation>Das Plugin konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Skipped: the plugin object does not implement Stonyx::Sockets::SocketHandler</source>
+        <translation>Übersprungen: Das Plugin-Objekt implementiert Stonyx::Sockets::SocketHandler nicht</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::JsonConversion</name>
+    <message>
+        <source>%1 is %2, which JSON cannot hold</source>
+        <translation>%1 ist %2, was JSON nicht darstellen kann</translation>
+    </message>
+    <message>
+        <source>%1 is a function, which cannot be sent</source>
+        <translation>%1 ist eine Funktion, die nicht gesendet werden kann</translation>
+    </message>
+    <message>
+        <source>%1 is a QObject, which cannot be sent</source>
+        <translation>%1 ist ein QObject, das nicht gesendet werden kann</translation>
+    </message>
+    <message>
+        <source>%1 cannot be converted to JSON</source>
+        <translation>%1 kann nicht in JSON umgewandelt werden</translation>
+    </message>
+    <message>
+        <source>%1 is nested more than %2 levels deep</source>
+        <translation>%1 ist tiefer als %2 Ebenen verschachtelt</translation>
+    </message>
+    <message>
+        <source>%1 refers back to itself (a cyclic structure cannot be sent)</source>
+        <translation>%1 verweist auf sich selbst (eine zyklische Struktur kann nicht gesendet werden)</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::Message</name>
+    <message>
+        <source>invalid JSON: %1 at offset %2</source>
+        <translation>ungültiges JSON: %1 an Position %2</translation>
+    </message>
+    <message>
+        <source>the message is not a JSON object</source>
+        <translation>die Nachricht ist kein JSON-Objekt</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketClient</name>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Verbindung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: authData must be an object</source>
+        <translation>Verbindung nicht möglich: authData muss ein Objekt sein</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Getrennt</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde …</translation>
+    </message>
+    <message>
+        <source>Authenticating…</source>
+        <translation>Authentifiziere …</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Reconnecting (attempt %1)…</source>
+        <translation>Neuer Verbindungsversuch (Versuch %1) …</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>„%1“ kann nicht gesendet werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: the client is not active</source>
+        <translation>„%1“ kann nicht gesendet werden: Der Client ist nicht aktiv</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketConnection</name>
+    <message>
+        <source>Cannot set the metadata field &quot;%1&quot;: %2</source>
+        <translation>Das Metadatenfeld „%1“ kann nicht gesetzt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>„%1“ kann nicht gesendet werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketHandler</name>
+    <message>
+        <source>The handler &quot;%1&quot; received a request but its handleRequest is not a function</source>
+        <translation>Der Handler „%1“ hat eine Anfrage erhalten, aber sein handleRequest ist keine Funktion</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; threw an error: %2</source>
+        <translation>Der Handler „%1“ hat einen Fehler ausgelöst: %2</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; returned a value that cannot be sent: %2</source>
+        <translation>Der Handler „%1“ hat einen Wert zurückgegeben, der nicht gesendet werden kann: %2</translation>
+    </message>
+    <message>
+        <source>The reply to &quot;%1&quot; cannot be sent: %2</source>
+        <translation>Die Antwort auf „%1“ kann nicht gesendet werden: %2</translation>
+    </message>
+    <message>
+        <source>The reply to &quot;%1&quot; was rejected: %2</source>
+        <translation>Die Antwort auf „%1“ wurde verworfen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketServer</name>
+    <message>
+        <source>invalid auth key</source>
+        <translation>ungültiger Authentifizierungsschlüssel</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>„%1“ kann nicht gesendet werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketClient</name>
+    <message>
+        <source>Connection to %1 failed: %2</source>
+        <translation>Verbindung zu %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up reconnecting to %1 after %n attempt(s)</source>
+        <translation>
+            <numerusform>Neue Verbindungsversuche zu %1 nach %n Versuch aufgegeben</numerusform>
+            <numerusform>Neue Verbindungsversuche zu %1 nach %n Versuchen aufgegeben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Dropped a frame from the server: %1</source>
+        <translation>Ein Frame des Servers wurde verworfen: %1</translation>
+    </message>
+    <message>
+        <source>Dropped a message from the server: %1</source>
+        <translation>Eine Nachricht des Servers wurde verworfen: %1</translation>
+    </message>
+    <message>
+        <source>The server sent an invalid session key: %1</source>
+        <translation>Der Server hat einen ungültigen Sitzungsschlüssel gesendet: %1</translation>
+    </message>
+    <message>
+        <source>The server rejected the authentication (response %1)</source>
+        <translation>Der Server hat die Authentifizierung abgelehnt (Antwort %1)</translation>
+    </message>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Ein Handler braucht einen Namen und ein Objekt</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Ein Handler namens „%1“ ist bereits registriert</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Der Handler „%1“ hat keine Funktion</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;address&quot; must be a ws:// or wss:// URL, not &quot;%1&quot;</source>
+        <translation>Konfigurationsschlüssel „address“ muss eine ws://- oder wss://-URL sein, nicht „%1“</translation>
+    </message>
+    <message>
+        <source>No PEM certificate could be read from %1 (configuration key &quot;tlsCaCertificates&quot;)</source>
+        <translation>Aus %1 konnte kein PEM-Zertifikat gelesen werden (Konfigurationsschlüssel „tlsCaCertificates“)</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: not connected</source>
+        <translation>„%1“ kann nicht gesendet werden: keine Verbindung</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketConfig</name>
+    <message>
+        <source>Invalid value &quot;%1&quot; for %2 (configuration key &quot;%3&quot;)</source>
+        <translation>Ungültiger Wert „%1“ für %2 (Konfigurationsschlüssel „%3“)</translation>
+    </message>
+    <message>
+        <source>Unknown configuration key &quot;%1&quot;</source>
+        <translation>Unbekannter Konfigurationsschlüssel „%1“</translation>
+    </message>
+    <message>
+        <source>Invalid value %1 for configuration key &quot;%2&quot;</source>
+        <translation>Ungültiger Wert %1 für den Konfigurationsschlüssel „%2“</translation>
+    </message>
+    <message>
+        <source>Cannot read the configuration file %1: %2</source>
+        <translation>Die Konfigurationsdatei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not valid JSON: %2 at offset %3</source>
+        <translation>Die Konfigurationsdatei %1 ist kein gültiges JSON: %2 an Position %3</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 must hold a JSON object</source>
+        <translation>Die Konfigurationsdatei %1 muss ein JSON-Objekt enthalten</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;port&quot; must be between 0 and 65535, not %1</source>
+        <translation>Konfigurationsschlüssel „port“ muss zwischen 0 und 65535 liegen, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;heartBeatInterval&quot; must be positive, not %1</source>
+        <translation>Konfigurationsschlüssel „heartBeatInterval“ muss positiv sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectBaseDelay&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „reconnectBaseDelay“ darf nicht negativ sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectMaxDelay&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „reconnectMaxDelay“ darf nicht negativ sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;maxReconnectAttempts&quot; must be -1 (unlimited) or more, not %1</source>
+        <translation>Konfigurationsschlüssel „maxReconnectAttempts“ muss -1 (unbegrenzt) oder größer sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;host&quot; must not be empty</source>
+        <translation>Konfigurationsschlüssel „host“ darf nicht leer sein</translation>
+    </message>
+    <message>
+        <source>Configuration keys &quot;maxMessageSize&quot;, &quot;maxFrameSize&quot; and &quot;maxSendBuffer&quot; must be positive</source>
+        <translation>Die Konfigurationsschlüssel „maxMessageSize“, „maxFrameSize“ und „maxSendBuffer“ müssen positiv sein</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;handshakeTimeout&quot; must be positive, not %1</source>
+        <translation>Konfigurationsschlüssel „handshakeTimeout“ muss positiv sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Limits (&quot;authTimeout&quot;, &quot;messageTimeout&quot;, &quot;maxUnauthenticated&quot;, &quot;maxUnauthenticatedPerAddress&quot;, &quot;rateLimit&quot;, &quot;idleHeartBeats&quot;) must not be negative</source>
+        <translation>Grenzwerte („authTimeout“, „messageTimeout“, „maxUnauthenticated“, „maxUnauthenticatedPerAddress“, „rateLimit“, „idleHeartBeats“) dürfen nicht negativ sein</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;rateBurst&quot; must be at least 1, not %1</source>
+        <translation>Konfigurationsschlüssel „rateBurst“ muss mindestens 1 sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration keys &quot;tlsCertificate&quot; and &quot;tlsPrivateKey&quot; must be set together</source>
+        <translation>Die Konfigurationsschlüssel „tlsCertificate“ und „tlsPrivateKey“ müssen zusammen gesetzt werden</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketServer</name>
+    <message>
+        <source>No PEM certificate could be read from %1 (configuration key &quot;tlsCertificate&quot;)</source>
+        <translation>Aus %1 konnte kein PEM-Zertifikat gelesen werden (Konfigurationsschlüssel „tlsCertificate“)</translation>
+    </message>
+    <message>
+        <source>Cannot read the private key %1: %2</source>
+        <translation>Der private Schlüssel %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 holds no RSA or EC private key in PEM form (configuration key &quot;tlsPrivateKey&quot;)</source>
+        <translation>%1 enthält keinen privaten RSA- oder EC-Schlüssel im PEM-Format (Konfigurationsschlüssel „tlsPrivateKey“)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unauthenticated connection(s) open in total</source>
+        <translation>
+            <numerusform>%n nicht authentifizierte Verbindung insgesamt offen</numerusform>
+            <numerusform>%n nicht authentifizierte Verbindungen insgesamt offen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unauthenticated connection(s) open from this address</source>
+        <translation>
+            <numerusform>%n nicht authentifizierte Verbindung von dieser Adresse offen</numerusform>
+            <numerusform>%n nicht authentifizierte Verbindungen von dieser Adresse offen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refused a connection from %1: %2</source>
+        <translation>Verbindung von %1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>message not complete within %1 ms</source>
+        <translation>Nachricht nicht innerhalb von %1 ms vollständig</translation>
+    </message>
+    <message>
+        <source>not authenticated within %1 ms</source>
+        <translation>nicht innerhalb von %1 ms authentifiziert</translation>
+    </message>
+    <message>
+        <source>Client %1 was disconnected: %2</source>
+        <translation>Client %1 wurde getrennt: %2</translation>
+    </message>
+    <message>
+        <source>no heartbeat or message for %1 ms</source>
+        <translation>seit %1 ms kein Heartbeat und keine Nachricht</translation>
+    </message>
+    <message>
+        <source>more than %1 messages per second</source>
+        <translation>mehr als %1 Nachrichten pro Sekunde</translation>
+    </message>
+    <message>
+        <source>invalid frame: %1</source>
+        <translation>ungültiger Frame: %1</translation>
+    </message>
+    <message>
+        <source>invalid message: %1</source>
+        <translation>ungültige Nachricht: %1</translation>
+    </message>
+    <message>
+        <source>request &quot;%1&quot; before authentication</source>
+        <translation>Anfrage „%1“ vor der Authentifizierung</translation>
+    </message>
+    <message>
+        <source>could not create a session key</source>
+        <translation>Sitzungsschlüssel konnte nicht erzeugt werden</translation>
+    </message>
+    <message>
+        <source>%1 bytes queued for a client that does not read (limit %2)</source>
+        <translation>%1 Bytes für einen Client in der Warteschlange, der nicht liest (Grenze %2)</translation>
+    </message>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Ein Handler braucht einen Namen und ein Objekt</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Ein Handler namens „%1“ ist bereits registriert</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Der Handler „%1“ hat keine Funktion</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
+        <translation>Übersprungen: Ein Handler namens „%1“ ist bereits registriert</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The server has no &quot;auth&quot; handler: add one to %1 or register one in code</source>
+        <translation>Der Server hat keinen „auth“-Handler: Legen Sie einen in %1 ab oder registrieren Sie einen im Code</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;host&quot; is not an IP address: &quot;%1&quot;</source>
+        <translation>Konfigurationsschlüssel „host“ ist keine IP-Adresse: „%1“</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>Lauschen auf %1 Port %2 nicht möglich: %3</translation>
+    </message>
+    <message>
+        <source>server shutting down</source>
+        <translation>Server wird beendet</translation>
+    </message>
+</context>
+<context>
+    <name>ToolSupport</name>
+    <message>
+        <source>Read settings from the JSON file &lt;file&gt; (keys as in the README).</source>
+        <translation>Einstellungen aus der JSON-Datei &lt;file&gt; lesen (Schlüssel wie im README).</translation>
+    </message>
+    <message>
+        <source>The shared auth key (default: SOCKET_AUTH_KEY or AUTH_KEY).</source>
+        <translation>Der gemeinsame Authentifizierungsschlüssel (Standard: SOCKET_AUTH_KEY oder AUTH_KEY).</translation>
+    </message>
+    <message>
+        <source>Send plain JSON text frames (the peer must agree).</source>
+        <translation>Unverschlüsselte JSON-Text-Frames senden (die Gegenseite muss zustimmen).</translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1): %2</source>
+        <translation>kein gültiges JSON (%1): %2</translation>
+    </message>
+    <message>
+        <source>expected one JSON value: %1</source>
+        <translation>genau ein JSON-Wert erwartet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Stonyx Sockets quick start</source>
+        <translation>Stonyx Sockets – Schnellstart</translation>
+    </message>
+    <message>
+        <source>Echo: %1</source>
+        <translation>Echo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>stonyx-sockets-client</name>
+    <message>
+        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
+response as JSON on one line. Settings come from the SOCKET_* environment variables,
+a JSON file, then these options.
+
+Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
+        <translation>Verbindet sich mit einem Stonyx-Sockets-Server, authentifiziert sich, sendet eine Anfrage und gibt
+die Antwort als JSON in einer Zeile aus. Einstellungen kommen aus den Umgebungsvariablen SOCKET_*,
+einer JSON-Datei und dann aus diesen Optionen.
+
+Beispiel: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
+    </message>
+    <message>
+        <source>The server URL (default: SOCKET_ADDRESS or ws://localhost:2667).</source>
+        <translation>Die Server-URL (Standard: SOCKET_ADDRESS oder ws://localhost:2667).</translation>
+    </message>
+    <message>
+        <source>A JSON object of extra fields for the auth request.</source>
+        <translation>Ein JSON-Objekt mit zusätzlichen Feldern für die Authentifizierungsanfrage.</translation>
+    </message>
+    <message>
+        <source>Give up after &lt;ms&gt; milliseconds (default 10000).</source>
+        <translation>Nach &lt;ms&gt; Millisekunden aufgeben (Standard 10000).</translation>
+    </message>
+    <message>
+        <source>Send the request and exit without waiting for a response.</source>
+        <translation>Die Anfrage senden und beenden, ohne auf eine Antwort zu warten.</translation>
+    </message>
+    <message>
+        <source>The handler to call, e.g. echo.</source>
+        <translation>Der aufzurufende Handler, z. B. echo.</translation>
+    </message>
+    <message>
+        <source>The request data as JSON (optional).</source>
+        <translation>Die Anfragedaten als JSON (optional).</translation>
+    </message>
+    <message>
+        <source>expected a request name and optional JSON data; see --help</source>
+        <translation>Anfragename und optionale JSON-Daten erwartet; siehe --help</translation>
+    </message>
+    <message>
+        <source>invalid data: %1</source>
+        <translation>ungültige Daten: %1</translation>
+    </message>
+    <message>
+        <source>--auth-data must be a JSON object</source>
+        <translation>--auth-data muss ein JSON-Objekt sein</translation>
+    </message>
+    <message>
+        <source>--timeout must be a positive number of milliseconds</source>
+        <translation>--timeout muss eine positive Anzahl Millisekunden sein</translation>
+    </message>
+    <message>
+        <source>the server closed the connection (code %1)</source>
+        <translation>der Server hat die Verbindung geschlossen (Code %1)</translation>
+    </message>
+    <message>
+        <source>the server closed the connection (code %1: %2)</source>
+        <translation>der Server hat die Verbindung geschlossen (Code %1: %2)</translation>
+    </message>
+    <message>
+        <source>no response within %1 ms</source>
+        <translation>keine Antwort innerhalb von %1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>stonyx-sockets-server</name>
+    <message>
+        <source>Serves Stonyx Sockets (protocol version 1) with the handler plugins of a directory.
+Settings come from the SOCKET_* environment variables, a JSON file, then these options.</source>
+        <translation>Stellt Stonyx Sockets (Protokollversion 1) mit den Handler-Plugins eines Verzeichnisses bereit.
+Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei und dann aus diesen Optionen.</translation>
+    </message>
+    <message>
+        <source>Listen on &lt;port&gt;; 0 picks a free port (default 2667).</source>
+        <translation>Auf &lt;port&gt; lauschen; 0 wählt einen freien Port (Standard 2667).</translation>
+    </message>
+    <message>
+        <source>Listen on the address &lt;host&gt; (default 127.0.0.1; &quot;any&quot; for every interface).</source>
+        <translation>Auf der Adresse &lt;host&gt; lauschen (Standard 127.0.0.1; „any“ für alle Schnittstellen).</translation>
+    </message>
+    <message>
+        <source>Load handler plugins from &lt;dir&gt;.</source>
+        <translation>Handler-Plugins aus &lt;dir&gt; laden.</translation>
+    </message>
+    <message>
+        <source>Heartbeat interval in milliseconds, for clients sharing this config.</source>
+        <translation>Heartbeat-Intervall in Millisekunden, für Clients mit dieser Konfiguration.</translation>
+    </message>
+    <message>
+        <source>Do not log connections, authentications and disconnections.</source>
+        <translation>Verbindungen, Authentifizierungen und Trennungen nicht protokollieren.</translation>
+    </message>
+    <message>
+        <source>unexpected argument: %1</source>
+        <translation>unerwartetes Argument: %1</translation>
+    </message>
+    <message>
+        <source>listening on %1</source>
+        <translation>lauscht auf %1</translation>
+    </message>
+</context>
+</TS>

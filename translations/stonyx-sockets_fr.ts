@@ -1,0 +1,1030 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>ChatApp</name>
+    <message>
+        <source>A chat over Stonyx Sockets, written in QML.</source>
+        <translation>Une messagerie sur Stonyx Sockets, écrite en QML.</translation>
+    </message>
+    <message>
+        <source>Host a chat server and join it.</source>
+        <translation>Héberger un serveur de discussion et le rejoindre.</translation>
+    </message>
+    <message>
+        <source>The port to host on (0 picks a free one).</source>
+        <translation>Le port d’écoute du serveur (0 en choisit un libre).</translation>
+    </message>
+    <message>
+        <source>Join the chat at &lt;url&gt;.</source>
+        <translation>Rejoindre la discussion à &lt;url&gt;.</translation>
+    </message>
+    <message>
+        <source>Your nickname.</source>
+        <translation>Votre pseudonyme.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>La clé d’authentification partagée.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Envoyer des trames JSON en clair.</translation>
+    </message>
+    <message>
+        <source>Send &lt;text&gt; once connected.</source>
+        <translation>Envoyer &lt;text&gt; une fois connecté.</translation>
+    </message>
+    <message>
+        <source>Save a screenshot to &lt;file&gt;.</source>
+        <translation>Enregistrer une capture d’écran dans &lt;file&gt;.</translation>
+    </message>
+    <message>
+        <source>Take the screenshot once &lt;n&gt; chat messages are shown.</source>
+        <translation>Prendre la capture d’écran dès que &lt;n&gt; messages sont affichés.</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardWindow</name>
+    <message>
+        <source>Stonyx Sockets Dashboard</source>
+        <translation>Tableau de bord Stonyx Sockets</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>0 picks a free port</source>
+        <translation>0 choisit un port libre</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Chiffrement</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Démarrer</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port :</translation>
+    </message>
+    <message>
+        <source>Auth key:</source>
+        <translation>Clé :</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Authenticated</source>
+        <translation>Authentifié</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Métadonnées</translation>
+    </message>
+    <message>
+        <source>Requests from clients appear here.</source>
+        <translation>Les requêtes des clients s’affichent ici.</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <source>request name</source>
+        <translation>nom de la requête</translation>
+    </message>
+    <message>
+        <source>JSON data</source>
+        <translation>données JSON</translation>
+    </message>
+    <message>
+        <source>Send to client</source>
+        <translation>Envoyer au client</translation>
+    </message>
+    <message>
+        <source>Broadcast</source>
+        <translation>Diffuser</translation>
+    </message>
+    <message>
+        <source>#%1 connected from %2</source>
+        <translation>#%1 connecté depuis %2</translation>
+    </message>
+    <message>
+        <source>#%1 authenticated %2</source>
+        <translation>#%1 authentifié %2</translation>
+    </message>
+    <message>
+        <source>#%1 disconnected (code %2)</source>
+        <translation>#%1 déconnecté (code %2)</translation>
+    </message>
+    <message>
+        <source>#%1 disconnected (code %2: %3)</source>
+        <translation>#%1 déconnecté (code %2 : %3)</translation>
+    </message>
+    <message>
+        <source>#%1 %2 %3</source>
+        <translation>#%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>erreur : %1</translation>
+    </message>
+    <message>
+        <source>Cannot start: %1</source>
+        <translation>Démarrage impossible : %1</translation>
+    </message>
+    <message>
+        <source>listening on %1</source>
+        <translation>à l’écoute sur %1</translation>
+    </message>
+    <message>
+        <source>Listening on %1 (encryption %2)</source>
+        <translation>À l’écoute sur %1 (chiffrement %2)</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>activé</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>désactivé</translation>
+    </message>
+    <message>
+        <source>Server stopped</source>
+        <translation>Serveur arrêté</translation>
+    </message>
+    <message>
+        <source>The data is not valid JSON: %1</source>
+        <translation>Les données ne sont pas du JSON valide : %1</translation>
+    </message>
+    <message>
+        <source>→ #%1 %2 %3</source>
+        <translation>→ #%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>Client #%1 is gone</source>
+        <translation>Le client #%1 n’est plus là</translation>
+    </message>
+    <message numerus="yes">
+        <source>→ all (%n client(s)) %1 %2</source>
+        <translation>
+            <numerusform>→ tous (%n client) %1 %2</numerusform>
+            <numerusform>→ tous (%n clients) %1 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>screenshot saved to %1</source>
+        <translation>capture d’écran enregistrée dans %1</translation>
+    </message>
+    <message>
+        <source>could not save the screenshot to %1</source>
+        <translation>impossible d’enregistrer la capture d’écran dans %1</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message numerus="yes">
+        <source>Listening on %1 — %n client(s)</source>
+        <translation>
+            <numerusform>À l’écoute sur %1 — %n client</numerusform>
+            <numerusform>À l’écoute sur %1 — %n clients</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêté</translation>
+    </message>
+    <message>
+        <source>A monitor for a Stonyx Sockets server.</source>
+        <translation>Un moniteur pour un serveur Stonyx Sockets.</translation>
+    </message>
+    <message>
+        <source>The port to listen on.</source>
+        <translation>Le port d’écoute.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>La clé d’authentification partagée.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Envoyer des trames JSON en clair.</translation>
+    </message>
+    <message>
+        <source>Load handler plugins from &lt;dir&gt;.</source>
+        <translation>Charger les greffons de gestionnaires depuis &lt;dir&gt;.</translation>
+    </message>
+    <message>
+        <source>Start the server right away.</source>
+        <translation>Démarrer le serveur immédiatement.</translation>
+    </message>
+    <message>
+        <source>Send a ping command to every client that authenticates.</source>
+        <translation>Envoyer une commande ping à chaque client qui s’authentifie.</translation>
+    </message>
+    <message>
+        <source>Save a screenshot to &lt;file&gt;.</source>
+        <translation>Enregistrer une capture d’écran dans &lt;file&gt;.</translation>
+    </message>
+    <message>
+        <source>Take the screenshot after &lt;n&gt; log entries.</source>
+        <translation>Prendre la capture d’écran après &lt;n&gt; entrées du journal.</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceAgent</name>
+    <message>
+        <source>authenticated as %1</source>
+        <translation>authentifié en tant que %1</translation>
+    </message>
+    <message>
+        <source>disconnected (code %1)</source>
+        <translation>déconnecté (code %1)</translation>
+    </message>
+    <message>
+        <source>disconnected (code %1: %2)</source>
+        <translation>déconnecté (code %1 : %2)</translation>
+    </message>
+    <message>
+        <source>reconnecting in %1 ms (attempt %2)</source>
+        <translation>reconnexion dans %1 ms (tentative %2)</translation>
+    </message>
+    <message>
+        <source>reconnected</source>
+        <translation>reconnecté</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>erreur : %1</translation>
+    </message>
+    <message>
+        <source>telemetry #%1 acknowledged</source>
+        <translation>télémétrie n° %1 confirmée</translation>
+    </message>
+    <message>
+        <source>device %1 connecting to %2</source>
+        <translation>l’appareil %1 se connecte à %2</translation>
+    </message>
+    <message>
+        <source>telemetry #%1 sent</source>
+        <translation>télémétrie n° %1 envoyée</translation>
+    </message>
+    <message>
+        <source>unknown command &quot;%1&quot;</source>
+        <translation>commande « %1 » inconnue</translation>
+    </message>
+    <message>
+        <source>command %1 (id %2): %3</source>
+        <translation>commande %1 (id %2) : %3</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucune)</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>faite</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refusée</translation>
+    </message>
+    <message>
+        <source>A headless device agent: authenticates with its device id, sends telemetry, answers commands and reconnects when the server restarts.</source>
+        <translation>Un agent d’appareil sans interface : il s’authentifie avec son identifiant, envoie sa télémétrie, répond aux commandes et se reconnecte quand le serveur redémarre.</translation>
+    </message>
+    <message>
+        <source>The server URL.</source>
+        <translation>L’URL du serveur.</translation>
+    </message>
+    <message>
+        <source>The shared auth key.</source>
+        <translation>La clé d’authentification partagée.</translation>
+    </message>
+    <message>
+        <source>This device&apos;s id (default: the host name).</source>
+        <translation>L’identifiant de cet appareil (par défaut : le nom d’hôte).</translation>
+    </message>
+    <message>
+        <source>Milliseconds between telemetry messages.</source>
+        <translation>Millisecondes entre deux messages de télémétrie.</translation>
+    </message>
+    <message>
+        <source>The request name telemetry is sent under.</source>
+        <translation>Le nom de requête sous lequel la télémétrie est envoyée.</translation>
+    </message>
+    <message>
+        <source>Send plain JSON frames.</source>
+        <translation>Envoyer des trames JSON en clair.</translation>
+    </message>
+    <message>
+        <source>--interval must be positive; --device-id and --telemetry-request must not be empty</source>
+        <translation>--interval doit être positif ; --device-id et --telemetry-request ne doivent pas être vides</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Stonyx Chat</source>
+        <translation>Discussion Stonyx</translation>
+    </message>
+    <message>
+        <source>guest %1</source>
+        <translation>invité %1</translation>
+    </message>
+    <message>
+        <source>Server error: %1</source>
+        <translation>Erreur du serveur : %1</translation>
+    </message>
+    <message>
+        <source>Joined %1 as %2</source>
+        <translation>%1 rejoint en tant que %2</translation>
+    </message>
+    <message>
+        <source>Disconnected (%1)</source>
+        <translation>Déconnecté (%1)</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s (attempt %2)…</source>
+        <translation>Reconnexion dans %1 s (tentative %2)…</translation>
+    </message>
+    <message>
+        <source>Nickname:</source>
+        <translation>Pseudonyme :</translation>
+    </message>
+    <message>
+        <source>ws://host:2667</source>
+        <translation>ws://hôte:2667</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Héberger</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>Hosting on %1 — </source>
+        <translation>Hébergé sur %1 — </translation>
+    </message>
+    <message>
+        <source>People (%1)</source>
+        <translation>Participants (%1)</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation> (vous)</translation>
+    </message>
+    <message>
+        <source>Type a message and press Enter</source>
+        <translation>Tapez un message puis appuyez sur Entrée</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::FrameCipher</name>
+    <message>
+        <source>AES-256-GCM is not available from OpenSSL: %1</source>
+        <translation>AES-256-GCM n’est pas disponible dans OpenSSL : %1</translation>
+    </message>
+    <message>
+        <source>Could not set the AES-256-GCM key: %1</source>
+        <translation>Impossible de définir la clé AES-256-GCM : %1</translation>
+    </message>
+    <message>
+        <source>An AES-256 key must be %1 bytes, not %2</source>
+        <translation>Une clé AES-256 doit faire %1 octets, et non %2</translation>
+    </message>
+    <message>
+        <source>The random number generator failed: %1</source>
+        <translation>Le générateur de nombres aléatoires a échoué : %1</translation>
+    </message>
+    <message>
+        <source>No encryption key is set</source>
+        <translation>Aucune clé de chiffrement n’est définie</translation>
+    </message>
+    <message>
+        <source>The IV must be %1 bytes</source>
+        <translation>Le vecteur d’initialisation doit faire %1 octets</translation>
+    </message>
+    <message>
+        <source>The message is too large to encrypt</source>
+        <translation>Le message est trop grand pour être chiffré</translation>
+    </message>
+    <message>
+        <source>Encryption failed: %1</source>
+        <translation>Échec du chiffrement : %1</translation>
+    </message>
+    <message>
+        <source>No decryption key is set</source>
+        <translation>Aucune clé de déchiffrement n’est définie</translation>
+    </message>
+    <message>
+        <source>The frame is %1 bytes, shorter than the %2 bytes of IV and tag</source>
+        <translation>La trame fait %1 octets, moins que les %2 octets du vecteur d’initialisation et de l’étiquette</translation>
+    </message>
+    <message>
+        <source>The frame is too large to decrypt</source>
+        <translation>La trame est trop grande pour être déchiffrée</translation>
+    </message>
+    <message>
+        <source>The frame could not be decrypted</source>
+        <translation>La trame n’a pas pu être déchiffrée</translation>
+    </message>
+    <message>
+        <source>The frame failed authentication (wrong key or altered data)</source>
+        <translation>L’authentification de la trame a échoué (mauvaise clé ou données modifiées)</translation>
+    </message>
+    <message>
+        <source>scrypt key derivation failed: %1</source>
+        <translation>La dérivation de clé scrypt a échoué : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::HandlerLoader</name>
+    <message>
+        <source>it is a Qt plugin with interface id &quot;%1&quot;, not &quot;%2&quot;</source>
+        <translation>c’est un greffon Qt d’identifiant d’interface « %1 », et non « %2 »</translation>
+    </message>
+    <message>
+        <source>its &quot;%1&quot; metadata is not a JSON object</source>
+        <translation>ses métadonnées « %1 » ne sont pas un objet JSON</translation>
+    </message>
+    <message>
+        <source>its metadata field &quot;%1&quot; must be true or false</source>
+        <translation>son champ de métadonnées « %1 » doit valoir true ou false</translation>
+    </message>
+    <message>
+        <source>its metadata field &quot;name&quot; must be a non-empty string</source>
+        <translation>son champ de métadonnées « name » doit être une chaîne non vide</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; was already found</source>
+        <translation>Ignoré : un gestionnaire nommé « %1 » a déjà été trouvé</translation>
+    </message>
+    <message>
+        <source>Skipped static plugin: %1</source>
+        <translation>Greffon statique ignoré : %1</translation>
+    </message>
+    <message>
+        <source>Skipped static plugin: it has no &quot;name&quot; in its metadata</source>
+        <translation>Greffon statique ignoré : ses métadonnées n’ont pas de « name »</translation>
+    </message>
+    <message>
+        <source>Skipped: not a shared library, so not a handler plugin</source>
+        <translation>Ignoré : ce n’est pas une bibliothèque partagée, donc pas un greffon de gestionnaire</translation>
+    </message>
+    <message>
+        <source>Skipped: not a Qt plugin (no plugin metadata)</source>
+        <translation>Ignoré : ce n’est pas un greffon Qt (pas de métadonnées de greffon)</translation>
+    </message>
+    <message>
+        <source>Skipped: %1</source>
+        <translation>Ignoré : %1</translation>
+    </message>
+    <message>
+        <source>Skipped: no handler name can be made from the file name</source>
+        <translation>Ignoré : aucun nom de gestionnaire ne peut être tiré du nom de fichier</translation>
+    </message>
+    <message>
+        <source>Could not load the plugin: %1</source>
+        <translation>Impossible de charger le greffon : %1</translation>
+    </message>
+    <message>
+        <source>Skipped: the plugin object does not implement Stonyx::Sockets::SocketHandler</source>
+        <translation>Ignoré : l’objet du greffon n’implémente pas Stonyx::Sockets::SocketHandler</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::JsonConversion</name>
+    <message>
+        <source>%1 is %2, which JSON cannot hold</source>
+        <translation>%1 vaut %2, ce que JSON ne peut pas représenter</translation>
+    </message>
+    <message>
+        <source>%1 is a function, which cannot be sent</source>
+        <translation>%1 est une fonction, qui ne peut pas être envoyée</translation>
+    </message>
+    <message>
+        <source>%1 is a QObject, which cannot be sent</source>
+        <translation>%1 est un QObject, qui ne peut pas être envoyé</translation>
+    </message>
+    <message>
+        <source>%1 cannot be converted to JSON</source>
+        <translation>%1 ne peut pas être converti en JSON</translation>
+    </message>
+    <message>
+        <source>%1 is nested more than %2 levels deep</source>
+        <translation>%1 est imbriqué sur plus de %2 niveaux</translation>
+    </message>
+    <message>
+        <source>%1 refers back to itself (a cyclic structure cannot be sent)</source>
+        <translation>%1 fait référence à lui-même (une structure cyclique ne peut pas être envoyée)</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::Message</name>
+    <message>
+        <source>invalid JSON: %1 at offset %2</source>
+        <translation>JSON invalide : %1 à la position %2</translation>
+    </message>
+    <message>
+        <source>the message is not a JSON object</source>
+        <translation>le message n’est pas un objet JSON</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketClient</name>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Connexion impossible : %1</translation>
+    </message>
+    <message>
+        <source>Cannot connect: authData must be an object</source>
+        <translation>Connexion impossible : authData doit être un objet</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Déconnecté</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Authenticating…</source>
+        <translation>Authentification…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connecté</translation>
+    </message>
+    <message>
+        <source>Reconnecting (attempt %1)…</source>
+        <translation>Reconnexion (tentative %1)…</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Erreur : %1</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>Impossible d’envoyer « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: the client is not active</source>
+        <translation>Impossible d’envoyer « %1 » : le client n’est pas actif</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketConnection</name>
+    <message>
+        <source>Cannot set the metadata field &quot;%1&quot;: %2</source>
+        <translation>Impossible de définir le champ de métadonnées « %1 » : %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>Impossible d’envoyer « %1 » : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketHandler</name>
+    <message>
+        <source>The handler &quot;%1&quot; received a request but its handleRequest is not a function</source>
+        <translation>Le gestionnaire « %1 » a reçu une requête, mais son handleRequest n’est pas une fonction</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; threw an error: %2</source>
+        <translation>Le gestionnaire « %1 » a levé une erreur : %2</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; returned a value that cannot be sent: %2</source>
+        <translation>Le gestionnaire « %1 » a renvoyé une valeur qui ne peut pas être envoyée : %2</translation>
+    </message>
+    <message>
+        <source>The reply to &quot;%1&quot; cannot be sent: %2</source>
+        <translation>La réponse à « %1 » ne peut pas être envoyée : %2</translation>
+    </message>
+    <message>
+        <source>The reply to &quot;%1&quot; was rejected: %2</source>
+        <translation>La réponse à « %1 » a été rejetée : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::QmlSocketServer</name>
+    <message>
+        <source>invalid auth key</source>
+        <translation>clé d’authentification invalide</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2</source>
+        <translation>Impossible d’envoyer « %1 » : %2</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketClient</name>
+    <message>
+        <source>Connection to %1 failed: %2</source>
+        <translation>La connexion à %1 a échoué : %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up reconnecting to %1 after %n attempt(s)</source>
+        <translation>
+            <numerusform>Abandon de la reconnexion à %1 après %n tentative</numerusform>
+            <numerusform>Abandon de la reconnexion à %1 après %n tentatives</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Dropped a frame from the server: %1</source>
+        <translation>Une trame du serveur a été écartée : %1</translation>
+    </message>
+    <message>
+        <source>Dropped a message from the server: %1</source>
+        <translation>Un message du serveur a été écarté : %1</translation>
+    </message>
+    <message>
+        <source>The server sent an invalid session key: %1</source>
+        <translation>Le serveur a envoyé une clé de session invalide : %1</translation>
+    </message>
+    <message>
+        <source>The server rejected the authentication (response %1)</source>
+        <translation>Le serveur a refusé l’authentification (réponse %1)</translation>
+    </message>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Un gestionnaire a besoin d’un nom et d’un objet</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Un gestionnaire nommé « %1 » est déjà enregistré</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Le gestionnaire « %1 » n’a pas de fonction</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;address&quot; must be a ws:// or wss:// URL, not &quot;%1&quot;</source>
+        <translation>La clé de configuration « address » doit être une URL ws:// ou wss://, et non « %1 »</translation>
+    </message>
+    <message>
+        <source>No PEM certificate could be read from %1 (configuration key &quot;tlsCaCertificates&quot;)</source>
+        <translation>Aucun certificat PEM n’a pu être lu dans %1 (clé de configuration « tlsCaCertificates »)</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: not connected</source>
+        <translation>Impossible d’envoyer « %1 » : non connecté</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketConfig</name>
+    <message>
+        <source>Invalid value &quot;%1&quot; for %2 (configuration key &quot;%3&quot;)</source>
+        <translation>Valeur « %1 » invalide pour %2 (clé de configuration « %3 »)</translation>
+    </message>
+    <message>
+        <source>Unknown configuration key &quot;%1&quot;</source>
+        <translation>Clé de configuration « %1 » inconnue</translation>
+    </message>
+    <message>
+        <source>Invalid value %1 for configuration key &quot;%2&quot;</source>
+        <translation>Valeur %1 invalide pour la clé de configuration « %2 »</translation>
+    </message>
+    <message>
+        <source>Cannot read the configuration file %1: %2</source>
+        <translation>Impossible de lire le fichier de configuration %1 : %2</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is not valid JSON: %2 at offset %3</source>
+        <translation>Le fichier de configuration %1 n’est pas du JSON valide : %2 à la position %3</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 must hold a JSON object</source>
+        <translation>Le fichier de configuration %1 doit contenir un objet JSON</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;port&quot; must be between 0 and 65535, not %1</source>
+        <translation>La clé de configuration « port » doit être comprise entre 0 et 65535, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;heartBeatInterval&quot; must be positive, not %1</source>
+        <translation>La clé de configuration « heartBeatInterval » doit être positive, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectBaseDelay&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « reconnectBaseDelay » ne doit pas être négative, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectMaxDelay&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « reconnectMaxDelay » ne doit pas être négative, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;maxReconnectAttempts&quot; must be -1 (unlimited) or more, not %1</source>
+        <translation>La clé de configuration « maxReconnectAttempts » doit valoir -1 (illimité) ou plus, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;host&quot; must not be empty</source>
+        <translation>La clé de configuration « host » ne doit pas être vide</translation>
+    </message>
+    <message>
+        <source>Configuration keys &quot;maxMessageSize&quot;, &quot;maxFrameSize&quot; and &quot;maxSendBuffer&quot; must be positive</source>
+        <translation>Les clés de configuration « maxMessageSize », « maxFrameSize » et « maxSendBuffer » doivent être positives</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;handshakeTimeout&quot; must be positive, not %1</source>
+        <translation>La clé de configuration « handshakeTimeout » doit être positive, et non %1</translation>
+    </message>
+    <message>
+        <source>Limits (&quot;authTimeout&quot;, &quot;messageTimeout&quot;, &quot;maxUnauthenticated&quot;, &quot;maxUnauthenticatedPerAddress&quot;, &quot;rateLimit&quot;, &quot;idleHeartBeats&quot;) must not be negative</source>
+        <translation>Les limites (« authTimeout », « messageTimeout », « maxUnauthenticated », « maxUnauthenticatedPerAddress », « rateLimit », « idleHeartBeats ») ne doivent pas être négatives</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;rateBurst&quot; must be at least 1, not %1</source>
+        <translation>La clé de configuration « rateBurst » doit valoir au moins 1, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration keys &quot;tlsCertificate&quot; and &quot;tlsPrivateKey&quot; must be set together</source>
+        <translation>Les clés de configuration « tlsCertificate » et « tlsPrivateKey » doivent être définies ensemble</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::SocketServer</name>
+    <message>
+        <source>No PEM certificate could be read from %1 (configuration key &quot;tlsCertificate&quot;)</source>
+        <translation>Aucun certificat PEM n’a pu être lu dans %1 (clé de configuration « tlsCertificate »)</translation>
+    </message>
+    <message>
+        <source>Cannot read the private key %1: %2</source>
+        <translation>Impossible de lire la clé privée %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 holds no RSA or EC private key in PEM form (configuration key &quot;tlsPrivateKey&quot;)</source>
+        <translation>%1 ne contient aucune clé privée RSA ou EC au format PEM (clé de configuration « tlsPrivateKey »)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unauthenticated connection(s) open in total</source>
+        <translation>
+            <numerusform>%n connexion non authentifiée ouverte au total</numerusform>
+            <numerusform>%n connexions non authentifiées ouvertes au total</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unauthenticated connection(s) open from this address</source>
+        <translation>
+            <numerusform>%n connexion non authentifiée ouverte depuis cette adresse</numerusform>
+            <numerusform>%n connexions non authentifiées ouvertes depuis cette adresse</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refused a connection from %1: %2</source>
+        <translation>Connexion de %1 refusée : %2</translation>
+    </message>
+    <message>
+        <source>message not complete within %1 ms</source>
+        <translation>message incomplet au bout de %1 ms</translation>
+    </message>
+    <message>
+        <source>not authenticated within %1 ms</source>
+        <translation>non authentifié au bout de %1 ms</translation>
+    </message>
+    <message>
+        <source>Client %1 was disconnected: %2</source>
+        <translation>Le client %1 a été déconnecté : %2</translation>
+    </message>
+    <message>
+        <source>no heartbeat or message for %1 ms</source>
+        <translation>aucun battement de cœur ni message depuis %1 ms</translation>
+    </message>
+    <message>
+        <source>more than %1 messages per second</source>
+        <translation>plus de %1 messages par seconde</translation>
+    </message>
+    <message>
+        <source>invalid frame: %1</source>
+        <translation>trame invalide : %1</translation>
+    </message>
+    <message>
+        <source>invalid message: %1</source>
+        <translation>message invalide : %1</translation>
+    </message>
+    <message>
+        <source>request &quot;%1&quot; before authentication</source>
+        <translation>requête « %1 » avant l’authentification</translation>
+    </message>
+    <message>
+        <source>could not create a session key</source>
+        <translation>impossible de créer une clé de session</translation>
+    </message>
+    <message>
+        <source>%1 bytes queued for a client that does not read (limit %2)</source>
+        <translation>%1 octets en attente pour un client qui ne lit pas (limite %2)</translation>
+    </message>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Un gestionnaire a besoin d’un nom et d’un objet</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Un gestionnaire nommé « %1 » est déjà enregistré</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Le gestionnaire « %1 » n’a pas de fonction</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
+        <translation>Ignoré : un gestionnaire nommé « %1 » est déjà enregistré</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>The server has no &quot;auth&quot; handler: add one to %1 or register one in code</source>
+        <translation>Le serveur n’a pas de gestionnaire « auth » : ajoutez-en un dans %1 ou enregistrez-en un dans le code</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;host&quot; is not an IP address: &quot;%1&quot;</source>
+        <translation>La clé de configuration « host » n’est pas une adresse IP : « %1 »</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>Impossible d’écouter sur %1 port %2 : %3</translation>
+    </message>
+    <message>
+        <source>server shutting down</source>
+        <translation>arrêt du serveur</translation>
+    </message>
+</context>
+<context>
+    <name>ToolSupport</name>
+    <message>
+        <source>Read settings from the JSON file &lt;file&gt; (keys as in the README).</source>
+        <translation>Lire les réglages dans le fichier JSON &lt;file&gt; (clés comme dans le README).</translation>
+    </message>
+    <message>
+        <source>The shared auth key (default: SOCKET_AUTH_KEY or AUTH_KEY).</source>
+        <translation>La clé d’authentification partagée (par défaut : SOCKET_AUTH_KEY ou AUTH_KEY).</translation>
+    </message>
+    <message>
+        <source>Send plain JSON text frames (the peer must agree).</source>
+        <translation>Envoyer des trames texte JSON en clair (le pair doit faire de même).</translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1): %2</source>
+        <translation>JSON invalide (%1) : %2</translation>
+    </message>
+    <message>
+        <source>expected one JSON value: %1</source>
+        <translation>une seule valeur JSON attendue : %1</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Stonyx Sockets quick start</source>
+        <translation>Démarrage rapide de Stonyx Sockets</translation>
+    </message>
+    <message>
+        <source>Echo: %1</source>
+        <translation>Écho : %1</translation>
+    </message>
+</context>
+<context>
+    <name>stonyx-sockets-client</name>
+    <message>
+        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
+response as JSON on one line. Settings come from the SOCKET_* environment variables,
+a JSON file, then these options.
+
+Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
+        <translation>Se connecte à un serveur Stonyx Sockets, s’authentifie, envoie une requête et affiche la
+réponse en JSON sur une ligne. Les réglages viennent des variables d’environnement SOCKET_*,
+d’un fichier JSON, puis de ces options.
+
+Exemple : stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
+    </message>
+    <message>
+        <source>The server URL (default: SOCKET_ADDRESS or ws://localhost:2667).</source>
+        <translation>L’URL du serveur (par défaut : SOCKET_ADDRESS ou ws://localhost:2667).</translation>
+    </message>
+    <message>
+        <source>A JSON object of extra fields for the auth request.</source>
+        <translation>Un objet JSON de champs supplémentaires pour la requête d’authentification.</translation>
+    </message>
+    <message>
+        <source>Give up after &lt;ms&gt; milliseconds (default 10000).</source>
+        <translation>Abandonner après &lt;ms&gt; millisecondes (10000 par défaut).</translation>
+    </message>
+    <message>
+        <source>Send the request and exit without waiting for a response.</source>
+        <translation>Envoyer la requête et quitter sans attendre de réponse.</translation>
+    </message>
+    <message>
+        <source>The handler to call, e.g. echo.</source>
+        <translation>Le gestionnaire à appeler, par exemple echo.</translation>
+    </message>
+    <message>
+        <source>The request data as JSON (optional).</source>
+        <translation>Les données de la requête en JSON (facultatif).</translation>
+    </message>
+    <message>
+        <source>expected a request name and optional JSON data; see --help</source>
+        <translation>nom de requête et données JSON facultatives attendus ; voir --help</translation>
+    </message>
+    <message>
+        <source>invalid data: %1</source>
+        <translation>données invalides : %1</translation>
+    </message>
+    <message>
+        <source>--auth-data must be a JSON object</source>
+        <translation>--auth-data doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>--timeout must be a positive number of milliseconds</source>
+        <translation>--timeout doit être un nombre positif de millisecondes</translation>
+    </message>
+    <message>
+        <source>the server closed the connection (code %1)</source>
+        <translation>le serveur a fermé la connexion (code %1)</translation>
+    </message>
+    <message>
+        <source>the server closed the connection (code %1: %2)</source>
+        <translation>le serveur a fermé la connexion (code %1 : %2)</translation>
+    </message>
+    <message>
+        <source>no response within %1 ms</source>
+        <translation>aucune réponse en %1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>stonyx-sockets-server</name>
+    <message>
+        <source>Serves Stonyx Sockets (protocol version 1) with the handler plugins of a directory.
+Settings come from the SOCKET_* environment variables, a JSON file, then these options.</source>
+        <translation>Sert Stonyx Sockets (version 1 du protocole) avec les greffons de gestionnaires d’un répertoire.
+Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier JSON, puis de ces options.</translation>
+    </message>
+    <message>
+        <source>Listen on &lt;port&gt;; 0 picks a free port (default 2667).</source>
+        <translation>Écouter sur &lt;port&gt; ; 0 choisit un port libre (2667 par défaut).</translation>
+    </message>
+    <message>
+        <source>Listen on the address &lt;host&gt; (default 127.0.0.1; &quot;any&quot; for every interface).</source>
+        <translation>Écouter sur l’adresse &lt;host&gt; (127.0.0.1 par défaut ; « any » pour toutes les interfaces).</translation>
+    </message>
+    <message>
+        <source>Load handler plugins from &lt;dir&gt;.</source>
+        <translation>Charger les greffons de gestionnaires depuis &lt;dir&gt;.</translation>
+    </message>
+    <message>
+        <source>Heartbeat interval in milliseconds, for clients sharing this config.</source>
+        <translation>Intervalle des battements de cœur en millisecondes, pour les clients partageant cette configuration.</translation>
+    </message>
+    <message>
+        <source>Do not log connections, authentications and disconnections.</source>
+        <translation>Ne pas journaliser les connexions, authentifications et déconnexions.</translation>
+    </message>
+    <message>
+        <source>unexpected argument: %1</source>
+        <translation>argument inattendu : %1</translation>
+    </message>
+    <message>
+        <source>listening on %1</source>
+        <translation>à l’écoute sur %1</translation>
+    </message>
+</context>
+</TS>
