@@ -436,8 +436,14 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
 
 bool SocketServerPrivate::checkSendBuffer(SocketConnection *connection)
 {
-    // A peer that does not read makes Qt's write buffer grow without bound.
-    const qint64 queued = connection->d->socket->bytesToWrite();
+    // A peer that does not read makes Qt's write buffer grow without bound. Qt only
+    // writes to the kernel from the event loop, so a burst queues up even for a good
+    // reader: before judging, hand the kernel what it takes now.
+    QWebSocket *socket = connection->d->socket;
+    if (socket->bytesToWrite() <= config.maxSendBuffer())
+        return true;
+    socket->flush();
+    const qint64 queued = socket->bytesToWrite();
     if (queued <= config.maxSendBuffer())
         return true;
     drop(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
