@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The "auth" handler: accepts a client whose authKey matches the server's.
 
+#include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConfig>
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketHandler>
@@ -9,19 +10,7 @@
 #include <QJsonObject>
 #include <QObject>
 
-namespace {
-
-// Compares without an early exit, so the time taken does not reveal how much matched.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const qsizetype n = std::min(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i)
-        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return diff == 0;
-}
-
-} // namespace
+using Stonyx::Sockets::FrameCipher;
 
 //! [auth handler]
 class AuthHandler : public QObject, public Stonyx::Sockets::SocketHandler
@@ -35,7 +24,9 @@ public:
     {
         const QJsonObject fields = data.toObject();
         const QByteArray expected = connection->server()->config().authKey().toUtf8();
-        if (!fields.value(u"authKey").isString() || !constantTimeEquals(fields.value(u"authKey").toString().toUtf8(), expected)) {
+        const QJsonValue given = fields.value(u"authKey");
+        // Compared in constant time, so timing does not reveal how much of a guess matched.
+        if (!given.isString() || !FrameCipher::constantTimeEquals(given.toString().toUtf8(), expected)) {
             connection->close(4001, QStringLiteral("invalid auth key"));
             return {}; // nothing is sent
         }

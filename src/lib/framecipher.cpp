@@ -2,6 +2,7 @@
 #include "framecipher.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
@@ -244,6 +245,14 @@ QByteArray FrameCipher::deriveGlobalKey(const QString &authKey, QString *errorSt
         return {};
     }
     return key;
+}
+
+bool FrameCipher::constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    // The lengths may differ in time; the contents never do.
+    if (a.size() != b.size())
+        return false;
+    return a.isEmpty() || CRYPTO_memcmp(a.data(), b.data(), static_cast<size_t>(a.size())) == 0;
 }
 
 QByteArray FrameCipher::randomBytes(qsizetype size)

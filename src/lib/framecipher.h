@@ -83,6 +83,11 @@ public:
     static QByteArray deriveGlobalKey(const QString &authKey, QString *errorString = nullptr);
     /*! Returns \a size bytes from OpenSSL's CSPRNG, or an empty array on failure. */
     static QByteArray randomBytes(qsizetype size);
+    /*!
+        Compares \a a and \a b in time that does not depend on where they differ
+        (CRYPTO_memcmp), for checking secrets such as an authKey in an auth handler.
+    */
+    static bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 
 private:
     struct Private;

@@ -70,15 +70,6 @@ struct Key {
     JsonSetter fromJson;
 };
 
-bool parseInt(const QString &text, qint64 min, qint64 max, int *out)
-{
-    bool ok = false;
-    const qint64 v = text.trimmed().toLongLong(&ok);
-    if (!ok || v < min || v > max)
-        return false;
-    *out = static_cast<int>(v);
-    return true;
-}
 
 bool parseInt64(const QString &text, qint64 min, qint64 max, qint64 *out)
 {
@@ -103,17 +94,17 @@ bool jsonInt64(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
     return true;
 }
 
+// The int versions: callers pass bounds within int's range.
+bool parseInt(const QString &text, qint64 min, qint64 max, int *out)
+{
+    qint64 v = 0;
+    return parseInt64(text, min, max, &v) && (*out = static_cast<int>(v), true);
+}
+
 bool jsonInt(const QJsonValue &value, qint64 min, qint64 max, int *out)
 {
-    if (value.isString())
-        return parseInt(value.toString(), min, max, out);
-    if (!value.isDouble())
-        return false;
-    const double v = value.toDouble();
-    if (v != static_cast<double>(static_cast<qint64>(v)) || v < static_cast<double>(min) || v > static_cast<double>(max))
-        return false;
-    *out = static_cast<int>(v);
-    return true;
+    qint64 v = 0;
+    return jsonInt64(value, min, max, &v) && (*out = static_cast<int>(v), true);
 }
 
 bool parseBool(const QString &text, bool *out)

@@ -144,6 +144,15 @@ private Q_SLOTS:
         QVERIFY(cipher.key().isEmpty());
     }
 
+    void constantTimeEquals()
+    {
+        QVERIFY(FrameCipher::constantTimeEquals("secret", "secret"));
+        QVERIFY(!FrameCipher::constantTimeEquals("secret", "secreT"));
+        QVERIFY(!FrameCipher::constantTimeEquals("secret", "secret2"));
+        QVERIFY(!FrameCipher::constantTimeEquals("", "x"));
+        QVERIFY(FrameCipher::constantTimeEquals("", ""));
+    }
+
     void randomBytes()
     {
         const QByteArray a = FrameCipher::randomBytes(32);
