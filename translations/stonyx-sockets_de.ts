@@ -1026,5 +1026,9 @@ Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei und d
         <source>listening on %1</source>
         <translation>lauscht auf %1</translation>
     </message>
+    <message>
+        <source>Do not log connections, authentications and disconnections (as SOCKET_LOG=false).</source>
+        <translation>Verbindungen, Authentifizierungen und Trennungen nicht protokollieren (wie SOCKET_LOG=false).</translation>
+    </message>
 </context>
 </TS>

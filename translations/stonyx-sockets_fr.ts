@@ -1026,5 +1026,9 @@ Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier 
         <source>listening on %1</source>
         <translation>à l’écoute sur %1</translation>
     </message>
+    <message>
+        <source>Do not log connections, authentications and disconnections (as SOCKET_LOG=false).</source>
+        <translation>Ne pas journaliser les connexions, authentifications et déconnexions (comme SOCKET_LOG=false).</translation>
+    </message>
 </context>
 </TS>

@@ -17,6 +17,7 @@
     QT_TRANSLATE_NOOP("stonyx-sockets-server", "Load handler plugins from <dir>."),
     QT_TRANSLATE_NOOP("stonyx-sockets-server", "Heartbeat interval in milliseconds, for clients sharing this config."),
     QT_TRANSLATE_NOOP("stonyx-sockets-server", "Do not log connections, authentications and disconnections."),
+    QT_TRANSLATE_NOOP("stonyx-sockets-server", "Do not log connections, authentications and disconnections (as SOCKET_LOG=false)."),
     QT_TRANSLATE_NOOP("stonyx-sockets-server", "unexpected argument: %1"),
     QT_TRANSLATE_NOOP("stonyx-sockets-server", "listening on %1"),
     QT_TRANSLATE_NOOP("stonyx-sockets-client", "Connects to a Stonyx Sockets server, authenticates, sends one request and prints the\nresponse as JSON on one line. Settings come from the SOCKET_* environment variables,\na JSON file, then these options.\n\nExample: stonyx-sockets-client echo '{\"msg\":\"hi\"}'"),
