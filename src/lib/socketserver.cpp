@@ -273,6 +273,7 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
     const QString reason = cd->closeCode ? cd->closeReason : cd->socket->closeReason();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
+    cd->closing = true; // gone: a deferred reply resolved from now on sends nothing
     if (!cd->closeCode && code != QWebSocketProtocol::CloseCodeNormal && code != QWebSocketProtocol::CloseCodeGoingAway)
         qCWarning(lcServer, "Client %s closed with code %d%s%s", qUtf8Printable(describe(connection)), code,
                   reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
