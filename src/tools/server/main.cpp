@@ -60,7 +60,7 @@ int main(int argc, char *argv[])
          QStringLiteral("dir")},
         {QStringLiteral("heartbeat-interval"), tr("Heartbeat interval in milliseconds, for clients sharing this config."),
          QStringLiteral("ms")},
-        {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Do not log connections, authentications and disconnections.")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Do not log connections, authentications and disconnections (as SOCKET_LOG=false).")},
     });
     parser.process(app);
     if (!parser.positionalArguments().isEmpty()) {
@@ -78,7 +78,11 @@ int main(int argc, char *argv[])
         || qEnvironmentVariableIsSet("SOCKET_HANDLER_DIR");
     if (!handlerDirGiven)
         config.setHandlerDir(defaultHandlerDir(config));
-    config.setLog(!parser.isSet(QStringLiteral("quiet")));
+    // The tool logs by default (SOCKET_LOG=false or --quiet turn it off).
+    if (!qEnvironmentVariableIsSet("SOCKET_LOG"))
+        config.setLog(true);
+    if (parser.isSet(QStringLiteral("quiet")))
+        config.setLog(false);
 
     SocketServer server(config);
     if (!server.listen()) {
