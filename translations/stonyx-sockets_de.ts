@@ -1015,10 +1015,6 @@ Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei und d
         <translation>Heartbeat-Intervall in Millisekunden, für Clients mit dieser Konfiguration.</translation>
     </message>
     <message>
-        <source>Do not log connections, authentications and disconnections.</source>
-        <translation>Verbindungen, Authentifizierungen und Trennungen nicht protokollieren.</translation>
-    </message>
-    <message>
         <source>unexpected argument: %1</source>
         <translation>unerwartetes Argument: %1</translation>
     </message>

@@ -1015,10 +1015,6 @@ Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier 
         <translation>Intervalle des battements de cœur en millisecondes, pour les clients partageant cette configuration.</translation>
     </message>
     <message>
-        <source>Do not log connections, authentications and disconnections.</source>
-        <translation>Ne pas journaliser les connexions, authentifications et déconnexions.</translation>
-    </message>
-    <message>
         <source>unexpected argument: %1</source>
         <translation>argument inattendu : %1</translation>
     </message>

@@ -12,15 +12,6 @@
 
 using namespace Stonyx::Sockets;
 
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("stonyx-sockets-client", text);
-}
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -30,7 +21,7 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Connects to a Stonyx Sockets server, authenticates, sends one request and prints the\n"
+        QCoreApplication::translate("stonyx-sockets-client", "Connects to a Stonyx Sockets server, authenticates, sends one request and prints the\n"
            "response as JSON on one line. Settings come from the SOCKET_* environment variables,\n"
            "a JSON file, then these options.\n\n"
            "Example: stonyx-sockets-client echo '{\"msg\":\"hi\"}'"));
@@ -38,40 +29,40 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOptions(ToolSupport::commonOptions());
     parser.addOptions({
-        {{QStringLiteral("u"), QStringLiteral("url")}, tr("The server URL (default: SOCKET_ADDRESS or ws://localhost:2667)."),
+        {{QStringLiteral("u"), QStringLiteral("url")}, QCoreApplication::translate("stonyx-sockets-client", "The server URL (default: SOCKET_ADDRESS or ws://localhost:2667)."),
          QStringLiteral("url")},
-        {{QStringLiteral("a"), QStringLiteral("auth-data")}, tr("A JSON object of extra fields for the auth request."),
+        {{QStringLiteral("a"), QStringLiteral("auth-data")}, QCoreApplication::translate("stonyx-sockets-client", "A JSON object of extra fields for the auth request."),
          QStringLiteral("json")},
-        {{QStringLiteral("t"), QStringLiteral("timeout")}, tr("Give up after <ms> milliseconds (default 10000)."),
+        {{QStringLiteral("t"), QStringLiteral("timeout")}, QCoreApplication::translate("stonyx-sockets-client", "Give up after <ms> milliseconds (default 10000)."),
          QStringLiteral("ms"), QStringLiteral("10000")},
-        {QStringLiteral("no-reply"), tr("Send the request and exit without waiting for a response.")},
+        {QStringLiteral("no-reply"), QCoreApplication::translate("stonyx-sockets-client", "Send the request and exit without waiting for a response.")},
     });
-    parser.addPositionalArgument(QStringLiteral("request"), tr("The handler to call, e.g. echo."));
-    parser.addPositionalArgument(QStringLiteral("data"), tr("The request data as JSON (optional)."), QStringLiteral("[data]"));
+    parser.addPositionalArgument(QStringLiteral("request"), QCoreApplication::translate("stonyx-sockets-client", "The handler to call, e.g. echo."));
+    parser.addPositionalArgument(QStringLiteral("data"), QCoreApplication::translate("stonyx-sockets-client", "The request data as JSON (optional)."), QStringLiteral("[data]"));
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty() || args.size() > 2) {
-        ToolSupport::printError(tr("expected a request name and optional JSON data; see --help"));
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-client", "expected a request name and optional JSON data; see --help"));
         return 2;
     }
     const QString request = args.at(0);
     QJsonValue data(QJsonValue::Undefined);
     QString error;
     if (args.size() == 2 && !ToolSupport::parseJsonValue(args.at(1), &data, &error)) {
-        ToolSupport::printError(tr("invalid data: %1").arg(error));
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-client", "invalid data: %1").arg(error));
         return 2;
     }
     QJsonValue authData;
     if (parser.isSet(QStringLiteral("auth-data"))
         && (!ToolSupport::parseJsonValue(parser.value(QStringLiteral("auth-data")), &authData, &error) || !authData.isObject())) {
-        ToolSupport::printError(tr("--auth-data must be a JSON object"));
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-client", "--auth-data must be a JSON object"));
         return 2;
     }
     bool timeoutOk = false;
     const int timeout = parser.value(QStringLiteral("timeout")).toInt(&timeoutOk);
     if (!timeoutOk || timeout <= 0) {
-        ToolSupport::printError(tr("--timeout must be a positive number of milliseconds"));
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-client", "--timeout must be a positive number of milliseconds"));
         return 2;
     }
 
@@ -120,10 +111,10 @@ int main(int argc, char *argv[])
             finish(1, client.errorString());
     });
     QObject::connect(&client, &SocketClient::disconnected, &app, [&](int code, const QString &reason) {
-        finish(1, reason.isEmpty() ? tr("the server closed the connection (code %1)").arg(code)
-                                   : tr("the server closed the connection (code %1: %2)").arg(code).arg(reason));
+        finish(1, reason.isEmpty() ? QCoreApplication::translate("stonyx-sockets-client", "the server closed the connection (code %1)").arg(code)
+                                   : QCoreApplication::translate("stonyx-sockets-client", "the server closed the connection (code %1: %2)").arg(code).arg(reason));
     });
-    QTimer::singleShot(timeout, &app, [&] { finish(1, tr("no response within %1 ms").arg(timeout)); });
+    QTimer::singleShot(timeout, &app, [&] { finish(1, QCoreApplication::translate("stonyx-sockets-client", "no response within %1 ms").arg(timeout)); });
 
     if (!client.open())
         return (ToolSupport::printError(client.errorString()), 1);

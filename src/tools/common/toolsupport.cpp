@@ -17,11 +17,6 @@ namespace ToolSupport {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ToolSupport", text);
-}
-
 int signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -97,8 +92,8 @@ bool parseJsonValue(const QString &text, QJsonValue *value, QString *error)
     const QJsonDocument document = QJsonDocument::fromJson('[' + text.toUtf8() + ']', &parseError);
     if (parseError.error != QJsonParseError::NoError || document.array().size() != 1) {
         *error = parseError.error != QJsonParseError::NoError
-            ? tr("not valid JSON (%1): %2").arg(parseError.errorString(), text)
-            : tr("expected one JSON value: %1").arg(text);
+            ? QCoreApplication::translate("ToolSupport", "not valid JSON (%1): %2").arg(parseError.errorString(), text)
+            : QCoreApplication::translate("ToolSupport", "expected one JSON value: %1").arg(text);
         return false;
     }
     *value = document.array().first();

@@ -20,11 +20,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcTool, "stonyx.sockets.tool", QtInfoMsg)
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("stonyx-sockets-server", text);
-}
-
 // Without an explicit handler directory, fall back to the handlers installed (or
 // built) next to this program when ./socket-handlers does not exist.
 QString defaultHandlerDir(const SocketConfig &config)
@@ -46,25 +41,25 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Serves Stonyx Sockets (protocol version 1) with the handler plugins of a directory.\n"
+        QCoreApplication::translate("stonyx-sockets-server", "Serves Stonyx Sockets (protocol version 1) with the handler plugins of a directory.\n"
            "Settings come from the SOCKET_* environment variables, a JSON file, then these options."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions(ToolSupport::commonOptions());
     parser.addOptions({
-        {{QStringLiteral("p"), QStringLiteral("port")}, tr("Listen on <port>; 0 picks a free port (default 2667)."),
+        {{QStringLiteral("p"), QStringLiteral("port")}, QCoreApplication::translate("stonyx-sockets-server", "Listen on <port>; 0 picks a free port (default 2667)."),
          QStringLiteral("port")},
-        {QStringLiteral("host"), tr("Listen on the address <host> (default 127.0.0.1; \"any\" for every interface)."),
+        {QStringLiteral("host"), QCoreApplication::translate("stonyx-sockets-server", "Listen on the address <host> (default 127.0.0.1; \"any\" for every interface)."),
          QStringLiteral("host")},
-        {{QStringLiteral("d"), QStringLiteral("handler-dir")}, tr("Load handler plugins from <dir>."),
+        {{QStringLiteral("d"), QStringLiteral("handler-dir")}, QCoreApplication::translate("stonyx-sockets-server", "Load handler plugins from <dir>."),
          QStringLiteral("dir")},
-        {QStringLiteral("heartbeat-interval"), tr("Heartbeat interval in milliseconds, for clients sharing this config."),
+        {QStringLiteral("heartbeat-interval"), QCoreApplication::translate("stonyx-sockets-server", "Heartbeat interval in milliseconds, for clients sharing this config."),
          QStringLiteral("ms")},
-        {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Do not log connections, authentications and disconnections (as SOCKET_LOG=false).")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, QCoreApplication::translate("stonyx-sockets-server", "Do not log connections, authentications and disconnections (as SOCKET_LOG=false).")},
     });
     parser.process(app);
     if (!parser.positionalArguments().isEmpty()) {
-        ToolSupport::printError(tr("unexpected argument: %1").arg(parser.positionalArguments().first()));
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-server", "unexpected argument: %1").arg(parser.positionalArguments().first()));
         return 2;
     }
 
@@ -92,7 +87,7 @@ int main(int argc, char *argv[])
     qCInfo(lcTool, "Handlers from %s: %s", qUtf8Printable(QDir(config.handlerDir()).absolutePath()),
           qUtf8Printable(server.handlerNames().join(QStringLiteral(", "))));
     // A machine-readable line on stdout, so scripts can find the (possibly random) port.
-    std::printf("%s\n", qUtf8Printable(tr("listening on %1").arg(server.serverUrl().toString())));
+    std::printf("%s\n", qUtf8Printable(QCoreApplication::translate("stonyx-sockets-server", "listening on %1").arg(server.serverUrl().toString())));
     std::fflush(stdout);
 
     ToolSupport::quitOnSignals();
