@@ -136,6 +136,18 @@ void SocketServerPrivate::onTcpConnection()
             continue;
         }
         unauthenticated.insert(socket, {socket, address});
+        // Qt's own handshake timeout drops the socket silently; this one says so.
+        QTimer::singleShot(config.handshakeTimeout(), socket, [this, socket] {
+            if (!unauthenticated.contains(socket))
+                return; // upgraded: the connection took its place
+            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                      qUtf8Printable(socket->peerAddress().toString()), config.handshakeTimeout());
+            setError(SocketServer::Error::Timeout,
+                     SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                         .arg(socket->peerAddress().toString())
+                         .arg(config.handshakeTimeout()));
+            socket->abort();
+        });
 
         // A total deadline per incoming message (and for the handshake bytes): Qt only
         // drops a partial frame after 5 s without any byte, so a peer trickling bytes
@@ -628,7 +640,8 @@ bool SocketServer::listen()
         return false;
     }
     auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
-    ws->setHandshakeTimeout(d->config.handshakeTimeout());
+    // A backstop: our own timer (onTcpConnection) fires first and logs why.
+    ws->setHandshakeTimeout(d->config.handshakeTimeout() + 1000);
     connect(ws, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
     // Without a slot on this signal Qt accepts every Origin.
     connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {

@@ -214,6 +214,29 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void handshakeTimeout()
+    {
+        SocketConfig c = baseConfig(true);
+        c.setHandshakeTimeout(300);
+        start(c);
+        // A TCP connection that never sends its WebSocket handshake...
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QVERIFY(silent.waitForConnected(5000));
+        // ...and one that sends half of it.
+        QTcpSocket halfway;
+        halfway.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QVERIFY(halfway.waitForConnected(5000));
+        halfway.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        expectLog("Dropping a connection from 127.0.0.1: no WebSocket handshake within 300 ms");
+        expectLog("Dropping a connection from 127.0.0.1: no WebSocket handshake within 300 ms");
+        QTRY_VERIFY_WITH_TIMEOUT(silent.state() == QAbstractSocket::UnconnectedState, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(halfway.state() == QAbstractSocket::UnconnectedState, 3000);
+        QCOMPARE(m_server->error(), SocketServer::Error::Timeout);
+        QCOMPARE(m_server->clientCount(), 1); // the bystander
+        verifyBystander();
+    }
+
     void rateLimit()
     {
         SocketConfig c = baseConfig(true);
