@@ -888,6 +888,10 @@
         <source>server shutting down</source>
         <translation>Server wird beendet</translation>
     </message>
+    <message>
+        <source>A connection from %1 sent no WebSocket handshake within %2 ms</source>
+        <translation>Eine Verbindung von %1 hat innerhalb von %2 ms keinen WebSocket-Handshake gesendet</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>

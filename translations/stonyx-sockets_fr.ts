@@ -888,6 +888,10 @@
         <source>server shutting down</source>
         <translation>arrêt du serveur</translation>
     </message>
+    <message>
+        <source>A connection from %1 sent no WebSocket handshake within %2 ms</source>
+        <translation>Une connexion depuis %1 n’a envoyé aucune poignée de main WebSocket en %2 ms</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>
