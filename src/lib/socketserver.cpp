@@ -218,60 +218,58 @@ void SocketServerPrivate::onNewConnection()
 
 SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
 {
-    {
-        auto dd = std::make_unique<SocketConnection::Private>();
-        dd->server = q;
-        dd->socket = socket;
-        dd->id = nextId++;
-        dd->peerAddress = socket->peerAddress();
-        dd->peerPort = socket->peerPort();
-        if (config.encryption())
-            dd->globalCipher.setKey(globalKey);
-        auto *connection = new SocketConnection(std::move(dd), q);
-        socket->setParent(connection);
-        SocketConnection::Private *cd = connection->d.get();
+    auto dd = std::make_unique<SocketConnection::Private>();
+    dd->server = q;
+    dd->socket = socket;
+    dd->id = nextId++;
+    dd->peerAddress = socket->peerAddress();
+    dd->peerPort = socket->peerPort();
+    if (config.encryption())
+        dd->globalCipher.setKey(globalKey);
+    auto *connection = new SocketConnection(std::move(dd), q);
+    socket->setParent(connection);
+    SocketConnection::Private *cd = connection->d.get();
 
-        // Limits on what the peer may send; encrypted frames carry IV and tag on top.
-        const qint64 overhead = config.encryption() ? FrameCipher::Overhead : 0;
-        socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize() + overhead));
-        socket->setMaxAllowedIncomingFrameSize(quint64(config.maxFrameSize() + overhead));
-        // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
-        // plain message split across frames could cut a UTF-8 sequence (close 1007).
-        socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
+    // Limits on what the peer may send; encrypted frames carry IV and tag on top.
+    const qint64 overhead = config.encryption() ? FrameCipher::Overhead : 0;
+    socket->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize() + overhead));
+    socket->setMaxAllowedIncomingFrameSize(quint64(config.maxFrameSize() + overhead));
+    // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
+    // plain message split across frames could cut a UTF-8 sequence (close 1007).
+    socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
 
-        cd->lastActivity.start();
-        cd->rateClock.start();
-        cd->rateTokens = config.rateBurst();
-        if (config.authTimeout() > 0) {
-            cd->authTimer = new QTimer(connection);
-            cd->authTimer->setSingleShot(true);
-            QObject::connect(cd->authTimer, &QTimer::timeout, connection, [this, connection] {
-                reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
-                       SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
-            });
-            cd->authTimer->start(config.authTimeout());
-        }
-        if (config.idleHeartBeats() > 0) {
-            cd->idleTimer = new QTimer(connection);
-            QObject::connect(cd->idleTimer, &QTimer::timeout, connection, [this, connection] { onIdleCheck(connection); });
-            cd->idleTimer->start(config.heartBeatInterval());
-        }
-        QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
-
-        QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
-                         [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
-        QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
-                         [this, connection](const QString &text) { onFrame(connection, text.toUtf8()); });
-        QObject::connect(socket, &QWebSocket::disconnected, connection,
-                         [this, connection] { onDisconnected(connection); });
-
-        clients.insert(connection->id(), connection);
-        if (config.log())
-            qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
-        Q_EMIT q->clientConnected(connection->id());
-        Q_EMIT q->clientCountChanged(int(clients.size()));
-        return connection;
+    cd->lastActivity.start();
+    cd->rateClock.start();
+    cd->rateTokens = config.rateBurst();
+    if (config.authTimeout() > 0) {
+        cd->authTimer = new QTimer(connection);
+        cd->authTimer->setSingleShot(true);
+        QObject::connect(cd->authTimer, &QTimer::timeout, connection, [this, connection] {
+            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                   SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
+        });
+        cd->authTimer->start(config.authTimeout());
     }
+    if (config.idleHeartBeats() > 0) {
+        cd->idleTimer = new QTimer(connection);
+        QObject::connect(cd->idleTimer, &QTimer::timeout, connection, [this, connection] { onIdleCheck(connection); });
+        cd->idleTimer->start(config.heartBeatInterval());
+    }
+    QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
+
+    QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
+                     [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
+    QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
+                     [this, connection](const QString &text) { onFrame(connection, text.toUtf8()); });
+    QObject::connect(socket, &QWebSocket::disconnected, connection,
+                     [this, connection] { onDisconnected(connection); });
+
+    clients.insert(connection->id(), connection);
+    if (config.log())
+        qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
+    Q_EMIT q->clientConnected(connection->id());
+    Q_EMIT q->clientCountChanged(int(clients.size()));
+    return connection;
 }
 
 void SocketServerPrivate::onDisconnected(SocketConnection *connection)

@@ -39,7 +39,7 @@ struct SocketServerPrivate;
     \code
     Stonyx::Sockets::SocketServer server;
     server.registerHandler(QStringLiteral("auth"), [&](const QJsonValue &data, SocketConnection *) -> QJsonValue {
-        return data[u"authKey"] == server.config().authKey() ? QJsonValue(u"success"_s) : QJsonValue();
+        return data[u"authKey"].toString() == server.config().authKey() ? QJsonValue(QStringLiteral("success")) : QJsonValue();
     }, {});
     server.listen();
     \endcode
