@@ -3,6 +3,7 @@
 #include "jsonconversion.h"
 #include "qmlsockethandler.h"
 
+#include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConnection>
 
 #include <QJSEngine>
@@ -15,16 +16,6 @@ namespace Stonyx::Sockets {
 Q_LOGGING_CATEGORY(lcQmlServer, "stonyx.sockets.qml.server", QtInfoMsg)
 
 namespace {
-
-// Compares without an early exit, so the time taken does not reveal how much matched.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const qsizetype n = std::min(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i)
-        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return diff == 0;
-}
 
 constexpr int InvalidAuthKeyCloseCode = 4001;
 
@@ -385,7 +376,7 @@ void QmlSocketServer::Private::registerDefaultAuth()
         [s](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
             const QJsonObject fields = data.toObject();
             const QJsonValue key = fields.value(u"authKey");
-            if (!key.isString() || !constantTimeEquals(key.toString().toUtf8(), s->config().authKey().toUtf8())) {
+            if (!key.isString() || !FrameCipher::constantTimeEquals(key.toString().toUtf8(), s->config().authKey().toUtf8())) {
                 connection->close(InvalidAuthKeyCloseCode, QmlSocketServer::tr("invalid auth key"));
                 return QJsonValue(QJsonValue::Undefined);
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "dashboardwindow.h"
 
+#include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConnection>
 
 #include <QCheckBox>
@@ -35,16 +36,6 @@ QString compactJson(const QJsonValue &value)
 {
     const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
-
-// Compares without an early exit, so the time taken does not reveal how much matched.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const qsizetype n = std::min(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i)
-        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return diff == 0;
 }
 
 } // namespace
@@ -143,7 +134,7 @@ bool DashboardWindow::startServer()
             QStringLiteral("auth"),
             [server](const QJsonValue &fields, SocketConnection *connection) -> QJsonValue {
                 const QJsonValue key = fields[u"authKey"];
-                if (!key.isString() || !constantTimeEquals(key.toString().toUtf8(), server->config().authKey().toUtf8())) {
+                if (!key.isString() || !FrameCipher::constantTimeEquals(key.toString().toUtf8(), server->config().authKey().toUtf8())) {
                     connection->close(4001, QStringLiteral("invalid auth key"));
                     return QJsonValue(QJsonValue::Undefined);
                 }
