@@ -81,7 +81,11 @@ void SocketConnection::close(int closeCode, const QString &reason)
     d->closeReason = reason;
     d->socket->close(static_cast<QWebSocketProtocol::CloseCode>(closeCode), reason);
     // A peer that never completes the close handshake (or does not read) is cut off.
-    QTimer::singleShot(5000, d->socket, [socket = d->socket] { socket->abort(); });
+    // A child timer dies with the socket (a singleShot would linger its full 5 s).
+    auto *deadline = new QTimer(d->socket);
+    deadline->setSingleShot(true);
+    QObject::connect(deadline, &QTimer::timeout, d->socket, &QWebSocket::abort);
+    deadline->start(5000);
 }
 
 } // namespace Stonyx::Sockets
