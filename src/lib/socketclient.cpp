@@ -254,6 +254,12 @@ SocketClient::SocketClient(const SocketConfig &config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<SocketClientPrivate>(this, config))
 {
+    // An invalid configuration (e.g. a bad SOCKET_* variable) is reported from the
+    // start; open() refuses it and emits errorOccurred().
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        d->error = Error::ConfigurationError;
+        d->errorString = problem;
+    }
 }
 
 SocketClient::~SocketClient()
@@ -272,6 +278,12 @@ void SocketClient::setConfig(const SocketConfig &config)
     if (d->config == config)
         return;
     d->config = config;
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        d->setError(Error::ConfigurationError, problem);
+    } else if (d->error == Error::ConfigurationError) {
+        d->error = Error::NoError;
+        d->errorString.clear();
+    }
     Q_EMIT configChanged();
 }
 

@@ -44,6 +44,9 @@ public:
     QString tlsPrivateKey;
     QString tlsCaCertificates;
     bool tlsAllowSelfSigned = false;
+    // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
+    // validate() reports it, so a server or client never runs on silent defaults.
+    QString loadError;
 
     auto tie() const
     {
@@ -51,7 +54,7 @@ public:
                         reconnectMaxDelay, maxReconnectAttempts, maxMessageSize, maxFrameSize, handshakeTimeout,
                         authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit,
                         rateBurst, idleHeartBeats, maxSendBuffer, allowedOrigins, tlsCertificate, tlsPrivateKey,
-                        tlsCaCertificates, tlsAllowSelfSigned);
+                        tlsCaCertificates, tlsAllowSelfSigned, loadError);
     }
     bool operator==(const SocketConfigData &o) const { return tie() == o.tie(); }
 };
@@ -107,14 +110,17 @@ bool jsonInt(const QJsonValue &value, qint64 min, qint64 max, int *out)
     return jsonInt64(value, min, max, &v) && (*out = static_cast<int>(v), true);
 }
 
+// Only "true" and "false" (any case): the Node.js library treats every other value of
+// SOCKET_ENCRYPTION as false, so accepting "1" or "yes" as true would make one shared
+// environment file give a plaintext Node.js peer and an encrypting Qt one.
 bool parseBool(const QString &text, bool *out)
 {
-    const QString t = text.trimmed().toLower();
-    if (t == u"true" || t == u"1" || t == u"yes" || t == u"on") {
+    const QString t = text.trimmed();
+    if (t.compare(u"true", Qt::CaseInsensitive) == 0) {
         *out = true;
         return true;
     }
-    if (t == u"false" || t == u"0" || t == u"no" || t == u"off") {
+    if (t.compare(u"false", Qt::CaseInsensitive) == 0) {
         *out = false;
         return true;
     }
@@ -306,11 +312,16 @@ SocketConfig::~SocketConfig() = default;
 SocketConfig SocketConfig::fromEnvironment(const QProcessEnvironment &environment, QString *errorString)
 {
     SocketConfig config;
+    QString problem;
     const QString file = environment.value(QStringLiteral("SOCKET_CONFIG"));
-    if (!file.isEmpty() && !config.loadFile(file, errorString))
-        return SocketConfig();
-    if (!config.applyEnvironment(environment, errorString))
-        return SocketConfig();
+    if ((!file.isEmpty() && !config.loadFile(file, &problem)) || !config.applyEnvironment(environment, &problem)) {
+        // Never fall back to the defaults silently (the authKey among them): the
+        // returned configuration is invalid and says why.
+        config = SocketConfig();
+        config.d->loadError = problem;
+    }
+    if (errorString)
+        *errorString = problem;
     return config;
 }
 
@@ -431,6 +442,8 @@ QJsonObject SocketConfig::toJson() const
 
 QString SocketConfig::validate() const
 {
+    if (!d->loadError.isEmpty())
+        return d->loadError;
     if (d->port < 0 || d->port > 65535)
         return tr("Configuration key \"port\" must be between 0 and 65535, not %1").arg(d->port);
     if (d->heartBeatInterval <= 0)

@@ -99,8 +99,14 @@ public:
 
     /*!
         Returns the defaults, overlaid with the JSON file named by \c SOCKET_CONFIG (if
-        set) and then with the \c SOCKET_* variables of \a environment. On an invalid
-        value, \a errorString (if given) names the key and the defaults are returned.
+        set) and then with the \c SOCKET_* variables of \a environment.
+
+        On an invalid value (or an unreadable file) \a errorString (if given) names the
+        variable, and the returned configuration is \e invalid: validate() returns that
+        error, so a SocketServer refuses to listen() and a SocketClient refuses to open()
+        with it, and both report it as SocketServer::Error::ConfigurationError /
+        SocketClient::Error::ConfigurationError. Nothing falls back to the defaults
+        silently: a typo in \c SOCKET_HEARTBEAT_INTERVAL never resets the authKey.
     */
     static SocketConfig fromEnvironment(const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
                                         QString *errorString = nullptr);
@@ -207,7 +213,10 @@ public:
     bool tlsAllowSelfSigned() const;
     void setTlsAllowSelfSigned(bool allow);
 
-    /*! Returns an empty string if every value is in range, otherwise an error naming the key. */
+    /*!
+        Returns an empty string if every value is in range, otherwise an error naming the
+        key; for a configuration made by a failed fromEnvironment(), that failure.
+    */
     QString validate() const;
 
     bool operator==(const SocketConfig &other) const;

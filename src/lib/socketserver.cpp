@@ -490,6 +490,12 @@ SocketServer::SocketServer(const SocketConfig &config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<SocketServerPrivate>(this, config))
 {
+    // An invalid configuration (e.g. a bad SOCKET_* variable) is reported from the
+    // start; listen() refuses it and emits errorOccurred().
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        d->error = Error::ConfigurationError;
+        d->errorString = problem;
+    }
 }
 
 SocketServer::~SocketServer()
@@ -507,6 +513,12 @@ void SocketServer::setConfig(const SocketConfig &config)
     if (d->config == config)
         return;
     d->config = config;
+    if (const QString problem = config.validate(); !problem.isEmpty()) {
+        d->setError(Error::ConfigurationError, problem);
+    } else if (d->error == Error::ConfigurationError) {
+        d->error = Error::NoError;
+        d->errorString.clear();
+    }
     Q_EMIT configChanged();
 }
 
