@@ -22,6 +22,7 @@ public:
     QUrl address; // empty: derived from the port
     QString authKey = QStringLiteral("AUTH_KEY");
     int heartBeatInterval = 30000;
+    int heartBeatTimeout = 0; // 0: one heartBeatInterval
     QString handlerDir = QStringLiteral("./socket-handlers");
     bool log = false;
     bool encryption = true;
@@ -37,6 +38,7 @@ public:
     int maxUnauthenticatedPerAddress = 32;
     int rateLimit = 100;
     int rateBurst = 200;
+    SocketConfig::RateLimitPolicy rateLimitPolicy = SocketConfig::RateLimitPolicy::Throttle;
     int idleHeartBeats = 3;
     qint64 maxSendBuffer = 8 * 1024 * 1024;
     QStringList allowedOrigins;
@@ -50,7 +52,7 @@ public:
 
     auto tie() const
     {
-        return std::tie(port, host, address, authKey, heartBeatInterval, handlerDir, log, encryption, reconnectBaseDelay,
+        return std::tie(port, host, address, authKey, heartBeatInterval, heartBeatTimeout, rateLimitPolicy, handlerDir, log, encryption, reconnectBaseDelay,
                         reconnectMaxDelay, maxReconnectAttempts, maxMessageSize, maxFrameSize, handshakeTimeout,
                         authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit,
                         rateBurst, idleHeartBeats, maxSendBuffer, allowedOrigins, tlsCertificate, tlsPrivateKey,
@@ -242,6 +244,19 @@ bool applyAttempts(SocketConfig &c, const QString &text)
     return true;
 }
 
+// rateLimitPolicy: "throttle" (stop reading until tokens refill) or "close" (1008).
+bool applyRatePolicy(SocketConfig &c, const QString &text)
+{
+    const QString t = text.trimmed();
+    if (t.compare(u"throttle", Qt::CaseInsensitive) == 0)
+        c.setRateLimitPolicy(SocketConfig::RateLimitPolicy::Throttle);
+    else if (t.compare(u"close", Qt::CaseInsensitive) == 0)
+        c.setRateLimitPolicy(SocketConfig::RateLimitPolicy::Close);
+    else
+        return false;
+    return true;
+}
+
 const std::vector<Key> &keys()
 {
     static const std::vector<Key> table = {
@@ -252,6 +267,8 @@ const std::vector<Key> &keys()
         stringKey("authKey", "SOCKET_AUTH_KEY", true, [](SocketConfig &c, const QString &v) { c.setAuthKey(v); }),
         intKey("heartBeatInterval", "SOCKET_HEARTBEAT_INTERVAL", 1, IntMax,
                [](SocketConfig &c, int v) { c.setHeartBeatInterval(v); }),
+        intKey("heartBeatTimeout", "SOCKET_HEARTBEAT_TIMEOUT", 0, IntMax,
+               [](SocketConfig &c, int v) { c.setHeartBeatTimeout(v); }),
         stringKey("handlerDir", "SOCKET_HANDLER_DIR", false, [](SocketConfig &c, const QString &v) { c.setHandlerDir(v); }),
         boolKey("log", "SOCKET_LOG", [](SocketConfig &c, bool v) { c.setLog(v); }),
         boolKey("encryption", "SOCKET_ENCRYPTION", [](SocketConfig &c, bool v) { c.setEncryption(v); }),
@@ -283,6 +300,8 @@ const std::vector<Key> &keys()
                [](SocketConfig &c, int v) { c.setMaxUnauthenticatedPerAddress(v); }),
         intKey("rateLimit", "SOCKET_RATE_LIMIT", 0, IntMax, [](SocketConfig &c, int v) { c.setRateLimit(v); }),
         intKey("rateBurst", "SOCKET_RATE_BURST", 1, IntMax, [](SocketConfig &c, int v) { c.setRateBurst(v); }),
+        Key{"rateLimitPolicy", "SOCKET_RATE_LIMIT_POLICY", applyRatePolicy,
+            [](SocketConfig &c, const QJsonValue &j) { return j.isString() && applyRatePolicy(c, j.toString()); }},
         intKey("idleHeartBeats", "SOCKET_IDLE_HEARTBEATS", 0, 1000, [](SocketConfig &c, int v) { c.setIdleHeartBeats(v); }),
         int64Key("maxSendBuffer", "SOCKET_MAX_SEND_BUFFER", 1, std::numeric_limits<qint64>::max(),
                  [](SocketConfig &c, qint64 v) { c.setMaxSendBuffer(v); }),
@@ -414,6 +433,7 @@ QJsonObject SocketConfig::toJson() const
         {QStringLiteral("address"), address().toString()},
         {QStringLiteral("authKey"), d->authKey},
         {QStringLiteral("heartBeatInterval"), d->heartBeatInterval},
+        {QStringLiteral("heartBeatTimeout"), d->heartBeatTimeout},
         {QStringLiteral("handlerDir"), d->handlerDir},
         {QStringLiteral("log"), d->log},
         {QStringLiteral("encryption"), d->encryption},
@@ -430,6 +450,8 @@ QJsonObject SocketConfig::toJson() const
         {QStringLiteral("maxUnauthenticatedPerAddress"), d->maxUnauthenticatedPerAddress},
         {QStringLiteral("rateLimit"), d->rateLimit},
         {QStringLiteral("rateBurst"), d->rateBurst},
+        {QStringLiteral("rateLimitPolicy"), d->rateLimitPolicy == RateLimitPolicy::Close ? QStringLiteral("close")
+                                                                                          : QStringLiteral("throttle")},
         {QStringLiteral("idleHeartBeats"), d->idleHeartBeats},
         {QStringLiteral("maxSendBuffer"), d->maxSendBuffer},
         {QStringLiteral("allowedOrigins"), QJsonArray::fromStringList(d->allowedOrigins)},
@@ -461,6 +483,8 @@ QString SocketConfig::validate() const
         return tr("Configuration keys \"maxMessageSize\", \"maxFrameSize\" and \"maxSendBuffer\" must be positive");
     if (d->handshakeTimeout <= 0)
         return tr("Configuration key \"handshakeTimeout\" must be positive, not %1").arg(d->handshakeTimeout);
+    if (d->heartBeatTimeout < 0)
+        return tr("Configuration key \"heartBeatTimeout\" must not be negative, not %1").arg(d->heartBeatTimeout);
     if (d->authTimeout < 0 || d->messageTimeout < 0 || d->maxUnauthenticated < 0 || d->maxUnauthenticatedPerAddress < 0
         || d->rateLimit < 0 || d->idleHeartBeats < 0)
         return tr("Limits (\"authTimeout\", \"messageTimeout\", \"maxUnauthenticated\", \"maxUnauthenticatedPerAddress\", "
@@ -489,6 +513,12 @@ QString SocketConfig::authKey() const { return d->authKey; }
 void SocketConfig::setAuthKey(const QString &authKey) { d->authKey = authKey; }
 int SocketConfig::heartBeatInterval() const { return d->heartBeatInterval; }
 void SocketConfig::setHeartBeatInterval(int milliseconds) { d->heartBeatInterval = milliseconds; }
+int SocketConfig::heartBeatTimeout() const { return d->heartBeatTimeout; }
+void SocketConfig::setHeartBeatTimeout(int milliseconds) { d->heartBeatTimeout = milliseconds; }
+int SocketConfig::effectiveHeartBeatTimeout() const
+{
+    return d->heartBeatTimeout > 0 ? d->heartBeatTimeout : d->heartBeatInterval;
+}
 QString SocketConfig::handlerDir() const { return d->handlerDir; }
 void SocketConfig::setHandlerDir(const QString &directory) { d->handlerDir = directory; }
 bool SocketConfig::log() const { return d->log; }
@@ -520,6 +550,8 @@ int SocketConfig::rateLimit() const { return d->rateLimit; }
 void SocketConfig::setRateLimit(int messagesPerSecond) { d->rateLimit = messagesPerSecond; }
 int SocketConfig::rateBurst() const { return d->rateBurst; }
 void SocketConfig::setRateBurst(int messages) { d->rateBurst = messages; }
+SocketConfig::RateLimitPolicy SocketConfig::rateLimitPolicy() const { return d->rateLimitPolicy; }
+void SocketConfig::setRateLimitPolicy(RateLimitPolicy policy) { d->rateLimitPolicy = policy; }
 int SocketConfig::idleHeartBeats() const { return d->idleHeartBeats; }
 void SocketConfig::setIdleHeartBeats(int intervals) { d->idleHeartBeats = intervals; }
 qint64 SocketConfig::maxSendBuffer() const { return d->maxSendBuffer; }

@@ -34,6 +34,7 @@ class SocketConfigData;
     | address | SOCKET_ADDRESS | ws://localhost:{port} (the URL a client connects to) |
     | authKey | SOCKET_AUTH_KEY | AUTH_KEY |
     | heartBeatInterval | SOCKET_HEARTBEAT_INTERVAL | 30000 ms |
+    | heartBeatTimeout | SOCKET_HEARTBEAT_TIMEOUT | 0 = one heartBeatInterval (client: answer deadline) |
     | handlerDir | SOCKET_HANDLER_DIR | ./socket-handlers |
     | log | SOCKET_LOG | false |
     | encryption | SOCKET_ENCRYPTION | true |
@@ -43,7 +44,7 @@ class SocketConfigData;
 
     Limits and liveness (not part of the Node.js library; see the README's security section):
     maxMessageSize, maxFrameSize, handshakeTimeout, authTimeout, messageTimeout,
-    maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit, rateBurst,
+    maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit, rateBurst, rateLimitPolicy,
     idleHeartBeats, maxSendBuffer, allowedOrigins; TLS: tlsCertificate, tlsPrivateKey,
     tlsCaCertificates, tlsAllowSelfSigned. Their variables are SOCKET_ and the key in
     upper snake case (SOCKET_MAX_MESSAGE_SIZE, SOCKET_TLS_CERTIFICATE, ...).
@@ -62,6 +63,7 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(QUrl address READ address WRITE setAddress)
     Q_PROPERTY(QString authKey READ authKey WRITE setAuthKey)
     Q_PROPERTY(int heartBeatInterval READ heartBeatInterval WRITE setHeartBeatInterval)
+    Q_PROPERTY(int heartBeatTimeout READ heartBeatTimeout WRITE setHeartBeatTimeout)
     Q_PROPERTY(QString handlerDir READ handlerDir WRITE setHandlerDir)
     Q_PROPERTY(bool log READ log WRITE setLog)
     Q_PROPERTY(bool encryption READ encryption WRITE setEncryption)
@@ -77,6 +79,7 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(int maxUnauthenticatedPerAddress READ maxUnauthenticatedPerAddress WRITE setMaxUnauthenticatedPerAddress)
     Q_PROPERTY(int rateLimit READ rateLimit WRITE setRateLimit)
     Q_PROPERTY(int rateBurst READ rateBurst WRITE setRateBurst)
+    Q_PROPERTY(RateLimitPolicy rateLimitPolicy READ rateLimitPolicy WRITE setRateLimitPolicy)
     Q_PROPERTY(int idleHeartBeats READ idleHeartBeats WRITE setIdleHeartBeats)
     Q_PROPERTY(qint64 maxSendBuffer READ maxSendBuffer WRITE setMaxSendBuffer)
     Q_PROPERTY(QStringList allowedOrigins READ allowedOrigins WRITE setAllowedOrigins)
@@ -88,6 +91,13 @@ class STONYX_SOCKETS_EXPORT SocketConfig
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
     static constexpr int Unlimited = -1;              //!< maxReconnectAttempts value for "never give up".
+
+    /*! What the server does with a connection that sends faster than rateLimit(). */
+    enum class RateLimitPolicy {
+        Throttle, //!< Stop reading from it until the rate allows more (TCP backpressure); nothing is lost. The default.
+        Close,    //!< Close it with 1008 (policy violation).
+    };
+    Q_ENUM(RateLimitPolicy)
 
     /*! Creates a configuration holding the protocol defaults. */
     SocketConfig();
@@ -142,6 +152,15 @@ public:
     /*! Milliseconds between a heartbeat response and the client's next heartbeat. */
     int heartBeatInterval() const;
     void setHeartBeatInterval(int milliseconds);
+    /*!
+        Client: milliseconds to wait for the answer to a heartbeat before the server is
+        taken for dead, the socket aborted and a reconnect started. 0 (the default)
+        means one heartBeatInterval().
+    */
+    int heartBeatTimeout() const;
+    void setHeartBeatTimeout(int milliseconds);
+    /*! heartBeatTimeout(), or heartBeatInterval() when it is 0. */
+    int effectiveHeartBeatTimeout() const;
     /*! The directory handler plugins are loaded from. A missing directory is not an error. */
     QString handlerDir() const;
     void setHandlerDir(const QString &directory);
@@ -188,13 +207,19 @@ public:
     /*! Messages a connection may send at once above the average rate (200). */
     int rateBurst() const;
     void setRateBurst(int messages);
+    /*! What happens to a connection above rateLimit(): throttled (default) or closed. */
+    RateLimitPolicy rateLimitPolicy() const;
+    void setRateLimitPolicy(RateLimitPolicy policy);
     /*!
         A connection that sends nothing (no heartbeat, message or pong) for this many
         heartBeatInterval()s is closed as dead (3; 0 = never). The server pings quiet peers.
     */
     int idleHeartBeats() const;
     void setIdleHeartBeats(int intervals);
-    /*! Most bytes queued for a peer that does not read (8 MiB); beyond it the peer is disconnected. */
+    /*!
+        Most bytes queued for a peer that does not read (8 MiB). Server: beyond it the
+        peer is disconnected. Client: send() refuses messages beyond it (LimitExceeded).
+    */
     qint64 maxSendBuffer() const;
     void setMaxSendBuffer(qint64 bytes);
     /*! Browser Origins the server accepts; empty accepts every Origin (and clients without one). */
