@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "framecipher.h"
+#include "framecipher_p.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -115,9 +115,14 @@ bool FrameCipher::setKey(const QByteArray &key)
     return true;
 }
 
-QByteArray FrameCipher::key() const
+QByteArray FrameCipherPrivate::key(const FrameCipher &cipher)
 {
-    return d ? d->key : QByteArray();
+    return cipher.d ? cipher.d->key : QByteArray();
+}
+
+QByteArray FrameCipherPrivate::sealWithIv(FrameCipher &cipher, QByteArrayView plaintext, QByteArrayView iv)
+{
+    return cipher.sealWithIv(plaintext, iv);
 }
 
 void FrameCipher::clear()

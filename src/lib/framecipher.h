@@ -48,8 +48,6 @@ public:
 
     /*! Sets the key. Returns false (and clears the key) if \a key is not KeySize bytes. */
     bool setKey(const QByteArray &key);
-    /*! Returns the current key, or an empty array. */
-    QByteArray key() const;
     /*! Forgets the key (the bytes are wiped). */
     void clear();
     /*! True when a key is set and OpenSSL provided AES-256-GCM. */
@@ -60,11 +58,6 @@ public:
         or an empty array on failure (see errorString()).
     */
     QByteArray seal(QByteArrayView plaintext);
-    /*!
-        Encrypts \a plaintext with the given \a iv (IvSize bytes). Only for test
-        vectors: reusing an IV with the same key destroys GCM's security.
-    */
-    QByteArray sealWithIv(QByteArrayView plaintext, QByteArrayView iv);
     /*!
         Decrypts and authenticates \a frame into \a plaintext. Returns false if the
         frame is shorter than Overhead or its tag does not verify; errorString()
@@ -90,6 +83,10 @@ public:
     static bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 
 private:
+    // Test-only access (a chosen IV, the key) lives in the uninstalled framecipher_p.h:
+    // nothing here lets an application pick an IV or read a key.
+    friend struct FrameCipherPrivate;
+    QByteArray sealWithIv(QByteArrayView plaintext, QByteArrayView iv);
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -2,6 +2,7 @@
 // FrameCipher against the Node.js-made vectors of ../shared/protocol/vectors.json.
 
 #include <Stonyx/Sockets/FrameCipher>
+#include "framecipher_p.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 using Stonyx::Sockets::FrameCipher;
+using Stonyx::Sockets::FrameCipherPrivate;
 
 class tst_FrameCipher : public QObject
 {
@@ -89,7 +91,7 @@ private Q_SLOTS:
         QByteArray opened;
         QVERIFY2(cipher.open(frame, &opened), qPrintable(cipher.errorString()));
         QCOMPARE(opened, plaintext);
-        QCOMPARE(cipher.sealWithIv(plaintext, iv).toHex(), frame.toHex());
+        QCOMPARE(FrameCipherPrivate::sealWithIv(cipher, plaintext, iv).toHex(), frame.toHex());
 
         // A random-IV frame opens to the same text and never repeats its IV.
         const QByteArray a = cipher.seal(plaintext);
@@ -138,10 +140,10 @@ private Q_SLOTS:
         QVERIFY(!cipher.isValid());
         QVERIFY(cipher.setKey(QByteArray(32, 'k')));
         QVERIFY(cipher.isValid());
-        QVERIFY(cipher.sealWithIv("x", QByteArray(11, 'i')).isEmpty());
+        QVERIFY(FrameCipherPrivate::sealWithIv(cipher, "x", QByteArray(11, 'i')).isEmpty());
         cipher.clear();
         QVERIFY(!cipher.isValid());
-        QVERIFY(cipher.key().isEmpty());
+        QVERIFY(FrameCipherPrivate::key(cipher).isEmpty());
     }
 
     void constantTimeEquals()
