@@ -10,25 +10,33 @@
 
 namespace Stonyx::Sockets::Message {
 
-bool decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error)
+DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
+        // QJsonDocument takes no scalar at the top level ("x", 42, true): valid JSON
+        // all the same, so not invalid input. Only this error path pays for the check.
+        QJsonParseError wrappedError;
+        const QJsonDocument wrapped = QJsonDocument::fromJson('[' + json + ']', &wrappedError);
+        if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1) {
+            *error = QCoreApplication::translate("Stonyx::Sockets::Message", "the message is not a JSON object");
+            return DecodeResult::NotAnObject;
+        }
         *error = QCoreApplication::translate("Stonyx::Sockets::Message", "invalid JSON: %1 at offset %2")
                      .arg(parseError.errorString())
                      .arg(parseError.offset);
-        return false;
+        return DecodeResult::InvalidJson;
     }
     if (!document.isObject()) {
         *error = QCoreApplication::translate("Stonyx::Sockets::Message", "the message is not a JSON object");
-        return false;
+        return DecodeResult::NotAnObject;
     }
     out->object = document.object();
     const QJsonValue request = out->object.value(u"request");
     out->request = request.isString() ? request.toString() : QString();
     out->payload = out->object.value(payloadKey);
-    return true;
+    return DecodeResult::Ok;
 }
 
 namespace {

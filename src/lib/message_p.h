@@ -20,11 +20,15 @@ struct Incoming {
     QJsonObject object;    // the whole message, for extra fields such as "sessionKey"
 };
 
-/*!
-    Parses one message. Returns false and sets \a error if \a json is not valid
-    JSON or not a JSON object.
-*/
-bool decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
+/*! How an incoming text parsed. */
+enum class DecodeResult {
+    Ok,          //!< A JSON object: a message.
+    NotAnObject, //!< Valid JSON that is not an object ([1,2], "x", 42): no message; receivers ignore it.
+    InvalidJson, //!< Not JSON at all: invalid input.
+};
+
+/*! Parses one message; \a error says what is wrong unless the result is Ok. */
+DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
 
 /*! {"request": request, "data": data} (data left out when undefined). */
 QByteArray encodeRequest(const QString &request, const QJsonValue &data);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "socketclient_p.h"
+#include "framecipher_p.h"
 #include "message_p.h"
 
 #include <QLoggingCategory>
@@ -189,7 +190,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
     }
     Message::Incoming message;
     QString problem;
-    if (!Message::decode(*json, u"response", &message, &problem)) {
+    if (Message::decode(*json, u"response", &message, &problem) != Message::DecodeResult::Ok) {
         qCWarning(lcClient, "Dropped a message from the server: %s", qUtf8Printable(problem));
         setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
         return;
@@ -312,7 +313,7 @@ int SocketClient::reconnectAttempt() const
 
 QByteArray SocketClient::sessionKey() const
 {
-    return d->sessionCipher.key();
+    return FrameCipherPrivate::key(d->sessionCipher);
 }
 
 bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)

@@ -24,6 +24,9 @@ class SocketServer;
     it messages, answer later with deferReply(), or close it.
 
     All per-connection state (keys, authentication, metadata) lives in this object.
+
+    Thread affinity: a connection lives on its server's thread; call its methods from
+    that thread only (handlers are called there).
 */
 class STONYX_SOCKETS_EXPORT SocketConnection : public QObject
 {

@@ -91,10 +91,14 @@ private:
     QSharedPointer<State> m_state;
 };
 
-/*! Options of a handler registered in code. */
-struct HandlerOptions {
-    bool skipAuth = false; //!< Let connections that have not authenticated use the handler.
+/*! An option of a handler registered in code. */
+enum class HandlerOption {
+    NoOptions = 0x0, //!< The defaults: only authenticated connections may use the handler.
+    SkipAuth = 0x1,  //!< Let connections that have not authenticated use the handler.
 };
+/*! A combination of HandlerOption values (QFlags: it can grow without breaking the ABI). */
+Q_DECLARE_FLAGS(HandlerOptions, HandlerOption)
+Q_DECLARE_OPERATORS_FOR_FLAGS(HandlerOptions)
 
 /*! A server-side handler written as a callable, e.g. a lambda. */
 using RequestFunction = std::function<QJsonValue(const QJsonValue &data, SocketConnection *connection)>;

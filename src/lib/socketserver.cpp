@@ -4,6 +4,7 @@
 #include "socketserver_p.h"
 
 #include <QDir>
+#include <limits>
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -129,50 +130,27 @@ void SocketServerPrivate::onTcpConnection()
                 ? SocketServer::tr("%n unauthenticated connection(s) open in total", nullptr, total)
                 : SocketServer::tr("%n unauthenticated connection(s) open from this address", nullptr, fromAddress);
             qCWarning(lcServer, "Refusing a connection from %s: %s", qUtf8Printable(address), qUtf8Printable(reason));
-            setError(SocketServer::Error::LimitExceeded,
-                     SocketServer::tr("Refused a connection from %1: %2").arg(address, reason));
+            Q_EMIT q->clientRejected(0, SocketServer::Error::LimitExceeded,
+                                     SocketServer::tr("Refused a connection from %1: %2").arg(address, reason));
             socket->abort();
             socket->deleteLater();
             continue;
         }
         unauthenticated.insert(socket, {socket, address});
-        // Qt's own handshake timeout drops the socket silently; this one says so.
-        QTimer::singleShot(config.handshakeTimeout(), socket, [this, socket] {
-            if (!unauthenticated.contains(socket))
-                return; // upgraded: the connection took its place
+        // Qt's own handshake timeout drops the socket silently; this one says so. The
+        // socket may outlive the server (close() hands it to Qt's server to finish).
+        QTimer::singleShot(config.handshakeTimeout(), socket, [this, server = QPointer<SocketServer>(q), socket] {
+            if (!server || !unauthenticated.contains(socket))
+                return; // gone, or upgraded: the connection took its place
+            const QString peer = socket->peerAddress().toString();
             qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                      qUtf8Printable(socket->peerAddress().toString()), config.handshakeTimeout());
-            setError(SocketServer::Error::Timeout,
-                     SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
-                         .arg(socket->peerAddress().toString())
-                         .arg(config.handshakeTimeout()));
+                      qUtf8Printable(peer), config.handshakeTimeout());
+            Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
+                                     SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                                         .arg(peer)
+                                         .arg(config.handshakeTimeout()));
             socket->abort();
         });
-
-        // A total deadline per incoming message (and for the handshake bytes): Qt only
-        // drops a partial frame after 5 s without any byte, so a peer trickling bytes
-        // could hold a connection and its buffer forever.
-        if (config.messageTimeout() > 0) {
-            auto *deadline = new QTimer(socket);
-            deadline->setSingleShot(true);
-            deadline->setInterval(config.messageTimeout());
-            QObject::connect(socket, &QIODevice::readyRead, deadline, [deadline] {
-                if (!deadline->isActive())
-                    deadline->start();
-            });
-            QObject::connect(deadline, &QTimer::timeout, q, [this, socket] {
-                for (SocketConnection *connection : std::as_const(clients)) {
-                    if (connection->d->tcpSocket == socket) {
-                        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
-                               SocketServer::tr("message not complete within %1 ms").arg(config.messageTimeout()));
-                        return;
-                    }
-                }
-                qCWarning(lcServer, "Dropping a connection from %s: handshake not complete within %d ms",
-                          qUtf8Printable(socket->peerAddress().toString()), config.messageTimeout());
-                socket->abort();
-            });
-        }
         webSocketServer->handleConnection(socket);
     }
 }
@@ -206,7 +184,7 @@ void SocketServerPrivate::onNewConnection()
             auto *tcp = qobject_cast<QTcpSocket *>(it->object.data());
             if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()) {
                 connection->d->tcpSocket = tcp;
-                connection->d->messageDeadline = tcp->findChild<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+                watchInbound(connection, tcp);
                 const QString address = it->address;
                 unauthenticated.erase(it);
                 unauthenticated.insert(connection, {connection, address});
@@ -214,6 +192,37 @@ void SocketServerPrivate::onNewConnection()
             }
         }
     }
+}
+
+void SocketServerPrivate::watchInbound(SocketConnection *connection, QTcpSocket *tcp)
+{
+    auto *monitor = new InboundMonitor(tcp, connection->d->socket, config.messageTimeout(), connection);
+    connection->d->inbound = monitor;
+    QObject::connect(monitor, &InboundMonitor::messageTimedOut, connection, [this, connection] {
+        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+               SocketServer::tr("message not complete within %1 ms").arg(config.messageTimeout()));
+    });
+}
+
+void SocketServerPrivate::detach(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QObject::disconnect(cd->socket, nullptr, connection, nullptr);
+    for (QTimer *timer : {cd->authTimer, cd->idleTimer}) {
+        if (!timer)
+            continue;
+        timer->stop();
+        QObject::disconnect(timer, nullptr, connection, nullptr);
+        timer->deleteLater(); // it may be the one whose timeout brought us here
+    }
+    cd->authTimer = nullptr;
+    cd->idleTimer = nullptr;
+    if (cd->inbound)
+        QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
+    QObject::disconnect(&cd->drainBacklog, nullptr, connection, nullptr);
+    cd->drainBacklog.stop();
+    cd->backlog.clear();
+    cd->server = nullptr;
 }
 
 SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
@@ -240,7 +249,9 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
 
     cd->lastActivity.start();
     cd->rateClock.start();
-    cd->rateTokens = config.rateBurst();
+    cd->rate = RateLimiter(config.rateLimit(), config.rateBurst(), 0);
+    cd->drainBacklog.setSingleShot(true);
+    QObject::connect(&cd->drainBacklog, &QTimer::timeout, connection, [this, connection] { onDrainBacklog(connection); });
     if (config.authTimeout() > 0) {
         cd->authTimer = new QTimer(connection);
         cd->authTimer->setSingleShot(true);
@@ -278,9 +289,18 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
         return;
     releaseUnauthenticated(connection);
     SocketConnection::Private *cd = connection->d.get();
-    // The code and reason of the close we sent, else what the peer sent.
-    const int code = cd->closeCode ? cd->closeCode : int(cd->socket->closeCode());
-    const QString reason = cd->closeCode ? cd->closeReason : cd->socket->closeReason();
+    // The code and reason of the close we sent; else what the peer's close frame said
+    // (or Qt's own close, e.g. 1009); else the connection was lost without a close
+    // frame: 1006, not the 1000 QWebSocket::closeCode() reports by default.
+    int code = cd->closeCode;
+    QString reason = cd->closeReason;
+    if (!code) {
+        const bool closeFrame = !cd->inbound || cd->inbound->closeFrameReceived() || cd->inbound->closeFrameSent();
+        code = closeFrame ? int(cd->socket->closeCode()) : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        reason = closeFrame ? cd->socket->closeReason() : QString();
+    }
+    cd->drainBacklog.stop();
+    cd->backlog.clear();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
     cd->closing = true; // gone: a deferred reply resolved from now on sends nothing
@@ -298,9 +318,11 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
 
 void SocketServerPrivate::reject(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
 {
+    if (connection->d->closing)
+        return;
     qCWarning(lcServer, "Closing client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
-    setError(e, SocketServer::tr("Client %1 was disconnected: %2").arg(describe(connection), reason));
     connection->close(closeCode, reason);
+    Q_EMIT q->clientRejected(connection->d->id, e, reason);
 }
 
 void SocketServerPrivate::drop(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
@@ -309,11 +331,11 @@ void SocketServerPrivate::drop(SocketConnection *connection, SocketServer::Error
     if (cd->closing)
         return;
     qCWarning(lcServer, "Dropping client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
-    setError(e, SocketServer::tr("Client %1 was disconnected: %2").arg(describe(connection), reason));
     cd->closing = true;
     cd->closeCode = closeCode;
     cd->closeReason = reason;
     cd->socket->abort();
+    Q_EMIT q->clientRejected(cd->id, e, reason);
 }
 
 void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
@@ -331,32 +353,67 @@ void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
         cd->socket->ping();
 }
 
-bool SocketServerPrivate::takeRateToken(SocketConnection *connection)
-{
-    if (config.rateLimit() <= 0)
-        return true;
-    SocketConnection::Private *cd = connection->d.get();
-    const double refill = double(cd->rateClock.restart()) * config.rateLimit() / 1000.0;
-    cd->rateTokens = std::min(double(config.rateBurst()), cd->rateTokens + refill);
-    if (cd->rateTokens < 1.0)
-        return false;
-    cd->rateTokens -= 1.0;
-    return true;
-}
-
 void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
         return;
-    if (cd->messageDeadline)
-        cd->messageDeadline->stop(); // this message is complete
     cd->lastActivity.restart();
-    if (!takeRateToken(connection)) {
+    if (config.rateLimit() <= 0) {
+        dispatchFrame(connection, frame);
+        return;
+    }
+    const bool throttle = config.rateLimitPolicy() == SocketConfig::RateLimitPolicy::Throttle;
+    // Throttled: messages keep their order behind those already waiting.
+    if (throttle && !cd->backlog.isEmpty()) {
+        cd->backlog.append(frame);
+        return;
+    }
+    if (cd->rate.tryTake(cd->rateClock.nsecsElapsed())) {
+        dispatchFrame(connection, frame);
+        return;
+    }
+    if (!throttle) {
         reject(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("more than %1 messages per second").arg(config.rateLimit()));
         return;
     }
+    // Too fast: keep the message (nothing is lost), stop reading from the socket (TCP
+    // backpressure slows the sender, and only it), and go on when the rate allows.
+    cd->backlog.append(frame);
+    if (cd->tcpSocket)
+        cd->tcpSocket->setReadBufferSize(1); // Qt stops reading from the kernel
+    cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+    if (!cd->throttleLogged) {
+        cd->throttleLogged = true;
+        qCInfo(lcServer, "Throttling client %s: more than %d messages per second", qUtf8Printable(describe(connection)),
+               config.rateLimit());
+    }
+}
+
+void SocketServerPrivate::onDrainBacklog(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QPointer<SocketConnection> guard(connection);
+    while (!cd->closing && !cd->backlog.isEmpty() && cd->rate.tryTake(cd->rateClock.nsecsElapsed())) {
+        dispatchFrame(connection, cd->backlog.takeFirst());
+        if (!guard || !connection->d->server)
+            return;
+    }
+    if (cd->closing) {
+        cd->backlog.clear();
+    } else if (!cd->backlog.isEmpty()) {
+        cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+    } else if (cd->tcpSocket) {
+        cd->tcpSocket->setReadBufferSize(0); // unlimited again: Qt reads on
+    }
+}
+
+void SocketServerPrivate::dispatchFrame(SocketConnection *connection, const QByteArray &frame)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return;
 
     // 1. Decrypt and parse.
     QByteArray plain;
@@ -372,7 +429,15 @@ void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray
     }
     Message::Incoming message;
     QString problem;
-    if (!Message::decode(*json, u"data", &message, &problem)) {
+    switch (Message::decode(*json, u"data", &message, &problem)) {
+    case Message::DecodeResult::Ok:
+        break;
+    case Message::DecodeResult::NotAnObject:
+        // Valid JSON, but no message: ignored, as the Node.js library does.
+        qCInfo(lcServer, "Ignoring a message from client %s: %s", qUtf8Printable(describe(connection)),
+               qUtf8Printable(problem));
+        return;
+    case Message::DecodeResult::InvalidJson:
         reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
                SocketServer::tr("invalid message: %1").arg(problem));
         return;
@@ -384,31 +449,39 @@ void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray
         return;
     }
 
-    Q_EMIT q->messageReceived(cd->id, message.request, message.payload);
-    if (cd->closing) // a slot may have closed it
-        return;
-
     // 3. Handler lookup.
     const auto it = handlers.constFind(message.request);
     if (it == handlers.cend()) {
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
+        if (cd->authenticated) // the application may want to see it; never from strangers
+            Q_EMIT q->messageReceived(cd->id, message.request, message.payload);
         return;
     }
 
     // 4. Auth gate.
-    if (message.request != Message::AuthRequest && !it->skipAuth && !cd->authenticated) {
+    const bool isAuth = message.request == Message::AuthRequest;
+    if (!isAuth && !it->skipAuth && !cd->authenticated) {
         reject(connection, SocketServer::Error::Unauthenticated, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("request \"%1\" before authentication").arg(message.request));
         return;
     }
+    // Past the gate: authenticated clients, or a handler opened with skipAuth. Auth
+    // requests are never reported: they carry the secret.
+    if (!isAuth) {
+        Q_EMIT q->messageReceived(cd->id, message.request, message.payload);
+        if (cd->closing) // a slot may have closed it
+            return;
+    }
 
     // 5. Call the handler; a deferred reply comes back through finishRequest() later.
-    SocketHandler *handler = it->handler;
+    // The handler may unregister itself (or the server may go) during the call: keep
+    // what the call needs alive, and look again afterwards.
+    const ServerHandler entry = *it;
     QPointer<SocketConnection> guard(connection);
     cd->dispatching = message.request;
-    const QJsonValue result = handler->handleRequest(message.payload, connection);
-    if (!guard)
+    const QJsonValue result = entry.handler->handleRequest(message.payload, connection);
+    if (!guard || !connection->d->server)
         return;
     cd->dispatching.clear();
     finishRequest(connection, message.request, result);
@@ -433,14 +506,19 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
         }
         sessionKey = QString::fromLatin1(key.toBase64());
     }
-    const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey));
+    // The auth response is sealed with the global key (PROTOCOL.md), also on a second
+    // auth: the client cannot know the new session key before reading it.
+    const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey), Seal::GlobalKey);
+    const bool wasAuthenticated = cd->authenticated;
     cd->authenticated = true;
     if (cd->authTimer)
         cd->authTimer->stop();
     releaseUnauthenticated(connection);
     if (config.log())
-        qCInfo(lcServer, "Client %s authenticated", qUtf8Printable(describe(connection)));
-    Q_EMIT connection->authenticatedChanged(true);
+        qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
+               wasAuthenticated ? " again" : "");
+    if (!wasAuthenticated)
+        Q_EMIT connection->authenticatedChanged(true);
     Q_EMIT q->clientAuthenticated(cd->id);
     return sent;
 }
@@ -462,16 +540,15 @@ bool SocketServerPrivate::checkSendBuffer(SocketConnection *connection)
     return false;
 }
 
-bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteArray &json)
+bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal)
 {
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
         return false;
     if (!config.encryption())
         return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
-    // Before authentication completes, the global key; the auth response too, since
-    // cd->authenticated is only set after it is sent.
-    FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
+    // Before authentication, and for every auth response, the global key.
+    FrameCipher &cipher = cd->authenticated && seal == Seal::SessionKey ? cd->sessionCipher : cd->globalCipher;
     const QByteArray frame = cipher.seal(json);
     if (frame.isEmpty()) {
         qCWarning(lcServer, "Could not encrypt a message for client %s: %s", qUtf8Printable(describe(connection)),
@@ -534,7 +611,7 @@ bool SocketServer::registerHandler(const QString &name, SocketHandler *handler, 
     }
     ServerHandler &entry = d->handlers[name];
     entry.handler = handler;
-    entry.skipAuth = options.skipAuth;
+    entry.skipAuth = options.testFlag(HandlerOption::SkipAuth);
     return true;
 }
 
@@ -699,10 +776,9 @@ void SocketServer::close()
         d->onDisconnected(connection);
         // ...but let the close frame reach it: destroying the socket now would reset the
         // TCP connection and the peer could lose the frame. The connection no longer
-        // refers to this server, so it may outlive it.
+        // refers to this server (no timer or slot of it calls back), so it may outlive it.
         QWebSocket *socket = connection->d->socket;
-        QObject::disconnect(socket, nullptr, connection, nullptr);
-        connection->d->server = nullptr;
+        d->detach(connection);
         connection->setParent(nullptr);
         QObject::connect(socket, &QWebSocket::disconnected, connection, &QObject::deleteLater);
         QTimer::singleShot(2000, connection, &QObject::deleteLater);
@@ -793,6 +869,35 @@ int SocketServer::sendToByMeta(const QString &key, const QJsonValue &value, cons
             ++sent;
     }
     return sent;
+}
+
+QString SocketServer::errorText(Error error)
+{
+    switch (error) {
+    case Error::NoError:
+        return tr("No error");
+    case Error::ConfigurationError:
+        return tr("The configuration is invalid");
+    case Error::MissingAuthHandler:
+        return tr("The server has no \"auth\" handler");
+    case Error::HandlerError:
+        return tr("A handler could not be registered or loaded");
+    case Error::ListenError:
+        return tr("The address could not be bound");
+    case Error::CryptoError:
+        return tr("Key derivation or encryption failed");
+    case Error::InvalidMessage:
+        return tr("A client sent invalid input");
+    case Error::Unauthenticated:
+        return tr("A client used a handler before authenticating");
+    case Error::LimitExceeded:
+        return tr("A client crossed a limit");
+    case Error::Timeout:
+        return tr("A client did not act in time");
+    case Error::TlsError:
+        return tr("The TLS certificate or key could not be used");
+    }
+    return {};
 }
 
 SocketServer::Error SocketServer::error() const

@@ -32,15 +32,24 @@ struct SocketServerPrivate;
     Handlers come from plugins in SocketConfig::handlerDir() (loaded by listen()) and
     from registerHandler(). A server without an \c auth handler refuses to listen.
 
-    Invalid input (a frame that does not decrypt, invalid JSON, JSON that is not an
-    object, a request to a closed handler) closes only that connection, with a
-    WebSocket close code and a logged reason; the server and other clients go on.
+    Invalid input (a frame that does not decrypt, invalid JSON, a request to a closed
+    handler) closes only that connection, with a WebSocket close code, a logged reason
+    and clientRejected(); the server and other clients go on. Valid JSON that is not an
+    object is ignored, as the Node.js library does. A client that sends faster than
+    SocketConfig::rateLimit() is throttled (not read from until the rate allows more)
+    unless SocketConfig::rateLimitPolicy() says to close it.
+
+    \section1 Thread affinity
+
+    A SocketServer, its SocketConnection objects, their sockets and timers live on the
+    thread that created the server, and every method must be called from that thread
+    (QObject rules). Handlers run and signals are emitted on that thread.
 
     \code
     Stonyx::Sockets::SocketServer server;
     server.registerHandler(QStringLiteral("auth"), [&](const QJsonValue &data, SocketConnection *) -> QJsonValue {
         return data[u"authKey"].toString() == server.config().authKey() ? QJsonValue(QStringLiteral("success")) : QJsonValue();
-    }, {});
+    });
     server.listen();
     \endcode
 */
@@ -71,6 +80,9 @@ public:
     };
     Q_ENUM(Error)
 
+    /*! A translated, general description of \a error (errorString() has the details). */
+    static QString errorText(Error error);
+
     /*! Creates a server configured with SocketConfig::fromEnvironment(). */
     explicit SocketServer(QObject *parent = nullptr);
     /*! Creates a server with \a config. */
@@ -79,16 +91,21 @@ public:
 
     /*! The configuration. */
     SocketConfig config() const;
-    /*! Sets the configuration; takes effect at the next listen(). */
+    /*!
+        Sets the configuration. listen() takes a snapshot of it: a server that is
+        listening goes on with the configuration it started with (connections, limits,
+        keys) until close() and the next listen(). An invalid \a config is reported at
+        once (ConfigurationError) and refused by listen().
+    */
     void setConfig(const SocketConfig &config);
 
     /*!
         Registers \a handler (not owned; it must outlive the server) under \a name.
         Returns false with HandlerError if the name is empty or taken.
     */
-    bool registerHandler(const QString &name, SocketHandler *handler, HandlerOptions options);
+    bool registerHandler(const QString &name, SocketHandler *handler, HandlerOptions options = {});
     /*! Registers a callable as the handler \a name. */
-    bool registerHandler(const QString &name, RequestFunction function, HandlerOptions options);
+    bool registerHandler(const QString &name, RequestFunction function, HandlerOptions options = {});
     /*! Removes the handler \a name. Returns false if there was none. */
     bool unregisterHandler(const QString &name);
     /*! The names of all registered handlers, sorted. */
@@ -163,8 +180,22 @@ Q_SIGNALS:
     void clientAuthenticated(qint64 id);
     /*! The client \a id is gone; \a closeCode and \a reason say why. */
     void clientDisconnected(qint64 id, int closeCode, const QString &reason);
-    /*! The client \a id sent a valid message for \a request with \a data (before dispatch). */
+    /*!
+        The client \a id sent a valid message for \a request with \a data. Emitted after
+        the auth gate, before the handler runs: only for authenticated clients, or for
+        a handler opened to everyone with HandlerOption::SkipAuth. \c auth requests
+        (they carry the secret) and the built-in \c heartBeat are never reported.
+    */
     void messageReceived(qint64 id, const QString &request, const QJsonValue &data);
+    /*!
+        The server refused or closed a client for breaking a rule: invalid input
+        (InvalidMessage), a request before authentication (Unauthenticated), a limit
+        (LimitExceeded) or a deadline (Timeout). \a id is 0 when the connection was
+        refused before it got an id (connection caps, no handshake). \a reason says why,
+        translated. Such per-client events do not change error(), which is about the
+        server itself.
+    */
+    void clientRejected(qint64 id, Stonyx::Sockets::SocketServer::Error error, const QString &reason);
     /*! Something went wrong; errorString() describes it. */
     void errorOccurred(Stonyx::Sockets::SocketServer::Error error);
 

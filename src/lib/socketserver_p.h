@@ -4,6 +4,8 @@
 // Internal to the library: the state behind SocketServer and SocketConnection.
 
 #include "framecipher.h"
+#include "inboundmonitor_p.h"
+#include "ratelimiter_p.h"
 #include "socketconnection.h"
 #include "socketserver.h"
 
@@ -47,12 +49,15 @@ struct SocketConnection::Private {
 
     // Limits and liveness (see SocketConfig).
     QPointer<QTcpSocket> tcpSocket;            // the transport under the WebSocket, when known
-    QPointer<QTimer> messageDeadline;          // runs from the first byte of a message to its end
+    InboundMonitor *inbound = nullptr;         // message deadline, close frames; child of the connection
     QTimer *authTimer = nullptr;               // child of the connection
     QTimer *idleTimer = nullptr;               // child of the connection
     QElapsedTimer lastActivity;                // since the peer last sent a message or pong
-    QElapsedTimer rateClock;
-    double rateTokens = 0;
+    QElapsedTimer rateClock;                   // started once; the limiter counts in ns
+    RateLimiter rate{0, 1, 0};
+    QList<QByteArray> backlog;                 // throttled: frames waiting for the rate, reading paused
+    QTimer drainBacklog;                       // dispatches the backlog as the rate allows
+    bool throttleLogged = false;
 };
 
 struct SocketServerPrivate {
@@ -90,7 +95,9 @@ struct SocketServerPrivate {
     void purgeUnauthenticated();
     int unauthenticatedFrom(const QString &address) const;
     void onIdleCheck(SocketConnection *connection);
-    bool takeRateToken(SocketConnection *connection);
+    void onDrainBacklog(SocketConnection *connection);
+    // Decrypts, parses and dispatches one frame (PROTOCOL.md "Dispatch on the server").
+    void dispatchFrame(SocketConnection *connection, const QByteArray &frame);
     bool loadTlsConfiguration(QSslConfiguration *configuration);
     // Registers a connection for an open (or, in fuzz tests, unopened) socket.
     SocketConnection *createConnection(QWebSocket *socket);
@@ -101,8 +108,16 @@ struct SocketServerPrivate {
     void onDisconnected(SocketConnection *connection);
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
     bool finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result);
-    bool sendMessage(SocketConnection *connection, const QByteArray &json);
+    // Which key seals a message: the session key once authenticated, except auth responses.
+    enum class Seal { SessionKey, GlobalKey };
+    bool sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal = Seal::SessionKey);
+    // Starts watching the bytes under an upgraded connection (see InboundMonitor).
+    void watchInbound(SocketConnection *connection, QTcpSocket *tcp);
+    // Cuts every tie between a connection and this server (timers, slots), so that it
+    // can finish its close handshake after the server is gone.
+    void detach(SocketConnection *connection);
     bool checkSendBuffer(SocketConnection *connection);
+    // Closes a connection for breaking a rule; reported with clientRejected(), not error().
     void reject(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);
     // Like reject(), for a peer that cannot take a close frame (it does not read): abort.
     void drop(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);

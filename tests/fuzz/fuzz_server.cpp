@@ -9,6 +9,7 @@
 // (see fuzzsupport.h).
 
 #include "fuzzsupport.h"
+#include "framecipher_p.h"
 #include "socketserver_p.h"
 
 #include <Stonyx/Sockets/SocketConnection>
@@ -73,7 +74,7 @@ void registerHandlers(SocketServer *server)
     server->registerHandler(QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {});
     server->registerHandler(QStringLiteral("public"), [](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
         return QJsonObject{{QStringLiteral("public"), data}, {QStringLiteral("id"), connection->id()}};
-    }, HandlerOptions{true});
+    }, HandlerOption::SkipAuth);
     server->registerHandler(QStringLiteral("defer"), [](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
         pendingReplies.append(connection->deferReply());
         if (data.toObject().contains(u"twice"))
@@ -92,7 +93,7 @@ void registerHandlers(SocketServer *server)
         const QJsonObject fields = data.toObject();
         connection->close(fields.value(u"code").toInt(1000), fields.value(u"reason").toString());
         return fields.value(u"after"); // sending after close must do nothing
-    }, HandlerOptions{true});
+    }, HandlerOption::SkipAuth);
     server->registerHandler(QStringLiteral("send"), [server](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
         const QJsonObject fields = data.toObject();
         const QString request = fields.value(u"request").toString();
@@ -214,7 +215,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     // (A second auth request makes a new session key; it is replaced again.)
     const QByteArray sessionKey = vectorSessionKey();
     auto useVectorSessionKey = [&] {
-        if (encryption && connection && cd->authenticated && !cd->closing && cd->sessionCipher.key() != sessionKey) {
+        if (encryption && connection && cd->authenticated && !cd->closing && FrameCipherPrivate::key(cd->sessionCipher) != sessionKey) {
             if (!cd->sessionCipher.isValid())
                 fail("authenticated without a session key");
             cd->sessionCipher.setKey(sessionKey);

@@ -101,11 +101,16 @@ bool RawClient::waitForClose(int timeoutMs)
 void RawClient::onFrame(const QByteArray &bytes)
 {
     QByteArray plain = bytes;
+    m_lastGlobal = false;
     if (m_encryption) {
         FrameCipher &cipher = m_session.isValid() ? m_session : m_global;
         if (!cipher.open(bytes, &plain)) {
-            qWarning("RawClient: undecryptable frame: %s", qPrintable(cipher.errorString()));
-            return;
+            // The auth response to a second authentication is sealed with the global key.
+            if (!m_session.isValid() || !m_global.open(bytes, &plain)) {
+                qWarning("RawClient: undecryptable frame: %s", qPrintable(cipher.errorString()));
+                return;
+            }
+            m_lastGlobal = true;
         }
     }
     const QJsonObject message = QJsonDocument::fromJson(plain).object();
@@ -202,6 +207,49 @@ void RawServer::onFrame(const QByteArray &bytes)
             send(QStringLiteral("heartBeat"), true);
     }
     Q_EMIT messageDecoded(message);
+}
+
+} // namespace TestPeer
+
+namespace TestPeer {
+
+bool RawTcpPeer::open(const QUrl &url)
+{
+    socket.connectToHost(url.host(), quint16(url.port()));
+    if (!socket.waitForConnected(5000))
+        return false;
+    socket.write("GET / HTTP/1.1\r\nHost: " + url.host().toLatin1() + ':' + QByteArray::number(url.port())
+                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray response;
+    const bool done = QTest::qWaitFor([&] {
+        response += socket.readAll();
+        return response.contains("\r\n\r\n") || socket.state() != QAbstractSocket::ConnectedState;
+    }, 5000);
+    return done && response.startsWith("HTTP/1.1 101");
+}
+
+QByteArray RawTcpPeer::frame(quint8 opcode, const QByteArray &payload)
+{
+    QByteArray out;
+    out.append(char(0x80 | opcode));
+    const qsizetype n = payload.size();
+    if (n < 126) {
+        out.append(char(0x80 | n));
+    } else if (n < 65536) {
+        out.append(char(0x80 | 126));
+        out.append(char((n >> 8) & 0xff));
+        out.append(char(n & 0xff));
+    } else {
+        out.append(char(0x80 | 127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            out.append(char((quint64(n) >> shift) & 0xff));
+    }
+    const char mask[4] = {0x11, 0x22, 0x33, 0x44};
+    out.append(mask, 4);
+    for (qsizetype i = 0; i < n; ++i)
+        out.append(char(payload.at(i) ^ mask[i % 4]));
+    return out;
 }
 
 } // namespace TestPeer

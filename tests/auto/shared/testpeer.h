@@ -11,6 +11,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QUrl>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -44,6 +45,11 @@ public:
     int closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
     bool hasSessionKey() const { return m_session.isValid(); }
+    // True if the last message had to be opened with the global key although a
+    // session key was set (the auth response of a second authentication).
+    bool lastOpenedWithGlobalKey() const { return m_lastGlobal; }
+    void ping() { m_socket.ping(); }
+    QWebSocket &socket() { return m_socket; }
 
 private:
     void onFrame(const QByteArray &bytes);
@@ -57,6 +63,7 @@ private:
     int m_closeCode = -1;
     QString m_closeReason;
     bool m_closed = false;
+    bool m_lastGlobal = false;
 };
 
 /*! A raw protocol server for one client at a time, for testing SocketClient. */
@@ -90,6 +97,21 @@ private:
     Stonyx::Sockets::FrameCipher m_session;
     QWebSocketServer m_server;
     QPointer<QWebSocket> m_client;
+};
+
+/*!
+    A WebSocket client on a bare TCP socket: it can stop reading, stop answering pings,
+    send a frame a byte at a time or vanish without a close frame, which QWebSocket
+    cannot be made to do. Frames are written as they are (plain, no encryption).
+*/
+class RawTcpPeer
+{
+public:
+    bool open(const QUrl &url);             // TCP connect and WebSocket handshake, waits
+    static QByteArray frame(quint8 opcode, const QByteArray &payload); // masked, FIN set
+    void sendText(const QByteArray &json) { socket.write(frame(0x1, json)); }
+
+    QTcpSocket socket;
 };
 
 } // namespace TestPeer

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "inboundmonitor_p.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QSslSocket>
+#include <QWebSocket>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace Stonyx::Sockets {
+
+namespace {
+
+// Owns a duplicate of a closed connection's descriptor: reads and discards what the
+// peer still sends until its close frame (or the end of the stream) arrives, or the
+// deadline passes; then closes. Refers to nothing else, so it may outlive the server.
+class LingeringClose final : public QObject
+{
+public:
+    LingeringClose(int descriptor, const FrameScanner &scanner, bool canScan, int timeout)
+        : QObject(QCoreApplication::instance()) // deleted at exit at the latest
+        , m_descriptor(descriptor)
+        , m_scanner(scanner)
+        , m_canScan(canScan)
+        , m_notifier(descriptor, QSocketNotifier::Read, this)
+    {
+        connect(&m_notifier, &QSocketNotifier::activated, this, &LingeringClose::onReadable);
+        m_deadline.setSingleShot(true);
+        connect(&m_deadline, &QTimer::timeout, this, &LingeringClose::finish);
+        m_deadline.start(timeout);
+    }
+
+    ~LingeringClose() override
+    {
+        if (m_descriptor >= 0)
+            ::close(m_descriptor);
+    }
+
+private:
+    void onReadable()
+    {
+        char buffer[16384];
+        for (;;) {
+            const ssize_t n = ::read(m_descriptor, buffer, sizeof buffer);
+            if (n > 0) {
+                // The peer's close frame ends the handshake. Over TLS the bytes are
+                // records, not frames: wait for the end of the stream instead.
+                if (m_canScan && m_scanner.feed(QByteArrayView(buffer, n)).closeFrame)
+                    return finish();
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return;
+            if (n < 0 && errno == EINTR)
+                continue;
+            return finish(); // end of stream or error
+        }
+    }
+
+    void finish()
+    {
+        m_notifier.setEnabled(false);
+        m_deadline.stop();
+        ::close(std::exchange(m_descriptor, -1));
+        deleteLater();
+    }
+
+    int m_descriptor;
+    FrameScanner m_scanner;
+    bool m_canScan;
+    QSocketNotifier m_notifier;
+    QTimer m_deadline;
+};
+
+} // namespace
+
+InboundMonitor::InboundMonitor(QTcpSocket *tcp, QWebSocket *socket, int messageTimeout, QObject *parent)
+    : QObject(parent)
+    , m_tcp(tcp)
+    , m_socket(socket)
+{
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(messageTimeout);
+    connect(&m_deadline, &QTimer::timeout, this, &InboundMonitor::messageTimedOut);
+    // Direct: before QWebSocket's queued slot reads the new bytes. Queued: after it.
+    connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onReadyRead);
+    connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onProcessed, Qt::QueuedConnection);
+    connect(socket, &QWebSocket::aboutToClose, this, &InboundMonitor::onAboutToClose);
+    // Bytes that arrived with the handshake are still unread: scan them now.
+    onReadyRead();
+}
+
+InboundMonitor::~InboundMonitor() = default;
+
+void InboundMonitor::onReadyRead()
+{
+    if (!m_tcp)
+        return;
+    const qint64 available = m_tcp->bytesAvailable();
+    if (available < m_known) // consumed outside the queued slot: nothing new
+        m_known = available;
+    const qint64 fresh = available - m_known;
+    m_known = available;
+    if (fresh <= 0 || m_scanner.skip(quint64(fresh)))
+        return;
+    // The new bytes are the last ones in the buffer; peek() copies from its start.
+    const QByteArray buffered = m_tcp->peek(available);
+    scan(QByteArrayView(buffered).sliced(buffered.size() - fresh));
+}
+
+void InboundMonitor::onProcessed()
+{
+    if (m_tcp)
+        m_known = std::min(m_known, m_tcp->bytesAvailable());
+}
+
+void InboundMonitor::scan(QByteArrayView bytes)
+{
+    const FrameScanner::Events events = m_scanner.feed(bytes);
+    if (events.closeFrame)
+        m_closeFrameReceived = true;
+    if (events.invalid) {
+        m_deadline.stop();
+        Q_EMIT invalidFrame();
+        return;
+    }
+    if (events.messageEnded || !m_scanner.inMessage())
+        m_deadline.stop();
+    if (m_scanner.inMessage() && !m_deadline.isActive() && m_deadline.interval() > 0)
+        m_deadline.start();
+}
+
+void InboundMonitor::onAboutToClose()
+{
+    m_deadline.stop();
+    // Emitted once by QWebSocket when it sends its close frame (our close, Qt's own for
+    // a protocol error, or the answer to the peer's close), and again by the TCP socket.
+    // Only when the server closes first does the peer still owe its close frame.
+    if (m_closeFrameSent || m_closeFrameReceived || !m_tcp || m_tcp->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_closeFrameSent = true;
+    const qintptr descriptor = m_tcp->socketDescriptor();
+    if (descriptor < 0)
+        return;
+    const int duplicate = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+    if (duplicate < 0)
+        return; // out of descriptors: Qt's immediate close it is
+    const bool canScan = qobject_cast<QSslSocket *>(m_tcp.data()) == nullptr;
+    new LingeringClose(duplicate, m_scanner, canScan, CloseHandshakeTimeout);
+}
+
+} // namespace Stonyx::Sockets

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Internal to the library: watches the bytes a server connection receives, under
+// QWebSocket, for what Qt 6.4 does not tell. Not installed.
+//
+//  - The message deadline: a data message must be complete within messageTimeout of
+//    its first byte (Qt itself only drops a partial frame after 5 s *without* bytes,
+//    so a peer trickling bytes could hold a connection forever). Control frames (the
+//    pong answering the server's idle ping, a client's ping) never arm it.
+//  - Whether the peer sent a close frame: a connection lost without one is reported
+//    with 1006 (abnormal closure), as RFC 6455 and the Node.js library do, instead of
+//    the 1000 that QWebSocket::closeCode() returns by default.
+//  - The closing handshake (RFC 6455 §7.1.1): when the server closes (its own close, or
+//    Qt's for an oversized message), Qt closes the TCP socket right after writing the
+//    close frame. With bytes still arriving from a peer that is sending, the kernel
+//    then answers with a reset and the peer loses the close frame: it sees 1006, never
+//    the server's 1009 or 1008. The monitor keeps the TCP connection open a little
+//    longer on a duplicate descriptor, reads and discards what still arrives, and closes
+//    it once the peer's close frame (or end of stream) came, or after a short deadline.
+//
+// How bytes are counted: QWebSocket reads the TCP socket in a slot queued on readyRead.
+// The monitor's direct slot on readyRead runs first and sees the new bytes at the end
+// of the socket's buffer; its queued slot, connected after Qt's, runs after Qt consumed
+// what it could, and notes what is left. So every byte is scanned exactly once, by
+// its frame header only (FrameScanner).
+//
+// Thread affinity: lives on the thread of the connection it watches (a child of it).
+
+#include "framescanner_p.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace Stonyx::Sockets {
+
+class InboundMonitor : public QObject
+{
+    Q_OBJECT
+
+public:
+    /*!
+        Watches \a tcp, the transport of \a socket (after its WebSocket handshake).
+        \a messageTimeout in ms, 0 for none.
+    */
+    InboundMonitor(QTcpSocket *tcp, QWebSocket *socket, int messageTimeout, QObject *parent);
+    ~InboundMonitor() override;
+
+    /*! True once a close frame from the peer was seen. */
+    bool closeFrameReceived() const { return m_closeFrameReceived; }
+    /*! True once this side (the server, or Qt for it) sent a close frame first. */
+    bool closeFrameSent() const { return m_closeFrameSent; }
+
+    /*! How long the server waits for the peer's close frame after sending its own. */
+    static constexpr int CloseHandshakeTimeout = 2000;
+
+Q_SIGNALS:
+    /*! A data message was not complete within the message timeout. */
+    void messageTimedOut();
+    /*! The peer sent a header no valid peer sends (Qt will close the connection). */
+    void invalidFrame();
+
+private:
+    void onReadyRead();
+    void onProcessed();
+    void onAboutToClose();
+    void scan(QByteArrayView bytes);
+
+    QPointer<QTcpSocket> m_tcp;
+    QWebSocket *m_socket;
+    FrameScanner m_scanner;
+    QTimer m_deadline;
+    qint64 m_known = 0;        // bytes in the socket's buffer already scanned
+    bool m_closeFrameReceived = false;
+    bool m_closeFrameSent = false;
+};
+
+} // namespace Stonyx::Sockets
