@@ -52,7 +52,11 @@ public:
 private:
     void refill(qint64 nowNs)
     {
-        const qint64 elapsed = std::max<qint64>(0, nowNs - m_refilledAt);
+        // A clock reading from before the last one refills nothing and does not move
+        // the reference back (that would count the same time twice).
+        if (nowNs <= m_refilledAt)
+            return;
+        const qint64 elapsed = nowNs - m_refilledAt;
         m_refilledAt = nowNs;
         m_tokens = std::min(double(m_burst), m_tokens + double(elapsed) * m_rate / 1e9);
     }
