@@ -211,19 +211,26 @@ private Q_SLOTS:
 
     void rateLimitClosePolicy()
     {
+        // Boundary: a burst of 5 at 1 message per second (no refill worth counting
+        // during the test). The auth request takes one token, so four requests are
+        // answered and the fifth closes the connection.
         SocketConfig c = baseConfig(true);
-        c.setRateLimit(10);
+        c.setRateLimit(1);
         c.setRateBurst(5);
         c.setRateLimitPolicy(SocketConfig::RateLimitPolicy::Close);
         start(c);
         RawClient flood(true, Key);
         QVERIFY(flood.open(m_server->serverUrl()));
         QVERIFY(flood.authenticate()); // one token
-        expectLog("Closing client #2 .*more than 10 messages per second");
+        expectLog("Closing client #2 .*more than 1 messages per second");
         for (int i = 0; i < 20; ++i)
             flood.sendRequest(QStringLiteral("echo"), i);
         QVERIFY(flood.waitForClose());
         QCOMPARE(flood.closeCode(), 1008);
+        QList<int> answered;
+        while (const auto reply = flood.waitForMessage(0))
+            answered << reply->value(u"response").toInt();
+        QCOMPARE(answered, (QList<int>{0, 1, 2, 3}));
         QCOMPARE(lastRejection(), SocketServer::Error::LimitExceeded);
         QCOMPARE(m_server->error(), SocketServer::Error::NoError);
         verifyBystander();
