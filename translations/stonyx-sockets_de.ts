@@ -779,6 +779,10 @@
         <source>Configuration keys &quot;tlsCertificate&quot; and &quot;tlsPrivateKey&quot; must be set together</source>
         <translation>Die Konfigurationsschlüssel „tlsCertificate“ und „tlsPrivateKey“ müssen zusammen gesetzt werden</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;heartBeatTimeout&quot; must not be negative, not %1</source>
+        <translation>Der Konfigurationsschlüssel „heartBeatTimeout“ darf nicht negativ sein, nicht %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>
@@ -819,10 +823,6 @@
     <message>
         <source>not authenticated within %1 ms</source>
         <translation>nicht innerhalb von %1 ms authentifiziert</translation>
-    </message>
-    <message>
-        <source>Client %1 was disconnected: %2</source>
-        <translation>Client %1 wurde getrennt: %2</translation>
     </message>
     <message>
         <source>no heartbeat or message for %1 ms</source>
@@ -891,6 +891,50 @@
     <message>
         <source>A connection from %1 sent no WebSocket handshake within %2 ms</source>
         <translation>Eine Verbindung von %1 hat innerhalb von %2 ms keinen WebSocket-Handshake gesendet</translation>
+    </message>
+    <message>
+        <source>No error</source>
+        <translation>Kein Fehler</translation>
+    </message>
+    <message>
+        <source>The configuration is invalid</source>
+        <translation>Die Konfiguration ist ungültig</translation>
+    </message>
+    <message>
+        <source>The server has no &quot;auth&quot; handler</source>
+        <translation>Der Server hat keinen „auth“-Handler</translation>
+    </message>
+    <message>
+        <source>A handler could not be registered or loaded</source>
+        <translation>Ein Handler konnte nicht registriert oder geladen werden</translation>
+    </message>
+    <message>
+        <source>The address could not be bound</source>
+        <translation>Die Adresse konnte nicht gebunden werden</translation>
+    </message>
+    <message>
+        <source>Key derivation or encryption failed</source>
+        <translation>Schlüsselableitung oder Verschlüsselung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>A client sent invalid input</source>
+        <translation>Ein Client hat ungültige Daten gesendet</translation>
+    </message>
+    <message>
+        <source>A client used a handler before authenticating</source>
+        <translation>Ein Client hat vor der Authentifizierung einen Handler benutzt</translation>
+    </message>
+    <message>
+        <source>A client crossed a limit</source>
+        <translation>Ein Client hat ein Limit überschritten</translation>
+    </message>
+    <message>
+        <source>A client did not act in time</source>
+        <translation>Ein Client hat nicht rechtzeitig reagiert</translation>
+    </message>
+    <message>
+        <source>The TLS certificate or key could not be used</source>
+        <translation>Das TLS-Zertifikat oder der Schlüssel konnte nicht verwendet werden</translation>
     </message>
 </context>
 <context>

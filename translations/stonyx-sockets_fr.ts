@@ -779,6 +779,10 @@
         <source>Configuration keys &quot;tlsCertificate&quot; and &quot;tlsPrivateKey&quot; must be set together</source>
         <translation>Les clés de configuration « tlsCertificate » et « tlsPrivateKey » doivent être définies ensemble</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;heartBeatTimeout&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « heartBeatTimeout » ne doit pas être négative, pas %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>
@@ -819,10 +823,6 @@
     <message>
         <source>not authenticated within %1 ms</source>
         <translation>non authentifié au bout de %1 ms</translation>
-    </message>
-    <message>
-        <source>Client %1 was disconnected: %2</source>
-        <translation>Le client %1 a été déconnecté : %2</translation>
     </message>
     <message>
         <source>no heartbeat or message for %1 ms</source>
@@ -891,6 +891,50 @@
     <message>
         <source>A connection from %1 sent no WebSocket handshake within %2 ms</source>
         <translation>Une connexion depuis %1 n’a envoyé aucune poignée de main WebSocket en %2 ms</translation>
+    </message>
+    <message>
+        <source>No error</source>
+        <translation>Aucune erreur</translation>
+    </message>
+    <message>
+        <source>The configuration is invalid</source>
+        <translation>La configuration n’est pas valide</translation>
+    </message>
+    <message>
+        <source>The server has no &quot;auth&quot; handler</source>
+        <translation>Le serveur n’a pas de gestionnaire « auth »</translation>
+    </message>
+    <message>
+        <source>A handler could not be registered or loaded</source>
+        <translation>Un gestionnaire n’a pas pu être enregistré ou chargé</translation>
+    </message>
+    <message>
+        <source>The address could not be bound</source>
+        <translation>L’adresse n’a pas pu être liée</translation>
+    </message>
+    <message>
+        <source>Key derivation or encryption failed</source>
+        <translation>La dérivation de clé ou le chiffrement a échoué</translation>
+    </message>
+    <message>
+        <source>A client sent invalid input</source>
+        <translation>Un client a envoyé des données non valides</translation>
+    </message>
+    <message>
+        <source>A client used a handler before authenticating</source>
+        <translation>Un client a utilisé un gestionnaire avant de s’authentifier</translation>
+    </message>
+    <message>
+        <source>A client crossed a limit</source>
+        <translation>Un client a dépassé une limite</translation>
+    </message>
+    <message>
+        <source>A client did not act in time</source>
+        <translation>Un client n’a pas agi à temps</translation>
+    </message>
+    <message>
+        <source>The TLS certificate or key could not be used</source>
+        <translation>Le certificat ou la clé TLS n’a pas pu être utilisé</translation>
     </message>
 </context>
 <context>
