@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConfig>
+#include <Stonyx/Sockets/SocketConnection>
+#include <Stonyx/Sockets/SocketServer>
 
+#include <QJsonValue>
 #include <QTemporaryFile>
 #include <QTest>
 
@@ -79,6 +83,15 @@ private Q_SLOTS:
         QTest::addRow("address not ws") << "SOCKET_ADDRESS" << "http://x" << "address";
         QTest::addRow("negative delay") << "SOCKET_RECONNECT_BASE_DELAY" << "-1" << "reconnectBaseDelay";
         QTest::addRow("attempts text") << "SOCKET_MAX_RECONNECT_ATTEMPTS" << "many" << "maxReconnectAttempts";
+        // Booleans are true or false only: the Node.js library reads anything but
+        // "true" as off, so "1" or "yes" would mean opposite things to the two.
+        QTest::addRow("encryption 1") << "SOCKET_ENCRYPTION" << "1" << "encryption";
+        QTest::addRow("encryption yes") << "SOCKET_ENCRYPTION" << "yes" << "encryption";
+        QTest::addRow("encryption 0") << "SOCKET_ENCRYPTION" << "0" << "encryption";
+        QTest::addRow("log on") << "SOCKET_LOG" << "on" << "log";
+        QTest::addRow("heartbeat with unit") << "SOCKET_HEARTBEAT_INTERVAL" << "30s" << "heartBeatInterval";
+        QTest::addRow("negative heartbeat timeout") << "SOCKET_HEARTBEAT_TIMEOUT" << "-1" << "heartBeatTimeout";
+        QTest::addRow("rate policy drop") << "SOCKET_RATE_LIMIT_POLICY" << "drop" << "rateLimitPolicy";
     }
 
     void invalidEnvironment()
@@ -96,6 +109,78 @@ private Q_SLOTS:
         QVERIFY2(error.contains(key), qPrintable(error));
         QVERIFY2(error.contains(variable), qPrintable(error));
         QCOMPARE(c, before); // nothing changed
+    }
+
+    void booleansInAnyCase()
+    {
+        for (const char *text : {"true", "TRUE", "True"}) {
+            QProcessEnvironment env;
+            env.insert(QStringLiteral("SOCKET_ENCRYPTION"), QString::fromLatin1(text));
+            SocketConfig c;
+            c.setEncryption(false);
+            QVERIFY2(c.applyEnvironment(env), text);
+            QCOMPARE(c.encryption(), true);
+        }
+        for (const char *text : {"false", "FALSE", "False"}) {
+            QProcessEnvironment env;
+            env.insert(QStringLiteral("SOCKET_ENCRYPTION"), QString::fromLatin1(text));
+            SocketConfig c;
+            QVERIFY2(c.applyEnvironment(env), text);
+            QCOMPARE(c.encryption(), false);
+        }
+    }
+
+    void newKeysFromEnvironment()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("SOCKET_HEARTBEAT_INTERVAL"), QStringLiteral("1000"));
+        env.insert(QStringLiteral("SOCKET_RATE_LIMIT_POLICY"), QStringLiteral("close"));
+        SocketConfig c = SocketConfig::fromEnvironment(env);
+        QVERIFY(c.validate().isEmpty());
+        QCOMPARE(c.rateLimitPolicy(), SocketConfig::RateLimitPolicy::Close);
+        QCOMPARE(c.heartBeatTimeout(), 0);
+        QCOMPARE(c.effectiveHeartBeatTimeout(), 1000); // default: one interval
+        env.insert(QStringLiteral("SOCKET_HEARTBEAT_TIMEOUT"), QStringLiteral("250"));
+        env.insert(QStringLiteral("SOCKET_RATE_LIMIT_POLICY"), QStringLiteral("Throttle"));
+        c = SocketConfig::fromEnvironment(env);
+        QCOMPARE(c.effectiveHeartBeatTimeout(), 250);
+        QCOMPARE(c.rateLimitPolicy(), SocketConfig::RateLimitPolicy::Throttle);
+        QCOMPARE(SocketConfig().rateLimitPolicy(), SocketConfig::RateLimitPolicy::Throttle);
+    }
+
+    void badEnvironmentIsInvalid()
+    {
+        // SOCKET_AUTH_KEY=s3cret SOCKET_HEARTBEAT_INTERVAL=30s used to give a default
+        // configuration (authKey AUTH_KEY) with no error anywhere.
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("SOCKET_AUTH_KEY"), QStringLiteral("s3cret"));
+        env.insert(QStringLiteral("SOCKET_HEARTBEAT_INTERVAL"), QStringLiteral("30s"));
+        QString error;
+        const SocketConfig c = SocketConfig::fromEnvironment(env, &error);
+        QVERIFY(error.contains(QStringLiteral("SOCKET_HEARTBEAT_INTERVAL")));
+        QCOMPARE(c.validate(), error);
+
+        // Both objects report it and refuse to run until a valid configuration is set.
+        Stonyx::Sockets::SocketServer server(c);
+        QCOMPARE(server.error(), Stonyx::Sockets::SocketServer::Error::ConfigurationError);
+        QVERIFY(server.errorString().contains(QStringLiteral("SOCKET_HEARTBEAT_INTERVAL")));
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, Stonyx::Sockets::SocketConnection *) { return QJsonValue(true); });
+        QVERIFY(!server.listen());
+        QVERIFY(!server.isListening());
+
+        Stonyx::Sockets::SocketClient client(c);
+        QCOMPARE(client.error(), Stonyx::Sockets::SocketClient::Error::ConfigurationError);
+        QVERIFY(client.errorString().contains(QStringLiteral("SOCKET_HEARTBEAT_INTERVAL")));
+        client.open();
+        QCOMPARE(client.state(), Stonyx::Sockets::SocketClient::State::Disconnected);
+
+        // A valid configuration clears it.
+        SocketConfig good;
+        good.setPort(0);
+        good.setHandlerDir(QString());
+        server.setConfig(good);
+        QCOMPARE(server.error(), Stonyx::Sockets::SocketServer::Error::NoError);
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
     }
 
     void unlimitedAttempts()
