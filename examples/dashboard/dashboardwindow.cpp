@@ -167,14 +167,12 @@ bool DashboardWindow::startServer()
         log(reason.isEmpty() ? tr("#%1 disconnected (code %2)").arg(id).arg(code)
                              : tr("#%1 disconnected (code %2: %3)").arg(id).arg(code).arg(reason));
     });
+    // Requests that passed the auth gate (never auth itself: it carries the secret).
     connect(m_server, &SocketServer::messageReceived, this, [this](qint64 id, const QString &request, const QJsonValue &payload) {
-        QJsonValue shown = payload;
-        if (request == u"auth" && payload.isObject()) { // never show the shared secret
-            QJsonObject fields = payload.toObject();
-            fields.insert(u"authKey", QStringLiteral("***"));
-            shown = fields;
-        }
-        log(tr("#%1 %2 %3").arg(id).arg(request, compactJson(shown)));
+        log(tr("#%1 %2 %3").arg(id).arg(request, compactJson(payload)));
+    });
+    connect(m_server, &SocketServer::clientRejected, this, [this](qint64 id, SocketServer::Error, const QString &reason) {
+        log(tr("#%1 rejected: %2").arg(id).arg(reason));
     });
     connect(m_server, &SocketServer::errorOccurred, this, [this] { log(tr("error: %1").arg(m_server->errorString())); });
 
