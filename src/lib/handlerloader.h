@@ -25,6 +25,10 @@ class SocketHandler;
 
     Statically linked handler plugins (Q_IMPORT_PLUGIN) are found too; they must
     carry a \c name in their metadata.
+
+    Thread affinity: none of its own (not a QObject). A loader is not thread-safe;
+    use one from one thread at a time. The plugin instances it returns are owned by
+    Qt's plugin loader and live on the thread that first loaded them.
 */
 class STONYX_SOCKETS_EXPORT HandlerLoader
 {

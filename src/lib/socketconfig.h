@@ -27,6 +27,10 @@ class SocketConfigData;
     shortcut: defaults, then an optional file named by \c SOCKET_CONFIG, then the
     environment.
 
+    Thread affinity: a value type (implicitly shared, copy-on-write). Copies may be
+    read and written on different threads; one object must not be written from two
+    threads at once.
+
     | key | environment variable | default |
     |---|---|---|
     | port | SOCKET_PORT | 2667 |

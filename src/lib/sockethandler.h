@@ -34,6 +34,11 @@ class SocketConnection;
 
     Handlers can also be registered in code, as an object implementing this interface
     or as a callable (SocketServer::registerHandler(), SocketClient::registerHandler()).
+
+    Thread affinity: handleRequest() is called on the server's thread and
+    handleResponse() on the client's; a handler shared by several servers or clients
+    on different threads must be thread-safe itself. A handler may unregister itself
+    during its own call.
 */
 class STONYX_SOCKETS_EXPORT SocketHandler
 {
@@ -70,6 +75,10 @@ public:
     handler's return value would be sent (for \c auth it authenticates on a truthy
     value). If the connection is gone by then, resolve() does nothing and returns
     false; resolving twice is ignored with a warning.
+
+    Thread affinity: call resolve() on the server's thread (the thread of the
+    connection it came from); to answer from a worker thread, queue the call there,
+    e.g. with QMetaObject::invokeMethod(connection, ...).
 */
 class STONYX_SOCKETS_EXPORT PendingReply
 {
