@@ -95,6 +95,32 @@ private Q_SLOTS:
         QVERIFY(authenticated->waitForClose());
     }
 
+    void throttledPeerOutlivesServer_data() { encryptionRows(); }
+    void throttledPeerOutlivesServer()
+    {
+        // A flooding peer is throttled (its backlog waits for tokens, its socket is not
+        // read); the server goes away, then the peer leaves, while the drain timer of
+        // the backlog would still be due.
+        QFETCH(bool, encryption);
+        SocketConfig c = shortTimers(encryption);
+        c.setRateLimit(5);
+        c.setRateBurst(2);
+        auto server = std::make_unique<SocketServer>(c);
+        server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        server->registerHandler(QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {});
+        QVERIFY(server->listen());
+        auto flood = std::make_unique<RawClient>(encryption, Key);
+        QVERIFY(flood->open(server->serverUrl()));
+        QVERIFY(flood->authenticate());
+        for (int i = 0; i < 200; ++i)
+            flood->sendRequest(QStringLiteral("echo"), i);
+        QVERIFY(flood->waitForMessage()); // the burst is answered, the rest waits
+        server.reset();
+        QTest::qWait(300);
+        flood.reset();
+        QTest::qWait(500); // the drain timer's period is a few hundred ms at 5/s
+    }
+
     void handlerUnregistersItself_data() { encryptionRows(); }
     void handlerUnregistersItself()
     {
