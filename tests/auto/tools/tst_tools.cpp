@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The command-line tools, run as processes: stonyx-sockets-server and stonyx-sockets-client.
 
+#include "processhelpers.h"
+
 #include <QDir>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <csignal>
 
 namespace {
 
@@ -18,7 +16,18 @@ QString tool(const char *name)
 
 const QString Key = QStringLiteral("tool-key");
 
+using ProcessHelpers::Process;
+using ProcessHelpers::Result;
+
 } // namespace
+
+#ifndef STONYX_HAVE_EXAMPLE_HANDLERS
+#define STONYX_HAVE_EXAMPLE_HANDLERS 1
+#endif
+// The server tool tests load the example handlers auth and echo (STONYX_BUILD_EXAMPLES).
+#define REQUIRE_EXAMPLE_HANDLERS()                                                                                     \
+    if (!STONYX_HAVE_EXAMPLE_HANDLERS)                                                                                 \
+    QSKIP("The example handlers are not built")
 
 class tst_Tools : public QObject
 {
@@ -26,46 +35,23 @@ class tst_Tools : public QObject
 
 private:
     struct Server {
-        std::unique_ptr<QProcess> process;
+        std::unique_ptr<Process> process;
         QString url;
     };
 
     // Starts the server tool and waits for its "listening on" line.
-    Server startServer(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+    static Server startServer(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
         Server s;
-        s.process = std::make_unique<QProcess>();
-        s.process->setProcessEnvironment(env);
-        s.process->start(tool("stonyx-sockets-server"), arguments);
-        const QRegularExpression listening(QStringLiteral("listening on (ws://\\S+)"));
-        QByteArray out;
-        [[maybe_unused]] const bool seen = QTest::qWaitFor([&] {
-            out += s.process->readAllStandardOutput();
-            return listening.match(QString::fromUtf8(out)).hasMatch() || s.process->state() == QProcess::NotRunning;
-        }, 10000);
-        s.url = listening.match(QString::fromUtf8(out)).captured(1);
+        s.process = std::make_unique<Process>(tool("stonyx-sockets-server"), arguments, env, QProcess::SeparateChannels);
+        s.url = s.process->waitFor(QStringLiteral("listening on (ws://\\S+)"), 10000);
         return s;
     }
 
-    struct Result {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-
     static Result run(const char *name, const QStringList &arguments,
-                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), const QByteArray &input = {})
     {
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(tool(name), arguments);
-        if (!p.waitForFinished(20000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return ProcessHelpers::run(tool(name), arguments, env, input);
     }
 
     static QStringList serverArgs(bool encryption)
@@ -79,10 +65,10 @@ private:
 
     static QString stop(Server &s, int *exitCode)
     {
-        ::kill(pid_t(s.process->processId()), SIGTERM);
+        s.process->terminate();
         const bool finished = s.process->waitForFinished(10000);
-        *exitCode = finished && s.process->exitStatus() == QProcess::NormalExit ? s.process->exitCode() : -1;
-        return QString::fromUtf8(s.process->readAllStandardError());
+        *exitCode = finished ? s.process->exitCode() : -1;
+        return s.process->errorOutput();
     }
 
 private Q_SLOTS:
@@ -109,9 +95,10 @@ private Q_SLOTS:
     }
     void roundTrip()
     {
+        REQUIRE_EXAMPLE_HANDLERS();
         QFETCH(bool, encryption);
         Server s = startServer(serverArgs(encryption));
-        QVERIFY2(!s.url.isEmpty(), s.process->readAllStandardError().constData());
+        QVERIFY2(!s.url.isEmpty(), qPrintable(s.process->errorOutput()));
 
         QStringList clientArgs{QStringLiteral("--url"), s.url, QStringLiteral("--auth-key"), Key};
         if (!encryption)
@@ -145,6 +132,7 @@ private Q_SLOTS:
 
     void wrongKeyFails()
     {
+        REQUIRE_EXAMPLE_HANDLERS();
         Server s = startServer(serverArgs(false));
         QVERIFY(!s.url.isEmpty());
         const Result r = run("stonyx-sockets-client", {QStringLiteral("--url"), s.url, QStringLiteral("--auth-key"), QStringLiteral("nope"),
@@ -159,6 +147,7 @@ private Q_SLOTS:
 
     void rejectedInputIsLogged()
     {
+        REQUIRE_EXAMPLE_HANDLERS();
         Server s = startServer(serverArgs(true));
         QVERIFY(!s.url.isEmpty());
         const Result r = run("stonyx-sockets-client", {QStringLiteral("--url"), s.url, QStringLiteral("--no-encryption"), QStringLiteral("echo")});
@@ -173,6 +162,7 @@ private Q_SLOTS:
 
     void configFile()
     {
+        REQUIRE_EXAMPLE_HANDLERS();
         QTemporaryDir dir;
         QFile file(dir.filePath(QStringLiteral("server.json")));
         QVERIFY(file.open(QIODevice::WriteOnly));
