@@ -158,6 +158,8 @@ int main(int argc, char *argv[])
     };
 
     QObject::connect(&client, &SocketClient::authenticated, &app, [&](const QJsonValue &response) {
+        if (status != -1) // e.g. the timeout hit while authenticating: already closing
+            return;
         if (request.isEmpty() || request == u"auth") { // the auth response is the answer
             if (!request.isEmpty())
                 printMessage(request, response);
