@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Runs the examples as real processes on 127.0.0.1 and checks what they print.
 
+#include "processhelpers.h"
+
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
 
@@ -8,7 +10,6 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -20,83 +21,8 @@ namespace {
 
 constexpr int Timeout = 15000; // per step; every test stays well under CTest's 60 s
 
-/*! One example process whose output (stdout and stderr merged) is collected. */
-class Process
-{
-public:
-    Process(const QString &program, const QStringList &arguments, const QProcessEnvironment &environment = {})
-    {
-        m_process.setProgram(program);
-        m_process.setArguments(arguments);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &key : environment.keys())
-            env.insert(key, environment.value(key));
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start();
-    }
-
-    ~Process() { stop(); }
-
-    bool started() { return m_process.waitForStarted(5000); }
-
-    /*! Waits for output matching \a pattern; returns the first capture (or the match). */
-    QString waitFor(const QString &pattern, int timeout = Timeout)
-    {
-        const QRegularExpression expression(pattern, QRegularExpression::MultilineOption);
-        QDeadlineTimer deadline(timeout);
-        while (!deadline.hasExpired()) {
-            m_output += QString::fromUtf8(m_process.readAll());
-            const QRegularExpressionMatch match = expression.match(m_output);
-            if (match.hasMatch())
-                return match.lastCapturedIndex() >= 1 ? match.captured(1) : match.captured(0);
-            if (m_process.state() == QProcess::NotRunning)
-                break;
-            m_process.waitForReadyRead(50);
-            QCoreApplication::processEvents(); // in-process servers in the test need their events
-        }
-        m_output += QString::fromUtf8(m_process.readAll());
-        qWarning().noquote() << "No output matching" << pattern << "from" << m_process.program() << "; it printed:\n"
-                             << m_output;
-        return {};
-    }
-
-    /*! Counts the lines matching \a pattern seen so far. */
-    int count(const QString &pattern)
-    {
-        m_output += QString::fromUtf8(m_process.readAll());
-        return int(m_output.count(QRegularExpression(pattern, QRegularExpression::MultilineOption)));
-    }
-
-    QString output()
-    {
-        m_output += QString::fromUtf8(m_process.readAll());
-        return m_output;
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-private:
-    QProcess m_process;
-    QString m_output;
-};
-
-QProcessEnvironment environment(std::initializer_list<std::pair<QString, QString>> values)
-{
-    QProcessEnvironment env;
-    for (const auto &[key, value] : values)
-        env.insert(key, value);
-    return env;
-}
+using ProcessHelpers::environment;
+using ProcessHelpers::Process;
 
 QStringList serverArguments(const QString &port, const QString &key, bool encryption)
 {

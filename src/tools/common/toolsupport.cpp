@@ -2,10 +2,12 @@
 #include "toolsupport.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
@@ -18,10 +20,11 @@ namespace ToolSupport {
 namespace {
 
 int signalPipe[2] = {-1, -1};
+std::function<void(int)> signalHandler;
 
-void onSignal(int)
+void onSignal(int signalNumber)
 {
-    const char byte = 1;
+    const char byte = char(signalNumber);
     // Only async-signal-safe work here: wake the event loop through the pipe.
     [[maybe_unused]] const ssize_t written = ::write(signalPipe[1], &byte, 1);
 }
@@ -100,6 +103,49 @@ bool parseJsonValue(const QString &text, QJsonValue *value, QString *error)
     return true;
 }
 
+bool readJsonArgument(const QString &argument, QJsonValue *value, QString *error)
+{
+    if (argument != u"-" && !argument.startsWith(u'@'))
+        return parseJsonValue(argument, value, error);
+
+    const bool fromStdin = argument == u"-";
+    const QString source = fromStdin ? QCoreApplication::translate("ToolSupport", "standard input") : argument.mid(1);
+    QFile file;
+    bool opened = false;
+    if (fromStdin) {
+        opened = file.open(stdin, QIODevice::ReadOnly);
+    } else {
+        file.setFileName(source);
+        opened = file.open(QIODevice::ReadOnly);
+    }
+    QByteArray text;
+    if (opened)
+        text = file.readAll();
+    if (!opened || file.error() != QFileDevice::NoError) {
+        *error = QCoreApplication::translate("ToolSupport", "cannot read %1: %2").arg(source, file.errorString());
+        return false;
+    }
+    if (text.startsWith("\xEF\xBB\xBF")) // a UTF-8 byte order mark some editors write
+        text.remove(0, 3);
+
+    // Wrapped in [ ] so that any value parses, not only objects and arrays.
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson('[' + text + ']', &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        const qsizetype offset = std::clamp<qsizetype>(parseError.offset - 1, 0, text.size());
+        *error = QCoreApplication::translate("ToolSupport", "%1 does not hold valid JSON (%2 at byte %3)")
+                     .arg(source, parseError.errorString())
+                     .arg(offset);
+        return false;
+    }
+    if (document.array().size() != 1) {
+        *error = QCoreApplication::translate("ToolSupport", "%1 does not hold exactly one JSON value").arg(source);
+        return false;
+    }
+    *value = document.array().first();
+    return true;
+}
+
 QString toJson(const QJsonValue &value)
 {
     const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
@@ -121,14 +167,23 @@ void installMessagePattern()
 
 void quitOnSignals()
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+    onSignals([](int) { QCoreApplication::quit(); });
+}
+
+void onSignals(std::function<void(int)> handler)
+{
+    signalHandler = std::move(handler);
+    if (signalPipe[0] != -1)
+        return; // already installed; only the handler changes
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+        signalPipe[0] = signalPipe[1] = -1;
         return;
+    }
     auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, QCoreApplication::instance());
-    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [notifier] {
-        char byte;
-        [[maybe_unused]] const ssize_t got = ::read(signalPipe[0], &byte, 1);
-        notifier->setEnabled(false);
-        QCoreApplication::quit();
+    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
+        char byte = 0;
+        if (::read(signalPipe[0], &byte, 1) == 1 && signalHandler)
+            signalHandler(int(static_cast<unsigned char>(byte)));
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;

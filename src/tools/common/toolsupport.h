@@ -11,6 +11,8 @@
 #include <QJsonValue>
 #include <QList>
 
+#include <functional>
+
 namespace ToolSupport {
 
 /*! The options both tools share: --config, --auth-key, --no-encryption. */
@@ -28,6 +30,14 @@ bool buildConfig(const QCommandLineParser &parser, const QStringList &definedOpt
 /*! Parses a JSON text holding any value (object, array, string, number, true/false/null). */
 bool parseJsonValue(const QString &text, QJsonValue *value, QString *error);
 
+/*!
+    Reads a JSON value given as a command-line argument: \c{@path} reads it from the
+    file \a path, \c{-} from standard input (to its end), anything else is the JSON
+    text itself (see parseJsonValue()). On error sets \a error (translated, naming the
+    file) and returns false. Lets payloads too large for the command line through.
+*/
+bool readJsonArgument(const QString &argument, QJsonValue *value, QString *error);
+
 /*! Compact JSON text of any value. */
 QString toJson(const QJsonValue &value);
 
@@ -39,5 +49,11 @@ void installMessagePattern();
 
 /*! Makes SIGINT and SIGTERM quit the application's event loop cleanly. */
 void quitOnSignals();
+
+/*!
+    Calls \a handler with the signal number, from the event loop, for every SIGINT
+    and SIGTERM. Replaces the handler of an earlier call (or quitOnSignals()).
+*/
+void onSignals(std::function<void(int)> handler);
 
 } // namespace ToolSupport
