@@ -26,6 +26,13 @@ class QmlSocketConnection;
     \c{client.deferReply()} and resolve the returned PendingReply later. For the
     \c auth handler, a truthy value authenticates the client.
 
+    An exception thrown by \c handleRequest, whatever its value (an Error, a string,
+    a number, an object, \c undefined), and a Promise rejected with any reason, mean
+    failure: nothing is sent, an \c auth request does not authenticate the client,
+    and errorOccurred() reports ScriptError with the thrown value as text (the
+    SocketServer reports it too, as HandlerError). A client whose \c auth handler
+    failed stays connected and unauthenticated.
+
     Client side: every message the server sends under \c name emits
     responseReceived().
 
@@ -146,6 +153,9 @@ public:
         as a ScriptError.
     */
     Q_INVOKABLE void reject(const QJSValue &reason);
+
+    /*! \internal Settles the reply without sending or reporting anything. */
+    void abandon();
 
 Q_SIGNALS:
     /*! The reply was resolved or rejected. */

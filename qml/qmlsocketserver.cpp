@@ -360,7 +360,8 @@ void QmlSocketServer::Private::syncHandlers()
     for (const QPointer<QmlSocketHandler> &handler : std::as_const(handlers)) {
         if (!handler || handler->name().isEmpty())
             continue;
-        if (server->registerHandler(handler->name(), handler.data(), HandlerOptions{handler->skipAuth()}))
+        const HandlerOptions options = handler->skipAuth() ? HandlerOptions(HandlerOption::SkipAuth) : HandlerOptions();
+        if (server->registerHandler(handler->name(), handler.data(), options))
             registered.append(handler->name());
     }
 }
@@ -385,7 +386,7 @@ void QmlSocketServer::Private::registerDefaultAuth()
             connection->setMetadata(metadata);
             return QStringLiteral("success");
         },
-        HandlerOptions{});
+        HandlerOptions());
 }
 
 void QmlSocketServer::Private::appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler)
@@ -400,6 +401,11 @@ void QmlSocketServer::Private::appendHandler(QQmlListProperty<QmlSocketHandler> 
     };
     QObject::connect(handler, &QmlSocketHandler::nameChanged, self, resync);
     QObject::connect(handler, &QmlSocketHandler::skipAuthChanged, self, resync);
+    // A handler that throws, rejects or returns something unsendable is a fault of the
+    // server's own code: report it on the server too (the handler has logged it).
+    QObject::connect(handler, &QmlSocketHandler::errorOccurred, self, [self, handler] {
+        self->d->setError(HandlerError, handler->errorString());
+    });
     QObject::connect(handler, &QObject::destroyed, self, [self, handler] {
         self->d->handlers.removeAll(QPointer<QmlSocketHandler>());
         self->d->handlers.removeAll(handler);
