@@ -11,6 +11,26 @@ namespace Stonyx::Sockets {
 
 Q_LOGGING_CATEGORY(lcQmlClient, "stonyx.sockets.qml.client", QtInfoMsg)
 
+namespace {
+
+// The QML enum is defined from the C++ one; these checks keep it that way (a QML
+// value written as a literal, or mapped to the wrong name, fails to compile).
+#define STONYX_SAME_VALUE(qml, cpp) static_assert(int(qml) == int(cpp), #qml " must equal " #cpp)
+STONYX_SAME_VALUE(QmlSocketClient::NoError, SocketClient::Error::NoError);
+STONYX_SAME_VALUE(QmlSocketClient::ConfigurationError, SocketClient::Error::ConfigurationError);
+STONYX_SAME_VALUE(QmlSocketClient::CryptoError, SocketClient::Error::CryptoError);
+STONYX_SAME_VALUE(QmlSocketClient::ConnectionError, SocketClient::Error::ConnectionError);
+STONYX_SAME_VALUE(QmlSocketClient::InvalidMessage, SocketClient::Error::InvalidMessage);
+STONYX_SAME_VALUE(QmlSocketClient::AuthenticationRejected, SocketClient::Error::AuthenticationRejected);
+STONYX_SAME_VALUE(QmlSocketClient::NotConnected, SocketClient::Error::NotConnected);
+STONYX_SAME_VALUE(QmlSocketClient::ReconnectFailed, SocketClient::Error::ReconnectFailed);
+STONYX_SAME_VALUE(QmlSocketClient::HandlerError, SocketClient::Error::HandlerError);
+#undef STONYX_SAME_VALUE
+// Values of the QML type only stay clear of the C++ ones.
+static_assert(int(QmlSocketClient::InvalidData) >= 100);
+
+} // namespace
+
 struct QmlSocketClient::Private {
     QmlSocketClient *q;
     SocketConfig config;
@@ -300,6 +320,19 @@ void QmlSocketClient::setHeartbeatInterval(int milliseconds)
         return;
     d->config.setHeartBeatInterval(milliseconds);
     Q_EMIT heartbeatIntervalChanged();
+}
+
+int QmlSocketClient::heartbeatTimeout() const
+{
+    return d->config.heartBeatTimeout();
+}
+
+void QmlSocketClient::setHeartbeatTimeout(int milliseconds)
+{
+    if (d->config.heartBeatTimeout() == milliseconds)
+        return;
+    d->config.setHeartBeatTimeout(milliseconds);
+    Q_EMIT heartbeatTimeoutChanged();
 }
 
 int QmlSocketClient::reconnectBaseDelay() const

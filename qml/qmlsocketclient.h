@@ -54,6 +54,7 @@ class QmlSocketClient : public QObject, public QQmlParserStatus
     Q_PROPERTY(QJSValue authData READ authData WRITE setAuthData NOTIFY authDataChanged)
     Q_PROPERTY(bool encryption READ encryption WRITE setEncryption NOTIFY encryptionChanged)
     Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY heartbeatIntervalChanged)
+    Q_PROPERTY(int heartbeatTimeout READ heartbeatTimeout WRITE setHeartbeatTimeout NOTIFY heartbeatTimeoutChanged)
     Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay NOTIFY reconnectBaseDelayChanged)
     Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY reconnectMaxDelayChanged)
     Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts NOTIFY maxReconnectAttemptsChanged)
@@ -78,20 +79,22 @@ public:
     Q_ENUM(Status)
 
     /*!
-        What went wrong; the values match Stonyx::Sockets::SocketClient::Error. (The
+        What went wrong. Every value but InvalidData is the value of the
+        Stonyx::Sockets::SocketClient::Error of the same name (each defined from it,
+        and checked at compile time); values only the QML type has start at 100. (The
         status value \c Error says that the client stopped because of one.)
     */
     enum ClientError {
-        NoError,
-        ConfigurationError,
-        CryptoError,
-        ConnectionError,
-        InvalidMessage,
-        AuthenticationRejected,
-        NotConnected,
-        ReconnectFailed,
-        HandlerError,
-        InvalidData, //!< A value passed from QML cannot be sent as JSON.
+        NoError = int(SocketClient::Error::NoError),                               //!< Nothing went wrong.
+        ConfigurationError = int(SocketClient::Error::ConfigurationError),         //!< The settings (or a SOCKET_* variable) are invalid.
+        CryptoError = int(SocketClient::Error::CryptoError),                       //!< Key derivation or encryption failed.
+        ConnectionError = int(SocketClient::Error::ConnectionError),               //!< The WebSocket could not be opened or failed.
+        InvalidMessage = int(SocketClient::Error::InvalidMessage),                 //!< The server sent a frame that could not be read.
+        AuthenticationRejected = int(SocketClient::Error::AuthenticationRejected), //!< The server refused the auth request.
+        NotConnected = int(SocketClient::Error::NotConnected),                     //!< send() was called without a connection.
+        ReconnectFailed = int(SocketClient::Error::ReconnectFailed),               //!< The client gave up reconnecting.
+        HandlerError = int(SocketClient::Error::HandlerError),                     //!< A handler could not be registered.
+        InvalidData = 100, //!< A value passed from QML cannot be sent as JSON.
     };
     Q_ENUM(ClientError)
 
@@ -114,6 +117,12 @@ public:
     /*! Milliseconds between heartbeats. */
     int heartbeatInterval() const;
     void setHeartbeatInterval(int milliseconds);
+    /*!
+        Milliseconds to wait for the answer to a heartbeat before the server is taken
+        for dead and a reconnect starts; 0 (the default) means one heartbeatInterval.
+    */
+    int heartbeatTimeout() const;
+    void setHeartbeatTimeout(int milliseconds);
     /*! The first reconnect delay in milliseconds; it doubles with every attempt. */
     int reconnectBaseDelay() const;
     void setReconnectBaseDelay(int milliseconds);
@@ -159,6 +168,7 @@ Q_SIGNALS:
     void authDataChanged();
     void encryptionChanged();
     void heartbeatIntervalChanged();
+    void heartbeatTimeoutChanged();
     void reconnectBaseDelayChanged();
     void reconnectMaxDelayChanged();
     void maxReconnectAttemptsChanged();

@@ -19,6 +19,26 @@ namespace {
 
 constexpr int InvalidAuthKeyCloseCode = 4001;
 
+// The QML enums are defined from the C++ ones; these checks keep it that way (a QML
+// value written as a literal, or mapped to the wrong name, fails to compile).
+#define STONYX_SAME_VALUE(qml, cpp) static_assert(int(qml) == int(cpp), #qml " must equal " #cpp)
+STONYX_SAME_VALUE(QmlSocketServer::NoError, SocketServer::Error::NoError);
+STONYX_SAME_VALUE(QmlSocketServer::ConfigurationError, SocketServer::Error::ConfigurationError);
+STONYX_SAME_VALUE(QmlSocketServer::MissingAuthHandler, SocketServer::Error::MissingAuthHandler);
+STONYX_SAME_VALUE(QmlSocketServer::HandlerError, SocketServer::Error::HandlerError);
+STONYX_SAME_VALUE(QmlSocketServer::ListenError, SocketServer::Error::ListenError);
+STONYX_SAME_VALUE(QmlSocketServer::CryptoError, SocketServer::Error::CryptoError);
+STONYX_SAME_VALUE(QmlSocketServer::InvalidMessage, SocketServer::Error::InvalidMessage);
+STONYX_SAME_VALUE(QmlSocketServer::Unauthenticated, SocketServer::Error::Unauthenticated);
+STONYX_SAME_VALUE(QmlSocketServer::LimitExceeded, SocketServer::Error::LimitExceeded);
+STONYX_SAME_VALUE(QmlSocketServer::Timeout, SocketServer::Error::Timeout);
+STONYX_SAME_VALUE(QmlSocketServer::TlsError, SocketServer::Error::TlsError);
+STONYX_SAME_VALUE(QmlSocketServer::Throttle, SocketConfig::RateLimitPolicy::Throttle);
+STONYX_SAME_VALUE(QmlSocketServer::Close, SocketConfig::RateLimitPolicy::Close);
+#undef STONYX_SAME_VALUE
+// Values of the QML type only stay clear of the C++ ones.
+static_assert(int(QmlSocketServer::InvalidData) > int(SocketServer::Error::TlsError));
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -308,6 +328,10 @@ void QmlSocketServer::Private::start()
         Q_EMIT q->clientDisconnected(double(id), code, reason);
         client->deleteLater();
     });
+    QObject::connect(server, &SocketServer::clientRejected, q,
+                     [this](qint64 id, SocketServer::Error e, const QString &reason) {
+                         Q_EMIT q->clientRejected(double(id), static_cast<Error>(e), reason);
+                     });
     QObject::connect(server, &SocketServer::messageReceived, q,
                      [this](qint64 id, const QString &request, const QJsonValue &data) {
                          if (QmlSocketConnection *client = connections.value(id))
@@ -533,6 +557,24 @@ void QmlSocketServer::setLog(bool log)
         return;
     d->config.setLog(log);
     Q_EMIT logChanged();
+}
+
+QmlSocketServer::RateLimitPolicy QmlSocketServer::rateLimitPolicy() const
+{
+    return static_cast<RateLimitPolicy>(d->config.rateLimitPolicy());
+}
+
+void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
+{
+    if (policy != Throttle && policy != Close) {
+        reportError(ConfigurationError, tr("Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close")
+                                            .arg(int(policy)));
+        return;
+    }
+    if (rateLimitPolicy() == policy)
+        return;
+    d->config.setRateLimitPolicy(static_cast<SocketConfig::RateLimitPolicy>(policy));
+    Q_EMIT rateLimitPolicyChanged();
 }
 
 bool QmlSocketServer::isActive() const
