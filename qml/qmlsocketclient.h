@@ -30,7 +30,16 @@ class QmlSocketHandler;
     of the SocketHandler declared for that name.
 
     Default property values come from the \c SOCKET_* environment variables, as for
-    the C++ SocketClient (url \c ws://localhost:2667, authKey \c AUTH_KEY).
+    the C++ SocketClient (url \c ws://localhost:2667, authKey \c AUTH_KEY). If a
+    variable is invalid, the client reports ConfigurationError (errorOccurred(),
+    error, errorString name the variable) when the component is complete, and does
+    not connect while \c active (status \c Error), until \c useEnvironment is set
+    to false. Nothing falls back to the defaults silently.
+
+    Thread affinity: like every object of this module, a SocketClient lives on the
+    thread of the QML engine that created it (the GUI thread); its handlers'
+    responseReceived() and its own signals are emitted there, and the C++
+    SocketClient inside belongs to the same thread.
 
     \qml
     SocketClient {
@@ -58,6 +67,7 @@ class QmlSocketClient : public QObject, public QQmlParserStatus
     Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay NOTIFY reconnectBaseDelayChanged)
     Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY reconnectMaxDelayChanged)
     Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts NOTIFY maxReconnectAttemptsChanged)
+    Q_PROPERTY(bool useEnvironment READ useEnvironment WRITE setUseEnvironment NOTIFY useEnvironmentChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
@@ -132,6 +142,15 @@ public:
     /*! Failed reconnect attempts before giving up; -1 never gives up, 0 never reconnects. */
     int maxReconnectAttempts() const;
     void setMaxReconnectAttempts(int attempts);
+    /*!
+        Whether settings not made in QML come from the \c SOCKET_* environment
+        variables (and the file named by \c SOCKET_CONFIG); true by default. With an
+        invalid variable the client reports ConfigurationError and does not connect;
+        set this to false to use the protocol defaults instead (the settings made in
+        QML are kept), and an active client then connects.
+    */
+    bool useEnvironment() const;
+    void setUseEnvironment(bool use);
     /*! Whether the client should be connected. */
     bool isActive() const;
     void setActive(bool active);
@@ -172,6 +191,7 @@ Q_SIGNALS:
     void reconnectBaseDelayChanged();
     void reconnectMaxDelayChanged();
     void maxReconnectAttemptsChanged();
+    void useEnvironmentChanged();
     void activeChanged();
     void statusChanged();
     void statusTextChanged();

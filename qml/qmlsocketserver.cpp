@@ -2,6 +2,7 @@
 #include "qmlsocketserver.h"
 #include "jsonconversion.h"
 #include "qmlsockethandler.h"
+#include "environmentconfig.h"
 
 #include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConnection>
@@ -263,7 +264,7 @@ void QmlClientModel::changed(QmlSocketConnection *connection, int role)
 
 struct QmlSocketServer::Private {
     QmlSocketServer *q;
-    SocketConfig config;
+    EnvironmentConfig config; // the environment (or the defaults) with the QML settings on top
     QString handlerDirectory;
     bool active = false;
     bool complete = false;
@@ -288,6 +289,7 @@ struct QmlSocketServer::Private {
         Q_EMIT q->errorOccurred(e);
     }
 
+    bool checkConfig();
     void start();
     void stop();
     void syncHandlers();
@@ -300,10 +302,22 @@ struct QmlSocketServer::Private {
     static void clearHandlers(QQmlListProperty<QmlSocketHandler> *list);
 };
 
+bool QmlSocketServer::Private::checkConfig()
+{
+    // A bad SOCKET_* variable (or setting) is reported, never replaced by defaults.
+    const QString problem = config.config().validate();
+    if (problem.isEmpty())
+        return true;
+    q->reportError(ConfigurationError, problem);
+    return false;
+}
+
 void QmlSocketServer::Private::start()
 {
     stop();
-    SocketConfig serverConfig = config;
+    if (!checkConfig())
+        return; // stays inactive in effect: not listening until the configuration is valid
+    SocketConfig serverConfig = config.config();
     serverConfig.setHandlerDir(handlerDirectory);
     server = new SocketServer(serverConfig, q);
     QObject::connect(server, &SocketServer::listeningChanged, q, &QmlSocketServer::listeningChanged);
@@ -465,7 +479,6 @@ QmlSocketServer::QmlSocketServer(QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
 {
-    d->config = SocketConfig::fromEnvironment();
 }
 
 QmlSocketServer::~QmlSocketServer()
@@ -483,54 +496,54 @@ QmlSocketServer::~QmlSocketServer()
 
 QString QmlSocketServer::address() const
 {
-    return d->config.host();
+    return d->config.config().host();
 }
 
 void QmlSocketServer::setAddress(const QString &address)
 {
-    if (d->config.host() == address)
-        return;
-    d->config.setHost(address);
-    Q_EMIT addressChanged();
+    const bool changed = d->config.config().host() != address;
+    d->config.set("host", [&](SocketConfig &c) { c.setHost(address); });
+    if (changed)
+        Q_EMIT addressChanged();
 }
 
 int QmlSocketServer::port() const
 {
-    return d->config.port();
+    return d->config.config().port();
 }
 
 void QmlSocketServer::setPort(int port)
 {
-    if (d->config.port() == port)
-        return;
-    d->config.setPort(port);
-    Q_EMIT portChanged();
+    const bool changed = d->config.config().port() != port;
+    d->config.set("port", [&](SocketConfig &c) { c.setPort(port); });
+    if (changed)
+        Q_EMIT portChanged();
 }
 
 QString QmlSocketServer::authKey() const
 {
-    return d->config.authKey();
+    return d->config.config().authKey();
 }
 
 void QmlSocketServer::setAuthKey(const QString &authKey)
 {
-    if (d->config.authKey() == authKey)
-        return;
-    d->config.setAuthKey(authKey);
-    Q_EMIT authKeyChanged();
+    const bool changed = d->config.config().authKey() != authKey;
+    d->config.set("authKey", [&](SocketConfig &c) { c.setAuthKey(authKey); });
+    if (changed)
+        Q_EMIT authKeyChanged();
 }
 
 bool QmlSocketServer::encryption() const
 {
-    return d->config.encryption();
+    return d->config.config().encryption();
 }
 
 void QmlSocketServer::setEncryption(bool encryption)
 {
-    if (d->config.encryption() == encryption)
-        return;
-    d->config.setEncryption(encryption);
-    Q_EMIT encryptionChanged();
+    const bool changed = d->config.config().encryption() != encryption;
+    d->config.set("encryption", [&](SocketConfig &c) { c.setEncryption(encryption); });
+    if (changed)
+        Q_EMIT encryptionChanged();
 }
 
 QString QmlSocketServer::handlerDirectory() const
@@ -548,20 +561,20 @@ void QmlSocketServer::setHandlerDirectory(const QString &directory)
 
 bool QmlSocketServer::log() const
 {
-    return d->config.log();
+    return d->config.config().log();
 }
 
 void QmlSocketServer::setLog(bool log)
 {
-    if (d->config.log() == log)
-        return;
-    d->config.setLog(log);
-    Q_EMIT logChanged();
+    const bool changed = d->config.config().log() != log;
+    d->config.set("log", [&](SocketConfig &c) { c.setLog(log); });
+    if (changed)
+        Q_EMIT logChanged();
 }
 
 QmlSocketServer::RateLimitPolicy QmlSocketServer::rateLimitPolicy() const
 {
-    return static_cast<RateLimitPolicy>(d->config.rateLimitPolicy());
+    return static_cast<RateLimitPolicy>(d->config.config().rateLimitPolicy());
 }
 
 void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
@@ -571,10 +584,41 @@ void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
                                             .arg(int(policy)));
         return;
     }
-    if (rateLimitPolicy() == policy)
+    const bool changed = rateLimitPolicy() != policy;
+    d->config.set("rateLimitPolicy", [&](SocketConfig &c) {
+        c.setRateLimitPolicy(static_cast<SocketConfig::RateLimitPolicy>(policy));
+    });
+    if (changed)
+        Q_EMIT rateLimitPolicyChanged();
+}
+
+bool QmlSocketServer::useEnvironment() const
+{
+    return d->config.useEnvironment();
+}
+
+void QmlSocketServer::setUseEnvironment(bool use)
+{
+    if (!d->config.setUseEnvironment(use))
         return;
-    d->config.setRateLimitPolicy(static_cast<SocketConfig::RateLimitPolicy>(policy));
+    Q_EMIT useEnvironmentChanged();
+    // Every setting may have changed.
+    Q_EMIT addressChanged();
+    Q_EMIT portChanged();
+    Q_EMIT authKeyChanged();
+    Q_EMIT encryptionChanged();
+    Q_EMIT logChanged();
     Q_EMIT rateLimitPolicyChanged();
+    if (!d->complete)
+        return;
+    if (!d->checkConfig())
+        return;
+    if (d->error == ConfigurationError) {
+        d->error = NoError;
+        d->errorString.clear();
+    }
+    if (d->active && !d->server)
+        d->start(); // it was refused for the configuration
 }
 
 bool QmlSocketServer::isActive() const
@@ -687,6 +731,8 @@ void QmlSocketServer::componentComplete()
     d->complete = true;
     if (d->active)
         d->start();
+    else
+        d->checkConfig(); // report an invalid environment at once, not only when activated
 }
 
 QmlSocketConnection *QmlSocketServer::wrapperFor(SocketConnection *connection) const

@@ -164,7 +164,16 @@ private:
     matches and stores their other auth fields as metadata.
 
     Default property values come from the \c SOCKET_* environment variables, as
-    for the C++ SocketServer; address defaults to \c 127.0.0.1.
+    for the C++ SocketServer; address defaults to \c 127.0.0.1. If a variable is
+    invalid, the server reports ConfigurationError (errorOccurred(), error,
+    errorString name the variable) when the component is complete, and does not
+    listen while \c active, until \c useEnvironment is set to false. Nothing falls
+    back to the defaults silently.
+
+    Thread affinity: like every object of this module, a SocketServer lives on the
+    thread of the QML engine that created it (the GUI thread), and its handlers run
+    and its signals are emitted there. Its SocketConnection objects, client model and
+    the C++ SocketServer inside belong to the same thread.
 
     \qml
     SocketServer {
@@ -188,6 +197,7 @@ class QmlSocketServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString handlerDirectory READ handlerDirectory WRITE setHandlerDirectory NOTIFY handlerDirectoryChanged)
     Q_PROPERTY(bool log READ log WRITE setLog NOTIFY logChanged)
     Q_PROPERTY(RateLimitPolicy rateLimitPolicy READ rateLimitPolicy WRITE setRateLimitPolicy NOTIFY rateLimitPolicyChanged)
+    Q_PROPERTY(bool useEnvironment READ useEnvironment WRITE setUseEnvironment NOTIFY useEnvironmentChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
     Q_PROPERTY(QUrl url READ url NOTIFY listeningChanged)
@@ -252,6 +262,15 @@ public:
     /*! What happens to a client above the rate limit: Throttle (the default) or Close. */
     RateLimitPolicy rateLimitPolicy() const;
     void setRateLimitPolicy(RateLimitPolicy policy);
+    /*!
+        Whether settings not made in QML come from the \c SOCKET_* environment
+        variables (and the file named by \c SOCKET_CONFIG); true by default. With an
+        invalid variable the server reports ConfigurationError and does not listen;
+        set this to false to use the protocol defaults instead (the settings made in
+        QML are kept), and an active server then starts.
+    */
+    bool useEnvironment() const;
+    void setUseEnvironment(bool use);
     /*! Whether the server should listen. Changes of the settings above apply when it next starts. */
     bool isActive() const;
     void setActive(bool active);
@@ -301,6 +320,7 @@ Q_SIGNALS:
     void handlerDirectoryChanged();
     void logChanged();
     void rateLimitPolicyChanged();
+    void useEnvironmentChanged();
     void activeChanged();
     /*! The server started or stopped listening. */
     void listeningChanged();
