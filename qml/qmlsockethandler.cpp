@@ -99,6 +99,10 @@ QJsonValue QmlSocketHandler::handleRequest(const QJsonValue &data, SocketConnect
 
     // Through ScriptCall: any exception, also a thrown string or number, is a failure.
     // A thrown value must never count as the response (for auth: never authenticate).
+    // The function may deactivate or destroy the server, or close the client: look at
+    // the connection again afterwards (QML's destroy() is deferred, so this handler
+    // and the engine outlive the call).
+    QPointer<SocketConnection> guard(connection);
     QmlSocketHandler *outer = std::exchange(s_dispatching, this);
     const ScriptCall::Result outcome = ScriptCall::call(engine, m_function, {JsonConversion::toScript(engine, data), clientValue});
     s_dispatching = outer;
@@ -115,6 +119,8 @@ QJsonValue QmlSocketHandler::handleRequest(const QJsonValue &data, SocketConnect
         return nothing;
     }
     if (then.value.isCallable()) {
+        if (!guard)
+            return nothing; // the client is gone: nobody to answer
         QmlPendingReply *reply = QmlPendingReply::create(engine, connection->deferReply(), this, client);
         const QJSValue replyValue = engine->newQObject(reply);
         const ScriptCall::Result chained = ScriptCall::call(

@@ -36,6 +36,11 @@ class QmlSocketConnection;
     Client side: every message the server sends under \c name emits
     responseReceived().
 
+    Thread affinity: a SocketHandler lives on the thread of the QML engine that
+    created it (the GUI thread), as does the SocketServer or SocketClient it serves;
+    handleRequest is called and responseReceived() and errorOccurred() are emitted on
+    that thread only.
+
     \qml
     SocketServer {
         SocketHandler {
@@ -120,6 +125,9 @@ private:
     \brief A promise to answer a request later, from SocketConnection.deferReply().
 
     resolve() sends the answer as a handler's return value would be sent.
+
+    Thread affinity: belongs to the QML engine's thread (the GUI thread), like the
+    SocketServer whose client made it; call resolve() and reject() on that thread.
 */
 class QmlPendingReply : public QObject
 {

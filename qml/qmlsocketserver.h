@@ -25,6 +25,9 @@ class QmlSocketServer;
     SocketServer creates these; handlers receive one with every request, and the
     server's signals and client model carry them. The object is destroyed shortly
     after the client disconnects.
+
+    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
+    (the GUI thread); use it on that thread only.
 */
 class QmlSocketConnection : public QObject
 {
@@ -103,6 +106,9 @@ private:
 
     Roles: \c clientId, \c address, \c port, \c authenticated, \c metadata (an
     object) and \c connection (the SocketConnection).
+
+    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
+    (the GUI thread), as a model used by views must.
 */
 class QmlClientModel : public QAbstractListModel
 {
