@@ -2,6 +2,7 @@
 #include "qmlsocketclient.h"
 #include "jsonconversion.h"
 #include "qmlsockethandler.h"
+#include "environmentconfig.h"
 
 #include <QJSEngine>
 #include <QJsonObject>
@@ -11,9 +12,29 @@ namespace Stonyx::Sockets {
 
 Q_LOGGING_CATEGORY(lcQmlClient, "stonyx.sockets.qml.client", QtInfoMsg)
 
+namespace {
+
+// The QML enum is defined from the C++ one; these checks keep it that way (a QML
+// value written as a literal, or mapped to the wrong name, fails to compile).
+#define STONYX_SAME_VALUE(qml, cpp) static_assert(int(qml) == int(cpp), #qml " must equal " #cpp)
+STONYX_SAME_VALUE(QmlSocketClient::NoError, SocketClient::Error::NoError);
+STONYX_SAME_VALUE(QmlSocketClient::ConfigurationError, SocketClient::Error::ConfigurationError);
+STONYX_SAME_VALUE(QmlSocketClient::CryptoError, SocketClient::Error::CryptoError);
+STONYX_SAME_VALUE(QmlSocketClient::ConnectionError, SocketClient::Error::ConnectionError);
+STONYX_SAME_VALUE(QmlSocketClient::InvalidMessage, SocketClient::Error::InvalidMessage);
+STONYX_SAME_VALUE(QmlSocketClient::AuthenticationRejected, SocketClient::Error::AuthenticationRejected);
+STONYX_SAME_VALUE(QmlSocketClient::NotConnected, SocketClient::Error::NotConnected);
+STONYX_SAME_VALUE(QmlSocketClient::ReconnectFailed, SocketClient::Error::ReconnectFailed);
+STONYX_SAME_VALUE(QmlSocketClient::HandlerError, SocketClient::Error::HandlerError);
+#undef STONYX_SAME_VALUE
+// Values of the QML type only stay clear of the C++ ones.
+static_assert(int(QmlSocketClient::InvalidData) >= 100);
+
+} // namespace
+
 struct QmlSocketClient::Private {
     QmlSocketClient *q;
-    SocketConfig config;
+    EnvironmentConfig config; // the environment (or the defaults) with the QML settings on top
     QJSValue authData;
     bool active = false;
     bool complete = false;
@@ -39,6 +60,7 @@ struct QmlSocketClient::Private {
         updateStatus();
     }
 
+    bool checkConfig();
     void start();
     void stop();
     void syncHandlers();
@@ -51,11 +73,24 @@ struct QmlSocketClient::Private {
     static void clearHandlers(QQmlListProperty<QmlSocketHandler> *list);
 };
 
+bool QmlSocketClient::Private::checkConfig()
+{
+    // A bad SOCKET_* variable (or setting) is reported, never replaced by defaults.
+    const QString problem = config.config().validate();
+    if (problem.isEmpty())
+        return true;
+    qCWarning(lcQmlClient, "%s", qUtf8Printable(problem));
+    setError(ConfigurationError, problem);
+    return false;
+}
+
 void QmlSocketClient::Private::start()
 {
     stop();
     error = NoError;
     errorString.clear();
+    if (!checkConfig())
+        return; // does not open until the configuration is valid
 
     QJsonValue extra;
     QString problem;
@@ -68,7 +103,7 @@ void QmlSocketClient::Private::start()
         return;
     }
 
-    client = new SocketClient(config, q);
+    client = new SocketClient(config.config(), q);
     client->setAuthData(extra.toObject());
     QObject::connect(client, &SocketClient::stateChanged, q, [this] { updateStatus(); });
     QObject::connect(client, &SocketClient::reconnectAttemptChanged, q, [this](int a) { setAttempt(a); });
@@ -221,7 +256,6 @@ QmlSocketClient::QmlSocketClient(QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
 {
-    d->config = SocketConfig::fromEnvironment();
     d->updateStatus();
 }
 
@@ -239,28 +273,28 @@ QmlSocketClient::~QmlSocketClient()
 
 QUrl QmlSocketClient::url() const
 {
-    return d->config.address();
+    return d->config.config().address();
 }
 
 void QmlSocketClient::setUrl(const QUrl &url)
 {
-    if (d->config.address() == url)
-        return;
-    d->config.setAddress(url);
-    Q_EMIT urlChanged();
+    const bool changed = d->config.config().address() != url;
+    d->config.set("address", [&](SocketConfig &c) { c.setAddress(url); });
+    if (changed)
+        Q_EMIT urlChanged();
 }
 
 QString QmlSocketClient::authKey() const
 {
-    return d->config.authKey();
+    return d->config.config().authKey();
 }
 
 void QmlSocketClient::setAuthKey(const QString &authKey)
 {
-    if (d->config.authKey() == authKey)
-        return;
-    d->config.setAuthKey(authKey);
-    Q_EMIT authKeyChanged();
+    const bool changed = d->config.config().authKey() != authKey;
+    d->config.set("authKey", [&](SocketConfig &c) { c.setAuthKey(authKey); });
+    if (changed)
+        Q_EMIT authKeyChanged();
 }
 
 QJSValue QmlSocketClient::authData() const
@@ -278,67 +312,114 @@ void QmlSocketClient::setAuthData(const QJSValue &authData)
 
 bool QmlSocketClient::encryption() const
 {
-    return d->config.encryption();
+    return d->config.config().encryption();
 }
 
 void QmlSocketClient::setEncryption(bool encryption)
 {
-    if (d->config.encryption() == encryption)
-        return;
-    d->config.setEncryption(encryption);
-    Q_EMIT encryptionChanged();
+    const bool changed = d->config.config().encryption() != encryption;
+    d->config.set("encryption", [&](SocketConfig &c) { c.setEncryption(encryption); });
+    if (changed)
+        Q_EMIT encryptionChanged();
 }
 
 int QmlSocketClient::heartbeatInterval() const
 {
-    return d->config.heartBeatInterval();
+    return d->config.config().heartBeatInterval();
 }
 
 void QmlSocketClient::setHeartbeatInterval(int milliseconds)
 {
-    if (d->config.heartBeatInterval() == milliseconds)
-        return;
-    d->config.setHeartBeatInterval(milliseconds);
-    Q_EMIT heartbeatIntervalChanged();
+    const bool changed = d->config.config().heartBeatInterval() != milliseconds;
+    d->config.set("heartBeatInterval", [&](SocketConfig &c) { c.setHeartBeatInterval(milliseconds); });
+    if (changed)
+        Q_EMIT heartbeatIntervalChanged();
+}
+
+int QmlSocketClient::heartbeatTimeout() const
+{
+    return d->config.config().heartBeatTimeout();
+}
+
+void QmlSocketClient::setHeartbeatTimeout(int milliseconds)
+{
+    const bool changed = d->config.config().heartBeatTimeout() != milliseconds;
+    d->config.set("heartBeatTimeout", [&](SocketConfig &c) { c.setHeartBeatTimeout(milliseconds); });
+    if (changed)
+        Q_EMIT heartbeatTimeoutChanged();
 }
 
 int QmlSocketClient::reconnectBaseDelay() const
 {
-    return d->config.reconnectBaseDelay();
+    return d->config.config().reconnectBaseDelay();
 }
 
 void QmlSocketClient::setReconnectBaseDelay(int milliseconds)
 {
-    if (d->config.reconnectBaseDelay() == milliseconds)
-        return;
-    d->config.setReconnectBaseDelay(milliseconds);
-    Q_EMIT reconnectBaseDelayChanged();
+    const bool changed = d->config.config().reconnectBaseDelay() != milliseconds;
+    d->config.set("reconnectBaseDelay", [&](SocketConfig &c) { c.setReconnectBaseDelay(milliseconds); });
+    if (changed)
+        Q_EMIT reconnectBaseDelayChanged();
 }
 
 int QmlSocketClient::reconnectMaxDelay() const
 {
-    return d->config.reconnectMaxDelay();
+    return d->config.config().reconnectMaxDelay();
 }
 
 void QmlSocketClient::setReconnectMaxDelay(int milliseconds)
 {
-    if (d->config.reconnectMaxDelay() == milliseconds)
-        return;
-    d->config.setReconnectMaxDelay(milliseconds);
-    Q_EMIT reconnectMaxDelayChanged();
+    const bool changed = d->config.config().reconnectMaxDelay() != milliseconds;
+    d->config.set("reconnectMaxDelay", [&](SocketConfig &c) { c.setReconnectMaxDelay(milliseconds); });
+    if (changed)
+        Q_EMIT reconnectMaxDelayChanged();
 }
 
 int QmlSocketClient::maxReconnectAttempts() const
 {
-    return d->config.maxReconnectAttempts();
+    return d->config.config().maxReconnectAttempts();
 }
 
 void QmlSocketClient::setMaxReconnectAttempts(int attempts)
 {
-    if (d->config.maxReconnectAttempts() == attempts)
+    const bool changed = d->config.config().maxReconnectAttempts() != attempts;
+    d->config.set("maxReconnectAttempts", [&](SocketConfig &c) { c.setMaxReconnectAttempts(attempts); });
+    if (changed)
+        Q_EMIT maxReconnectAttemptsChanged();
+}
+
+bool QmlSocketClient::useEnvironment() const
+{
+    return d->config.useEnvironment();
+}
+
+void QmlSocketClient::setUseEnvironment(bool use)
+{
+    if (!d->config.setUseEnvironment(use))
         return;
-    d->config.setMaxReconnectAttempts(attempts);
+    Q_EMIT useEnvironmentChanged();
+    // Every setting may have changed.
+    Q_EMIT urlChanged();
+    Q_EMIT authKeyChanged();
+    Q_EMIT encryptionChanged();
+    Q_EMIT heartbeatIntervalChanged();
+    Q_EMIT heartbeatTimeoutChanged();
+    Q_EMIT reconnectBaseDelayChanged();
+    Q_EMIT reconnectMaxDelayChanged();
     Q_EMIT maxReconnectAttemptsChanged();
+    if (!d->complete)
+        return;
+    if (d->active && !d->client) {
+        d->start(); // it was refused for the configuration; reports it again if still invalid
+        return;
+    }
+    if (!d->checkConfig())
+        return;
+    if (d->error == ConfigurationError) {
+        d->error = NoError;
+        d->errorString.clear();
+        d->updateStatus();
+    }
 }
 
 bool QmlSocketClient::isActive() const
@@ -418,6 +499,8 @@ void QmlSocketClient::componentComplete()
     d->complete = true;
     if (d->active)
         d->start();
+    else
+        d->checkConfig(); // report an invalid environment at once, not only when activated
 }
 
 } // namespace Stonyx::Sockets

@@ -30,7 +30,16 @@ class QmlSocketHandler;
     of the SocketHandler declared for that name.
 
     Default property values come from the \c SOCKET_* environment variables, as for
-    the C++ SocketClient (url \c ws://localhost:2667, authKey \c AUTH_KEY).
+    the C++ SocketClient (url \c ws://localhost:2667, authKey \c AUTH_KEY). If a
+    variable is invalid, the client reports ConfigurationError (errorOccurred(),
+    error, errorString name the variable) when the component is complete, and does
+    not connect while \c active (status \c Error), until \c useEnvironment is set
+    to false. Nothing falls back to the defaults silently.
+
+    Thread affinity: like every object of this module, a SocketClient lives on the
+    thread of the QML engine that created it (the GUI thread); its handlers'
+    responseReceived() and its own signals are emitted there, and the C++
+    SocketClient inside belongs to the same thread.
 
     \qml
     SocketClient {
@@ -54,9 +63,11 @@ class QmlSocketClient : public QObject, public QQmlParserStatus
     Q_PROPERTY(QJSValue authData READ authData WRITE setAuthData NOTIFY authDataChanged)
     Q_PROPERTY(bool encryption READ encryption WRITE setEncryption NOTIFY encryptionChanged)
     Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY heartbeatIntervalChanged)
+    Q_PROPERTY(int heartbeatTimeout READ heartbeatTimeout WRITE setHeartbeatTimeout NOTIFY heartbeatTimeoutChanged)
     Q_PROPERTY(int reconnectBaseDelay READ reconnectBaseDelay WRITE setReconnectBaseDelay NOTIFY reconnectBaseDelayChanged)
     Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY reconnectMaxDelayChanged)
     Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts NOTIFY maxReconnectAttemptsChanged)
+    Q_PROPERTY(bool useEnvironment READ useEnvironment WRITE setUseEnvironment NOTIFY useEnvironmentChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
@@ -78,20 +89,22 @@ public:
     Q_ENUM(Status)
 
     /*!
-        What went wrong; the values match Stonyx::Sockets::SocketClient::Error. (The
+        What went wrong. Every value but InvalidData is the value of the
+        Stonyx::Sockets::SocketClient::Error of the same name (each defined from it,
+        and checked at compile time); values only the QML type has start at 100. (The
         status value \c Error says that the client stopped because of one.)
     */
     enum ClientError {
-        NoError,
-        ConfigurationError,
-        CryptoError,
-        ConnectionError,
-        InvalidMessage,
-        AuthenticationRejected,
-        NotConnected,
-        ReconnectFailed,
-        HandlerError,
-        InvalidData, //!< A value passed from QML cannot be sent as JSON.
+        NoError = int(SocketClient::Error::NoError),                               //!< Nothing went wrong.
+        ConfigurationError = int(SocketClient::Error::ConfigurationError),         //!< The settings (or a SOCKET_* variable) are invalid.
+        CryptoError = int(SocketClient::Error::CryptoError),                       //!< Key derivation or encryption failed.
+        ConnectionError = int(SocketClient::Error::ConnectionError),               //!< The WebSocket could not be opened or failed.
+        InvalidMessage = int(SocketClient::Error::InvalidMessage),                 //!< The server sent a frame that could not be read.
+        AuthenticationRejected = int(SocketClient::Error::AuthenticationRejected), //!< The server refused the auth request.
+        NotConnected = int(SocketClient::Error::NotConnected),                     //!< send() was called without a connection.
+        ReconnectFailed = int(SocketClient::Error::ReconnectFailed),               //!< The client gave up reconnecting.
+        HandlerError = int(SocketClient::Error::HandlerError),                     //!< A handler could not be registered.
+        InvalidData = 100, //!< A value passed from QML cannot be sent as JSON.
     };
     Q_ENUM(ClientError)
 
@@ -114,6 +127,12 @@ public:
     /*! Milliseconds between heartbeats. */
     int heartbeatInterval() const;
     void setHeartbeatInterval(int milliseconds);
+    /*!
+        Milliseconds to wait for the answer to a heartbeat before the server is taken
+        for dead and a reconnect starts; 0 (the default) means one heartbeatInterval.
+    */
+    int heartbeatTimeout() const;
+    void setHeartbeatTimeout(int milliseconds);
     /*! The first reconnect delay in milliseconds; it doubles with every attempt. */
     int reconnectBaseDelay() const;
     void setReconnectBaseDelay(int milliseconds);
@@ -123,6 +142,15 @@ public:
     /*! Failed reconnect attempts before giving up; -1 never gives up, 0 never reconnects. */
     int maxReconnectAttempts() const;
     void setMaxReconnectAttempts(int attempts);
+    /*!
+        Whether settings not made in QML come from the \c SOCKET_* environment
+        variables (and the file named by \c SOCKET_CONFIG); true by default. With an
+        invalid variable the client reports ConfigurationError and does not connect;
+        set this to false to use the protocol defaults instead (the settings made in
+        QML are kept), and an active client then connects.
+    */
+    bool useEnvironment() const;
+    void setUseEnvironment(bool use);
     /*! Whether the client should be connected. */
     bool isActive() const;
     void setActive(bool active);
@@ -159,9 +187,11 @@ Q_SIGNALS:
     void authDataChanged();
     void encryptionChanged();
     void heartbeatIntervalChanged();
+    void heartbeatTimeoutChanged();
     void reconnectBaseDelayChanged();
     void reconnectMaxDelayChanged();
     void maxReconnectAttemptsChanged();
+    void useEnvironmentChanged();
     void activeChanged();
     void statusChanged();
     void statusTextChanged();

@@ -2,6 +2,7 @@
 #include "qmlsockethandler.h"
 #include "jsonconversion.h"
 #include "qmlsocketserver.h"
+#include "scriptcall.h"
 
 #include <Stonyx/Sockets/SocketConnection>
 
@@ -96,22 +97,41 @@ QJsonValue QmlSocketHandler::handleRequest(const QJsonValue &data, SocketConnect
     QmlSocketConnection *client = server ? server->wrapperFor(connection) : nullptr;
     QJSValue clientValue = client ? engine->newQObject(client) : QJSValue(QJSValue::NullValue);
 
+    // Through ScriptCall: any exception, also a thrown string or number, is a failure.
+    // A thrown value must never count as the response (for auth: never authenticate).
+    // The function may deactivate or destroy the server, or close the client: look at
+    // the connection again afterwards (QML's destroy() is deferred, so this handler
+    // and the engine outlive the call).
+    QPointer<SocketConnection> guard(connection);
     QmlSocketHandler *outer = std::exchange(s_dispatching, this);
-    const QJSValue result = m_function.call({JsonConversion::toScript(engine, data), clientValue});
+    const ScriptCall::Result outcome = ScriptCall::call(engine, m_function, {JsonConversion::toScript(engine, data), clientValue});
     s_dispatching = outer;
-    if (result.isError()) {
-        reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, result.toString()));
+    if (!outcome.ok) {
+        reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, outcome.message));
         return nothing;
     }
-    // A Promise (or any thenable): answer when it settles.
-    const QJSValue then = result.isObject() ? result.property(QStringLiteral("then")) : QJSValue();
-    if (then.isCallable()) {
+    const QJSValue result = outcome.value;
+    // A Promise (or any thenable): answer when it settles. Reading "then" runs user
+    // code too (a getter), so it goes through ScriptCall as well.
+    const ScriptCall::Result then = ScriptCall::property(engine, result, QStringLiteral("then"));
+    if (!then.ok) {
+        reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, then.message));
+        return nothing;
+    }
+    if (then.value.isCallable()) {
+        if (!guard)
+            return nothing; // the client is gone: nobody to answer
         QmlPendingReply *reply = QmlPendingReply::create(engine, connection->deferReply(), this, client);
         const QJSValue replyValue = engine->newQObject(reply);
-        const QJSValue chained = then.callWithInstance(
-            result, {replyValue.property(QStringLiteral("resolve")), replyValue.property(QStringLiteral("reject"))});
-        if (chained.isError())
-            reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, chained.toString()));
+        const ScriptCall::Result chained = ScriptCall::call(
+            engine, then.value,
+            {replyValue.property(QStringLiteral("resolve")), replyValue.property(QStringLiteral("reject"))}, result);
+        if (!chained.ok) {
+            // The reply can never be resolved now: settle it as rejected, so it is
+            // not kept alive and nothing is sent.
+            reply->abandon();
+            reportError(ScriptError, tr("The handler \"%1\" threw an error: %2").arg(m_name, chained.message));
+        }
         return nothing;
     }
     QJsonValue response;
@@ -189,9 +209,17 @@ void QmlPendingReply::reject(const QJSValue &reason)
     if (m_done)
         return;
     finish();
+    // Any reason, an Error or not, means: nothing is sent (for auth: not authenticated).
     if (m_handler)
         m_handler->reportError(QmlSocketHandler::ScriptError,
-                               QmlSocketHandler::tr("The reply to \"%1\" was rejected: %2").arg(request(), reason.toString()));
+                               QmlSocketHandler::tr("The reply to \"%1\" was rejected: %2")
+                                   .arg(request(), ScriptCall::describe(qjsEngine(this), reason)));
+}
+
+void QmlPendingReply::abandon()
+{
+    if (!m_done)
+        finish();
 }
 
 } // namespace Stonyx::Sockets

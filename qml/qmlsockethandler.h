@@ -26,8 +26,20 @@ class QmlSocketConnection;
     \c{client.deferReply()} and resolve the returned PendingReply later. For the
     \c auth handler, a truthy value authenticates the client.
 
+    An exception thrown by \c handleRequest, whatever its value (an Error, a string,
+    a number, an object, \c undefined), and a Promise rejected with any reason, mean
+    failure: nothing is sent, an \c auth request does not authenticate the client,
+    and errorOccurred() reports ScriptError with the thrown value as text (the
+    SocketServer reports it too, as HandlerError). A client whose \c auth handler
+    failed stays connected and unauthenticated.
+
     Client side: every message the server sends under \c name emits
     responseReceived().
+
+    Thread affinity: a SocketHandler lives on the thread of the QML engine that
+    created it (the GUI thread), as does the SocketServer or SocketClient it serves;
+    handleRequest is called and responseReceived() and errorOccurred() are emitted on
+    that thread only.
 
     \qml
     SocketServer {
@@ -113,6 +125,9 @@ private:
     \brief A promise to answer a request later, from SocketConnection.deferReply().
 
     resolve() sends the answer as a handler's return value would be sent.
+
+    Thread affinity: belongs to the QML engine's thread (the GUI thread), like the
+    SocketServer whose client made it; call resolve() and reject() on that thread.
 */
 class QmlPendingReply : public QObject
 {
@@ -146,6 +161,9 @@ public:
         as a ScriptError.
     */
     Q_INVOKABLE void reject(const QJSValue &reason);
+
+    /*! \internal Settles the reply without sending or reporting anything. */
+    void abandon();
 
 Q_SIGNALS:
     /*! The reply was resolved or rejected. */

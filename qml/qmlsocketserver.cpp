@@ -2,6 +2,7 @@
 #include "qmlsocketserver.h"
 #include "jsonconversion.h"
 #include "qmlsockethandler.h"
+#include "environmentconfig.h"
 
 #include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConnection>
@@ -18,6 +19,26 @@ Q_LOGGING_CATEGORY(lcQmlServer, "stonyx.sockets.qml.server", QtInfoMsg)
 namespace {
 
 constexpr int InvalidAuthKeyCloseCode = 4001;
+
+// The QML enums are defined from the C++ ones; these checks keep it that way (a QML
+// value written as a literal, or mapped to the wrong name, fails to compile).
+#define STONYX_SAME_VALUE(qml, cpp) static_assert(int(qml) == int(cpp), #qml " must equal " #cpp)
+STONYX_SAME_VALUE(QmlSocketServer::NoError, SocketServer::Error::NoError);
+STONYX_SAME_VALUE(QmlSocketServer::ConfigurationError, SocketServer::Error::ConfigurationError);
+STONYX_SAME_VALUE(QmlSocketServer::MissingAuthHandler, SocketServer::Error::MissingAuthHandler);
+STONYX_SAME_VALUE(QmlSocketServer::HandlerError, SocketServer::Error::HandlerError);
+STONYX_SAME_VALUE(QmlSocketServer::ListenError, SocketServer::Error::ListenError);
+STONYX_SAME_VALUE(QmlSocketServer::CryptoError, SocketServer::Error::CryptoError);
+STONYX_SAME_VALUE(QmlSocketServer::InvalidMessage, SocketServer::Error::InvalidMessage);
+STONYX_SAME_VALUE(QmlSocketServer::Unauthenticated, SocketServer::Error::Unauthenticated);
+STONYX_SAME_VALUE(QmlSocketServer::LimitExceeded, SocketServer::Error::LimitExceeded);
+STONYX_SAME_VALUE(QmlSocketServer::Timeout, SocketServer::Error::Timeout);
+STONYX_SAME_VALUE(QmlSocketServer::TlsError, SocketServer::Error::TlsError);
+STONYX_SAME_VALUE(QmlSocketServer::Throttle, SocketConfig::RateLimitPolicy::Throttle);
+STONYX_SAME_VALUE(QmlSocketServer::Close, SocketConfig::RateLimitPolicy::Close);
+#undef STONYX_SAME_VALUE
+// Values of the QML type only stay clear of the C++ ones.
+static_assert(int(QmlSocketServer::InvalidData) > int(SocketServer::Error::TlsError));
 
 } // namespace
 
@@ -243,7 +264,7 @@ void QmlClientModel::changed(QmlSocketConnection *connection, int role)
 
 struct QmlSocketServer::Private {
     QmlSocketServer *q;
-    SocketConfig config;
+    EnvironmentConfig config; // the environment (or the defaults) with the QML settings on top
     QString handlerDirectory;
     bool active = false;
     bool complete = false;
@@ -268,6 +289,7 @@ struct QmlSocketServer::Private {
         Q_EMIT q->errorOccurred(e);
     }
 
+    bool checkConfig();
     void start();
     void stop();
     void syncHandlers();
@@ -280,10 +302,22 @@ struct QmlSocketServer::Private {
     static void clearHandlers(QQmlListProperty<QmlSocketHandler> *list);
 };
 
+bool QmlSocketServer::Private::checkConfig()
+{
+    // A bad SOCKET_* variable (or setting) is reported, never replaced by defaults.
+    const QString problem = config.config().validate();
+    if (problem.isEmpty())
+        return true;
+    q->reportError(ConfigurationError, problem);
+    return false;
+}
+
 void QmlSocketServer::Private::start()
 {
     stop();
-    SocketConfig serverConfig = config;
+    if (!checkConfig())
+        return; // stays inactive in effect: not listening until the configuration is valid
+    SocketConfig serverConfig = config.config();
     serverConfig.setHandlerDir(handlerDirectory);
     server = new SocketServer(serverConfig, q);
     QObject::connect(server, &SocketServer::listeningChanged, q, &QmlSocketServer::listeningChanged);
@@ -308,6 +342,10 @@ void QmlSocketServer::Private::start()
         Q_EMIT q->clientDisconnected(double(id), code, reason);
         client->deleteLater();
     });
+    QObject::connect(server, &SocketServer::clientRejected, q,
+                     [this](qint64 id, SocketServer::Error e, const QString &reason) {
+                         Q_EMIT q->clientRejected(double(id), static_cast<Error>(e), reason);
+                     });
     QObject::connect(server, &SocketServer::messageReceived, q,
                      [this](qint64 id, const QString &request, const QJsonValue &data) {
                          if (QmlSocketConnection *client = connections.value(id))
@@ -360,7 +398,8 @@ void QmlSocketServer::Private::syncHandlers()
     for (const QPointer<QmlSocketHandler> &handler : std::as_const(handlers)) {
         if (!handler || handler->name().isEmpty())
             continue;
-        if (server->registerHandler(handler->name(), handler.data(), HandlerOptions{handler->skipAuth()}))
+        const HandlerOptions options = handler->skipAuth() ? HandlerOptions(HandlerOption::SkipAuth) : HandlerOptions();
+        if (server->registerHandler(handler->name(), handler.data(), options))
             registered.append(handler->name());
     }
 }
@@ -385,7 +424,7 @@ void QmlSocketServer::Private::registerDefaultAuth()
             connection->setMetadata(metadata);
             return QStringLiteral("success");
         },
-        HandlerOptions{});
+        HandlerOptions());
 }
 
 void QmlSocketServer::Private::appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler)
@@ -400,6 +439,11 @@ void QmlSocketServer::Private::appendHandler(QQmlListProperty<QmlSocketHandler> 
     };
     QObject::connect(handler, &QmlSocketHandler::nameChanged, self, resync);
     QObject::connect(handler, &QmlSocketHandler::skipAuthChanged, self, resync);
+    // A handler that throws, rejects or returns something unsendable is a fault of the
+    // server's own code: report it on the server too (the handler has logged it).
+    QObject::connect(handler, &QmlSocketHandler::errorOccurred, self, [self, handler] {
+        self->d->setError(HandlerError, handler->errorString());
+    });
     QObject::connect(handler, &QObject::destroyed, self, [self, handler] {
         self->d->handlers.removeAll(QPointer<QmlSocketHandler>());
         self->d->handlers.removeAll(handler);
@@ -435,7 +479,6 @@ QmlSocketServer::QmlSocketServer(QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
 {
-    d->config = SocketConfig::fromEnvironment();
 }
 
 QmlSocketServer::~QmlSocketServer()
@@ -453,54 +496,54 @@ QmlSocketServer::~QmlSocketServer()
 
 QString QmlSocketServer::address() const
 {
-    return d->config.host();
+    return d->config.config().host();
 }
 
 void QmlSocketServer::setAddress(const QString &address)
 {
-    if (d->config.host() == address)
-        return;
-    d->config.setHost(address);
-    Q_EMIT addressChanged();
+    const bool changed = d->config.config().host() != address;
+    d->config.set("host", [&](SocketConfig &c) { c.setHost(address); });
+    if (changed)
+        Q_EMIT addressChanged();
 }
 
 int QmlSocketServer::port() const
 {
-    return d->config.port();
+    return d->config.config().port();
 }
 
 void QmlSocketServer::setPort(int port)
 {
-    if (d->config.port() == port)
-        return;
-    d->config.setPort(port);
-    Q_EMIT portChanged();
+    const bool changed = d->config.config().port() != port;
+    d->config.set("port", [&](SocketConfig &c) { c.setPort(port); });
+    if (changed)
+        Q_EMIT portChanged();
 }
 
 QString QmlSocketServer::authKey() const
 {
-    return d->config.authKey();
+    return d->config.config().authKey();
 }
 
 void QmlSocketServer::setAuthKey(const QString &authKey)
 {
-    if (d->config.authKey() == authKey)
-        return;
-    d->config.setAuthKey(authKey);
-    Q_EMIT authKeyChanged();
+    const bool changed = d->config.config().authKey() != authKey;
+    d->config.set("authKey", [&](SocketConfig &c) { c.setAuthKey(authKey); });
+    if (changed)
+        Q_EMIT authKeyChanged();
 }
 
 bool QmlSocketServer::encryption() const
 {
-    return d->config.encryption();
+    return d->config.config().encryption();
 }
 
 void QmlSocketServer::setEncryption(bool encryption)
 {
-    if (d->config.encryption() == encryption)
-        return;
-    d->config.setEncryption(encryption);
-    Q_EMIT encryptionChanged();
+    const bool changed = d->config.config().encryption() != encryption;
+    d->config.set("encryption", [&](SocketConfig &c) { c.setEncryption(encryption); });
+    if (changed)
+        Q_EMIT encryptionChanged();
 }
 
 QString QmlSocketServer::handlerDirectory() const
@@ -518,15 +561,64 @@ void QmlSocketServer::setHandlerDirectory(const QString &directory)
 
 bool QmlSocketServer::log() const
 {
-    return d->config.log();
+    return d->config.config().log();
 }
 
 void QmlSocketServer::setLog(bool log)
 {
-    if (d->config.log() == log)
+    const bool changed = d->config.config().log() != log;
+    d->config.set("log", [&](SocketConfig &c) { c.setLog(log); });
+    if (changed)
+        Q_EMIT logChanged();
+}
+
+QmlSocketServer::RateLimitPolicy QmlSocketServer::rateLimitPolicy() const
+{
+    return static_cast<RateLimitPolicy>(d->config.config().rateLimitPolicy());
+}
+
+void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
+{
+    if (policy != Throttle && policy != Close) {
+        reportError(ConfigurationError, tr("Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close")
+                                            .arg(int(policy)));
         return;
-    d->config.setLog(log);
+    }
+    const bool changed = rateLimitPolicy() != policy;
+    d->config.set("rateLimitPolicy", [&](SocketConfig &c) {
+        c.setRateLimitPolicy(static_cast<SocketConfig::RateLimitPolicy>(policy));
+    });
+    if (changed)
+        Q_EMIT rateLimitPolicyChanged();
+}
+
+bool QmlSocketServer::useEnvironment() const
+{
+    return d->config.useEnvironment();
+}
+
+void QmlSocketServer::setUseEnvironment(bool use)
+{
+    if (!d->config.setUseEnvironment(use))
+        return;
+    Q_EMIT useEnvironmentChanged();
+    // Every setting may have changed.
+    Q_EMIT addressChanged();
+    Q_EMIT portChanged();
+    Q_EMIT authKeyChanged();
+    Q_EMIT encryptionChanged();
     Q_EMIT logChanged();
+    Q_EMIT rateLimitPolicyChanged();
+    if (!d->complete)
+        return;
+    if (!d->checkConfig())
+        return;
+    if (d->error == ConfigurationError) {
+        d->error = NoError;
+        d->errorString.clear();
+    }
+    if (d->active && !d->server)
+        d->start(); // it was refused for the configuration
 }
 
 bool QmlSocketServer::isActive() const
@@ -639,6 +731,8 @@ void QmlSocketServer::componentComplete()
     d->complete = true;
     if (d->active)
         d->start();
+    else
+        d->checkConfig(); // report an invalid environment at once, not only when activated
 }
 
 QmlSocketConnection *QmlSocketServer::wrapperFor(SocketConnection *connection) const

@@ -25,6 +25,9 @@ class QmlSocketServer;
     SocketServer creates these; handlers receive one with every request, and the
     server's signals and client model carry them. The object is destroyed shortly
     after the client disconnects.
+
+    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
+    (the GUI thread); use it on that thread only.
 */
 class QmlSocketConnection : public QObject
 {
@@ -103,6 +106,9 @@ private:
 
     Roles: \c clientId, \c address, \c port, \c authenticated, \c metadata (an
     object) and \c connection (the SocketConnection).
+
+    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
+    (the GUI thread), as a model used by views must.
 */
 class QmlClientModel : public QAbstractListModel
 {
@@ -164,7 +170,16 @@ private:
     matches and stores their other auth fields as metadata.
 
     Default property values come from the \c SOCKET_* environment variables, as
-    for the C++ SocketServer; address defaults to \c 127.0.0.1.
+    for the C++ SocketServer; address defaults to \c 127.0.0.1. If a variable is
+    invalid, the server reports ConfigurationError (errorOccurred(), error,
+    errorString name the variable) when the component is complete, and does not
+    listen while \c active, until \c useEnvironment is set to false. Nothing falls
+    back to the defaults silently.
+
+    Thread affinity: like every object of this module, a SocketServer lives on the
+    thread of the QML engine that created it (the GUI thread), and its handlers run
+    and its signals are emitted there. Its SocketConnection objects, client model and
+    the C++ SocketServer inside belong to the same thread.
 
     \qml
     SocketServer {
@@ -187,6 +202,8 @@ class QmlSocketServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(bool encryption READ encryption WRITE setEncryption NOTIFY encryptionChanged)
     Q_PROPERTY(QString handlerDirectory READ handlerDirectory WRITE setHandlerDirectory NOTIFY handlerDirectoryChanged)
     Q_PROPERTY(bool log READ log WRITE setLog NOTIFY logChanged)
+    Q_PROPERTY(RateLimitPolicy rateLimitPolicy READ rateLimitPolicy WRITE setRateLimitPolicy NOTIFY rateLimitPolicyChanged)
+    Q_PROPERTY(bool useEnvironment READ useEnvironment WRITE setUseEnvironment NOTIFY useEnvironmentChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
     Q_PROPERTY(QUrl url READ url NOTIFY listeningChanged)
@@ -198,19 +215,33 @@ class QmlSocketServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QQmlListProperty<Stonyx::Sockets::QmlSocketHandler> handlers READ handlers)
 
 public:
-    /*! What went wrong; the values match Stonyx::Sockets::SocketServer::Error. */
+    /*!
+        What went wrong. Every value but InvalidData is the value of the
+        Stonyx::Sockets::SocketServer::Error of the same name (each defined from it,
+        and checked at compile time); values only the QML type has start at 100.
+    */
     enum Error {
-        NoError,
-        ConfigurationError,
-        MissingAuthHandler,
-        HandlerError,
-        ListenError,
-        CryptoError,
-        InvalidMessage,
-        Unauthenticated,
-        InvalidData, //!< A value passed from QML cannot be sent as JSON.
+        NoError = int(SocketServer::Error::NoError),                       //!< Nothing went wrong.
+        ConfigurationError = int(SocketServer::Error::ConfigurationError), //!< The settings (or a SOCKET_* variable) are invalid.
+        MissingAuthHandler = int(SocketServer::Error::MissingAuthHandler), //!< There is no \c auth handler.
+        HandlerError = int(SocketServer::Error::HandlerError),             //!< A handler failed, could not be registered, or a plugin was skipped.
+        ListenError = int(SocketServer::Error::ListenError),               //!< The address could not be bound.
+        CryptoError = int(SocketServer::Error::CryptoError),               //!< Key derivation or encryption failed.
+        InvalidMessage = int(SocketServer::Error::InvalidMessage),         //!< A client sent invalid input (clientRejected()).
+        Unauthenticated = int(SocketServer::Error::Unauthenticated),       //!< A client used a closed handler before authenticating (clientRejected()).
+        LimitExceeded = int(SocketServer::Error::LimitExceeded),           //!< A client crossed a size, rate or connection limit (clientRejected()).
+        Timeout = int(SocketServer::Error::Timeout),                       //!< A client missed a deadline (clientRejected()).
+        TlsError = int(SocketServer::Error::TlsError),                     //!< The TLS certificate or key could not be used.
+        InvalidData = 100, //!< A value passed from QML cannot be sent as JSON.
     };
     Q_ENUM(Error)
+
+    /*! What the server does with a client that sends faster than its rate limit (as SocketConfig::RateLimitPolicy). */
+    enum RateLimitPolicy {
+        Throttle = int(SocketConfig::RateLimitPolicy::Throttle), //!< Stop reading from it until the rate allows more; nothing is lost.
+        Close = int(SocketConfig::RateLimitPolicy::Close),       //!< Close it with 1008 (policy violation) and report clientRejected().
+    };
+    Q_ENUM(RateLimitPolicy)
 
     /*! Creates an inactive server configured from the environment. */
     explicit QmlSocketServer(QObject *parent = nullptr);
@@ -234,6 +265,18 @@ public:
     /*! Whether connects, authentications and disconnects are logged. */
     bool log() const;
     void setLog(bool log);
+    /*! What happens to a client above the rate limit: Throttle (the default) or Close. */
+    RateLimitPolicy rateLimitPolicy() const;
+    void setRateLimitPolicy(RateLimitPolicy policy);
+    /*!
+        Whether settings not made in QML come from the \c SOCKET_* environment
+        variables (and the file named by \c SOCKET_CONFIG); true by default. With an
+        invalid variable the server reports ConfigurationError and does not listen;
+        set this to false to use the protocol defaults instead (the settings made in
+        QML are kept), and an active server then starts.
+    */
+    bool useEnvironment() const;
+    void setUseEnvironment(bool use);
     /*! Whether the server should listen. Changes of the settings above apply when it next starts. */
     bool isActive() const;
     void setActive(bool active);
@@ -282,6 +325,8 @@ Q_SIGNALS:
     void encryptionChanged();
     void handlerDirectoryChanged();
     void logChanged();
+    void rateLimitPolicyChanged();
+    void useEnvironmentChanged();
     void activeChanged();
     /*! The server started or stopped listening. */
     void listeningChanged();
@@ -295,7 +340,16 @@ Q_SIGNALS:
     void clientDisconnected(double clientId, int closeCode, const QString &reason);
     /*! \a client sent \a data under \a request (before the handler runs). */
     void messageReceived(Stonyx::Sockets::QmlSocketConnection *client, const QString &request, const QJSValue &data);
-    /*! Something went wrong; errorString describes it. */
+    /*!
+        The server refused or closed the client \a clientId for breaking a rule:
+        invalid input (InvalidMessage), a request before authentication
+        (Unauthenticated), a limit (LimitExceeded) or a deadline (Timeout).
+        \a clientId is 0 if the connection was refused before it got an id. \a reason
+        says why, translated. Such per-client events do not change error(), which is
+        about the server itself.
+    */
+    void clientRejected(double clientId, Stonyx::Sockets::QmlSocketServer::Error error, const QString &reason);
+    /*! Something went wrong with the server itself; errorString describes it. */
     void errorOccurred(Stonyx::Sockets::QmlSocketServer::Error error);
 
 private:

@@ -120,6 +120,7 @@ TestCase {
         compare(authenticated.signalArguments[0][0].metadata.nickname, "ada")
 
         const messages = spy(client, "messageReceived")
+        const serverMessages = spy(server, "messageReceived")
         const echoed = spy(client.echoHandler, "responseReceived")
         const values = [
             { text: "hello", n: 42, f: 3.5, yes: true, no: false, nothing: null, list: [1, "two", [3], { four: 4 }] },
@@ -135,6 +136,11 @@ TestCase {
         compare(messages.count, values.length)
         compare(messages.signalArguments[0][0], "echo")
         compare(client.error, SocketClient.NoError)
+        // The server reports requests past the auth gate only, and never the auth request.
+        compare(serverMessages.count, values.length)
+        verify(serverMessages.signalArguments.every(args => args[1] === "echo"))
+        compare(serverMessages.signalArguments[0][0].clientId, 1)
+        compare(server.error, SocketServer.NoError)
     }
 
     function test_qmlHandlers_data() { return encryptionRows() }
@@ -259,17 +265,29 @@ TestCase {
         compare(adaAuth.signalArguments[0][0], { hello: "ada" })
         compare(server.clients.get(0).metadata.user, "ada")
 
+        // A rejection is final: the client closes normally (1000) and does not
+        // reconnect, even though it is allowed to reconnect forever.
         const mallory = createTemporaryObject(clientComponent, testCase, {
-            url: server.url, encryption: data.encryption, authData: { user: "mallory" }, active: true
+            url: server.url, encryption: data.encryption, authData: { user: "mallory" },
+            maxReconnectAttempts: -1, reconnectBaseDelay: 10, reconnectMaxDelay: 20, active: true
         })
         const malloryErrors = spy(mallory, "errorOccurred")
+        const malloryClosed = spy(mallory, "disconnected")
+        const malloryReconnecting = spy(mallory, "reconnecting")
         tryCompare(malloryErrors, "count", 1, 5000)
         compare(mallory.error, SocketClient.AuthenticationRejected)
-        verify(mallory.status !== SocketClient.Connected)
-        // Unauthenticated, it can still use a skipAuth handler.
-        const messages = spy(mallory, "messageReceived")
-        verify(mallory.send("open"))
-        tryVerify(() => messages.signalArguments.some(args => args[0] === "open"))
+        tryCompare(malloryClosed, "count", 1, 5000)
+        compare(malloryClosed.signalArguments[0][0], 1000)
+        // The C++ client is Disconnected; the QML status says it stopped because of the error.
+        tryCompare(mallory, "status", SocketClient.Error)
+        verify(mallory.statusText.startsWith("Error: "), mallory.statusText)
+        wait(200) // several reconnect delays
+        compare(malloryReconnecting.count, 0)
+        compare(mallory.reconnectAttempt, 0)
+        compare(mallory.status, SocketClient.Error)
+        tryCompare(server, "clientCount", 1) // only ada
+        verify(!mallory.send("open"))
+        compare(mallory.error, SocketClient.NotConnected)
         auth.destroy()
     }
 

@@ -12,12 +12,29 @@ TestCase {
     Component {
         id: serverComponent
         SocketServer {
+            id: lifeServer
             address: "127.0.0.1"
             port: 0
             authKey: "life"
             encryption: false
             active: true
+            property var pendingReply: null
             SocketHandler { name: "echo"; handleRequest: (data, client) => data }
+            // Deactivate the server in the middle of a request, then answer in various ways.
+            SocketHandler {
+                name: "stop"
+                handleRequest: (data, client) => {
+                    const reply = data === "defer" ? client.deferReply() : null
+                    lifeServer.active = false
+                    switch (data) {
+                    case "promise": return Promise.resolve("late")
+                    case "defer": lifeServer.pendingReply = reply; return undefined
+                    case "send": return client.send("extra", 1) ? "sent" : "not sent"
+                    case "throw": throw "stopped"
+                    }
+                    return "bye"
+                }
+            }
         }
     }
 
@@ -131,6 +148,43 @@ TestCase {
         compare(client.status, SocketClient.Error)
         compare(client.error, SocketClient.ReconnectFailed)
         verify(client.statusText.startsWith("Error: Gave up reconnecting"), client.statusText)
+        client.destroy()
+    }
+
+    function test_deactivateDuringRequest_data() {
+        return [{ tag: "value" }, { tag: "promise" }, { tag: "defer" }, { tag: "send" }, { tag: "throw" }]
+    }
+    function test_deactivateDuringRequest(data) {
+        const server = startServer()
+        const client = Qt.createQmlObject(`
+            import Stonyx.Sockets
+            SocketClient { encryption: false; authKey: "life"; maxReconnectAttempts: 0 }`, testCase)
+        client.url = server.url
+        client.active = true
+        tryCompare(client, "status", SocketClient.Connected, 5000)
+        const disconnected = spy(client, "disconnected")
+        const messages = spy(client, "messageReceived")
+        verify(client.send("stop", data.tag))
+        tryCompare(disconnected, "count", 1, 5000)
+        compare(disconnected.signalArguments[0][0], 1001)
+        verify(!server.listening)
+        compare(server.clientCount, 0)
+        compare(server.clients.count, 0)
+        if (data.tag === "defer") {
+            verify(server.pendingReply !== null)
+            verify(!server.pendingReply.resolve("too late"), "the client is gone")
+        }
+        wait(100) // let deferred deletions and the promise job run
+        compare(messages.count, 0)
+        // The server starts again and serves.
+        server.active = true
+        tryVerify(() => server.listening, 5000, server.errorString)
+        client.active = false
+        client.url = server.url
+        client.active = true
+        tryCompare(client, "status", SocketClient.Connected, 5000)
+        verify(client.send("echo", "again"))
+        tryCompare(messages, "count", 1)
         client.destroy()
     }
 

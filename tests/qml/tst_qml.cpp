@@ -2,8 +2,11 @@
 // The Qt Quick Test runner of the QML module tests: one CTest per tst_*.qml.
 // It adds a "cppServer" helper so QML clients can be tested against the C++ server.
 
+#include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
+
+#include <QMetaEnum>
 
 #include <QJsonObject>
 #include <QQmlContext>
@@ -76,6 +79,26 @@ public:
     {
         SocketConnection *connection = m_server ? m_server->client(id) : nullptr;
         return connection ? connection->metadata() : QJsonObject();
+    }
+
+    /*!
+        The keys and values of a C++ enum that a QML enum mirrors: "SocketServer::Error",
+        "SocketClient::Error" or "SocketConfig::RateLimitPolicy". Lets tst_enums.qml
+        find a C++ value the QML type lacks.
+    */
+    Q_INVOKABLE QVariantMap cppEnum(const QString &name) const
+    {
+        QMetaEnum metaEnum;
+        if (name == u"SocketServer::Error")
+            metaEnum = QMetaEnum::fromType<SocketServer::Error>();
+        else if (name == u"SocketClient::Error")
+            metaEnum = QMetaEnum::fromType<SocketClient::Error>();
+        else if (name == u"SocketConfig::RateLimitPolicy")
+            metaEnum = QMetaEnum::fromType<SocketConfig::RateLimitPolicy>();
+        QVariantMap values;
+        for (int i = 0; i < metaEnum.keyCount(); ++i)
+            values.insert(QString::fromLatin1(metaEnum.key(i)), metaEnum.value(i));
+        return values;
     }
 
     QString url() const { return m_server && m_server->isListening() ? m_server->serverUrl().toString() : QString(); }
