@@ -299,6 +299,13 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
         code = closeFrame ? int(cd->socket->closeCode()) : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
         reason = closeFrame ? cd->socket->closeReason() : QString();
     }
+    // Qt closed it on its own (a message or frame above the limits, a protocol error):
+    // a per-client rejection like the ones this server makes itself.
+    if (!cd->closeCode && cd->inbound && cd->inbound->closeFrameSent()) {
+        const bool tooBig = code == QWebSocketProtocol::CloseCodeTooMuchData;
+        Q_EMIT q->clientRejected(cd->id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
+                                 reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code) : reason);
+    }
     cd->drainBacklog.stop();
     cd->backlog.clear();
     cd->sessionCipher.clear();

@@ -133,6 +133,9 @@ private Q_SLOTS:
         QCOMPARE(peer.closeCode(), 1009);
         QTRY_COMPARE(gone.size(), 1);
         QCOMPARE(gone.first().at(1).toInt(), 1009);
+        // Qt closed it, not this library: still a per-client rejection, not error().
+        QCOMPARE(lastRejection(), SocketServer::Error::LimitExceeded);
+        QCOMPARE(m_server->error(), SocketServer::Error::NoError);
         verifyBystander();
     }
 
