@@ -3,6 +3,7 @@
 #include "framecipher_p.h"
 #include "message_p.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
@@ -126,9 +127,8 @@ void SocketClientPrivate::connectSocket()
     QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
         if (ws != socket)
             return;
-        setState(SocketClient::State::Authenticating);
-        if (ws != socket)
-            return; // a slot closed the client
+        if (!setState(SocketClient::State::Authenticating) || ws != socket)
+            return; // a slot deleted or closed the client
         QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
         for (auto it = authData.begin(); it != authData.end(); ++it)
             data.insert(it.key(), it.value()); // like {authKey, ...authData}
@@ -153,10 +153,9 @@ void SocketClientPrivate::connectSocket()
             return;
         socketErrorReported = true;
         closeTracker.onError(ws->errorString());
-        QPointer<SocketClient> alive(q);
-        setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), ws->errorString()));
-        if (!alive || ws != socket)
+        if (!setError(SocketClient::Error::ConnectionError,
+                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), ws->errorString()))
+            || ws != socket)
             return;
         // Before the handshake completed, an error is the end of this attempt. Once
         // open, wait for disconnected(): the close frame may still be in the buffer.
@@ -189,13 +188,14 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
         Q_EMIT q->disconnected(code, reason);
     } else if (!socketErrorReported) {
         // Qt 6.4 does not always signal an error for a refused connection or handshake.
-        setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), socketError));
+        if (!setError(SocketClient::Error::ConnectionError,
+                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), socketError)))
+            return;
     }
     if (!alive || socket)
         return; // destroyed, or a slot called open() again
     if (closedByUser) {
-        setState(SocketClient::State::Disconnected);
+        (void)setState(SocketClient::State::Disconnected);
         return;
     }
     scheduleReconnect();
@@ -213,10 +213,8 @@ void SocketClientPrivate::onHeartBeatTimeout()
               qUtf8Printable(activeConfig.address().toString()), timeout);
     QWebSocket *ws = socket;
     closeTracker.setLocalClose(QWebSocketProtocol::CloseCodeAbnormalDisconnection, reason);
-    QPointer<SocketClient> alive(q);
-    setError(SocketClient::Error::ConnectionError,
-             SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason));
-    if (alive)
+    if (setError(SocketClient::Error::ConnectionError,
+                 SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason)))
         onSocketGone(ws); // aborts it: a close frame would not get through either
 }
 
@@ -227,19 +225,22 @@ void SocketClientPrivate::scheduleReconnect()
     if (max != SocketConfig::Unlimited && next > max) {
         const int failed = attempt;
         closedByUser = true;
-        setAttempt(0);
-        setState(SocketClient::State::Disconnected);
+        if (!setAttempt(0) || !setState(SocketClient::State::Disconnected))
+            return;
         if (max > 0) {
-            setError(SocketClient::Error::ReconnectFailed,
-                     SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
-                         .arg(activeConfig.address().toString()));
+            if (!setError(SocketClient::Error::ReconnectFailed,
+                          SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
+                              .arg(activeConfig.address().toString())))
+                return;
             Q_EMIT q->reconnectFailed(failed);
         }
         return;
     }
-    setAttempt(next);
+    if (!setAttempt(next) || closedByUser)
+        return;
     const qint64 delay = reconnectDelay(next, activeConfig);
-    setState(SocketClient::State::Reconnecting);
+    if (!setState(SocketClient::State::Reconnecting) || closedByUser)
+        return;
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
     reconnectTimer.start(std::chrono::milliseconds(delay));
     Q_EMIT q->reconnecting(next, int(delay));
@@ -254,7 +255,7 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
         FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
         frame = cipher.seal(json);
         if (frame.isEmpty()) {
-            setError(SocketClient::Error::CryptoError, cipher.errorString());
+            (void)setError(SocketClient::Error::CryptoError, cipher.errorString());
             return false;
         }
     }
@@ -271,7 +272,7 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
             queued = socket->bytesToWrite();
         }
         if (queued + bytes > limit) {
-            setError(SocketClient::Error::LimitExceeded,
+            (void)setError(SocketClient::Error::LimitExceeded,
                      SocketClient::tr("Cannot send \"%1\": %2 bytes would exceed the send buffer limit of %3 bytes "
                                       "(configuration key \"maxSendBuffer\"); %4 bytes are still waiting to be sent")
                          .arg(*request)
@@ -303,8 +304,8 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
         FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
         if (!cipher.open(frame, &plain)) {
             qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(cipher.errorString()));
-            setError(SocketClient::Error::InvalidMessage,
-                     SocketClient::tr("Dropped a frame from the server: %1").arg(cipher.errorString()));
+            (void)setError(SocketClient::Error::InvalidMessage,
+                           SocketClient::tr("Dropped a frame from the server: %1").arg(cipher.errorString()));
             return;
         }
         json = &plain;
@@ -313,7 +314,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
     QString problem;
     if (Message::decode(*json, u"response", &message, &problem) != Message::DecodeResult::Ok) {
         qCWarning(lcClient, "Dropped a message from the server: %s", qUtf8Printable(problem));
-        setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
+        (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
         return;
     }
     if (message.request == Message::AuthRequest) {
@@ -336,17 +337,15 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
         if (!sessionCipher.setKey(key)) {
-            setError(SocketClient::Error::InvalidMessage,
-                     SocketClient::tr("The server sent an invalid session key: %1").arg(sessionCipher.errorString()));
+            (void)setError(SocketClient::Error::InvalidMessage,
+                           SocketClient::tr("The server sent an invalid session key: %1").arg(sessionCipher.errorString()));
             return;
         }
     }
     QPointer<SocketClient> alive(q);
     if (Message::isTruthy(message.payload) || sessionCipher.isValid()) {
         const bool wasReconnect = attempt > 0;
-        setAttempt(0);
-        setState(SocketClient::State::Connected);
-        if (!alive || state != SocketClient::State::Connected)
+        if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
         heartBeatTimer.start(activeConfig.heartBeatInterval());
         Q_EMIT q->authenticated(message.payload);
@@ -358,9 +357,8 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         const QString response = QString::fromUtf8(Message::toJsonText(message.payload));
         qCWarning(lcClient, "The server at %s rejected the authentication (response %s)",
                   qUtf8Printable(activeConfig.address().toString()), qUtf8Printable(response));
-        setError(SocketClient::Error::AuthenticationRejected,
-                 SocketClient::tr("The server rejected the authentication (response %1)").arg(response));
-        if (!alive)
+        if (!setError(SocketClient::Error::AuthenticationRejected,
+                      SocketClient::tr("The server rejected the authentication (response %1)").arg(response)))
             return;
         if (state == SocketClient::State::Authenticating)
             rejectAuthentication(SocketClient::tr("authentication rejected"));
@@ -377,11 +375,8 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
     sessionCipher.clear();
-    setAttempt(0);
     closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
-    QPointer<SocketClient> alive(q);
-    setState(SocketClient::State::Disconnected);
-    if (alive)
+    if (setAttempt(0) && setState(SocketClient::State::Disconnected))
         Q_EMIT q->disconnected(QWebSocketProtocol::CloseCodeNormal, reason);
 }
 
@@ -423,6 +418,18 @@ SocketClient::~SocketClient()
     // A close frame (1001, going away) so the server sees an orderly end, not 1006. No
     // signal reaches this client any more; the socket is deleted with it.
     d->closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QString());
+    // The client may be deleted from a slot of its socket's own signal (a message, an
+    // error): Qt goes on using the socket after the slot returns, so the sockets must
+    // outlive this destructor instead of going with the client's children.
+    QObject *const keeper = QCoreApplication::instance() && QCoreApplication::instance()->thread() == thread()
+        ? QCoreApplication::instance()
+        : nullptr;
+    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>(Qt::FindDirectChildrenOnly);
+    for (QWebSocket *ws : sockets) {
+        QObject::disconnect(ws, nullptr, this, nullptr);
+        ws->setParent(keeper); // deleted at exit at the latest
+        ws->deleteLater();
+    }
 }
 
 SocketConfig SocketClient::config() const
@@ -436,7 +443,8 @@ void SocketClient::setConfig(const SocketConfig &config)
         return;
     d->config = config;
     if (const QString problem = config.validate(); !problem.isEmpty()) {
-        d->setError(Error::ConfigurationError, problem);
+        if (!d->setError(Error::ConfigurationError, problem))
+            return;
     } else if (d->error == Error::ConfigurationError) {
         d->error = Error::NoError;
         d->errorString.clear();
@@ -470,9 +478,9 @@ int SocketClient::reconnectAttempt() const
 bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)
 {
     if (name.isEmpty() || !handler || d->handlers.contains(name)) {
-        d->setError(Error::HandlerError, name.isEmpty() || !handler
-                                             ? tr("A handler needs a name and an object")
-                                             : tr("A handler named \"%1\" is already registered").arg(name));
+        (void)d->setError(Error::HandlerError, name.isEmpty() || !handler
+                                                   ? tr("A handler needs a name and an object")
+                                                   : tr("A handler named \"%1\" is already registered").arg(name));
         return false;
     }
     d->handlers.insert(name, ClientHandler{handler, nullptr});
@@ -482,7 +490,7 @@ bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)
 bool SocketClient::registerHandler(const QString &name, ResponseFunction function)
 {
     if (!function) {
-        d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
+        (void)d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
         return false;
     }
     auto owned = std::make_shared<FunctionHandler>(std::move(function));
@@ -507,7 +515,8 @@ int SocketClient::loadHandlers(const QString &directory)
     }
     for (const HandlerLoader::Problem &problem : std::as_const(result.problems)) {
         qCWarning(lcClient, "%s: %s", qUtf8Printable(problem.filePath), qUtf8Printable(problem.message));
-        d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message));
+        if (!d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message)))
+            break; // a slot deleted the client
     }
     return loaded;
 }
@@ -518,12 +527,12 @@ bool SocketClient::open()
         return true;
     const QString problem = d->config.validate();
     if (!problem.isEmpty()) {
-        d->setError(Error::ConfigurationError, problem);
+        (void)d->setError(Error::ConfigurationError, problem);
         return false;
     }
     const QUrl url = d->config.address();
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        d->setError(Error::ConfigurationError,
+        (void)d->setError(Error::ConfigurationError,
                     tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
         return false;
     }
@@ -531,7 +540,7 @@ bool SocketClient::open()
     if (url.scheme() == u"wss" && !d->config.tlsCaCertificates().isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(d->config.tlsCaCertificates(), QSsl::Pem);
         if (cas.isEmpty()) {
-            d->setError(Error::ConfigurationError,
+            (void)d->setError(Error::ConfigurationError,
                         tr("No PEM certificate could be read from %1 (configuration key \"tlsCaCertificates\")")
                             .arg(d->config.tlsCaCertificates()));
             return false;
@@ -542,15 +551,15 @@ bool SocketClient::open()
         QString cryptoError;
         const QByteArray key = FrameCipher::deriveGlobalKey(d->config.authKey(), &cryptoError);
         if (key.isEmpty() || !d->globalCipher.setKey(key)) {
-            d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : d->globalCipher.errorString());
+            (void)d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : d->globalCipher.errorString());
             return false;
         }
         d->globalKeyFor = d->config.authKey();
     }
     d->activeConfig = d->config; // the connection and its reconnects keep this one
     d->closedByUser = false;
-    d->setAttempt(0);
-    d->setState(State::Connecting);
+    if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
+        return true; // a slot deleted or closed the client
     d->connectSocket();
     return true;
 }
@@ -561,21 +570,20 @@ void SocketClient::close()
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
-    d->setAttempt(0);
     d->sessionCipher.clear();
     const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
     // With a close frame (1000) when open, so the server sees an orderly end.
     d->closeSocket(QWebSocketProtocol::CloseCodeNormal, QString());
-    QPointer<SocketClient> alive(this);
-    d->setState(State::Disconnected);
-    if (alive && wasOpen)
+    if (!d->setAttempt(0) || !d->setState(State::Disconnected))
+        return;
+    if (wasOpen)
         Q_EMIT disconnected(QWebSocketProtocol::CloseCodeNormal, QString());
 }
 
 bool SocketClient::send(const QString &request, const QJsonValue &data)
 {
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
-        d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
+        (void)d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
         return false;
     }
     return d->sendJson(Message::encodeRequest(request, data), &request);

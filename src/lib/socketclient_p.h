@@ -75,27 +75,35 @@ struct SocketClientPrivate {
     bool socketErrorReported = false; // for the current socket
     bool closedByUser = true;
 
-    void setState(SocketClient::State s)
+    // Each of these emits a signal whose slot may delete the client (and this): they
+    // return false if it did, and the caller must then return without touching this.
+    [[nodiscard]] bool setState(SocketClient::State s)
     {
         if (state == s)
-            return;
+            return true;
         state = s;
+        QPointer<SocketClient> alive(q);
         Q_EMIT q->stateChanged(s);
+        return !alive.isNull();
     }
 
-    void setAttempt(int a)
+    [[nodiscard]] bool setAttempt(int a)
     {
         if (attempt == a)
-            return;
+            return true;
         attempt = a;
+        QPointer<SocketClient> alive(q);
         Q_EMIT q->reconnectAttemptChanged(a);
+        return !alive.isNull();
     }
 
-    void setError(SocketClient::Error e, const QString &message)
+    [[nodiscard]] bool setError(SocketClient::Error e, const QString &message)
     {
         error = e;
         errorString = message;
+        QPointer<SocketClient> alive(q);
         Q_EMIT q->errorOccurred(e);
+        return !alive.isNull();
     }
 
     void connectSocket();

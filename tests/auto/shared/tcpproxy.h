@@ -19,7 +19,6 @@ namespace TestPeer {
 
 class TcpProxy : public QObject
 {
-    Q_OBJECT
 public:
     explicit TcpProxy(QObject *parent = nullptr);
     ~TcpProxy() override;
