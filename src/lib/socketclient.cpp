@@ -385,7 +385,10 @@ void SocketClientPrivate::deliver(const QString &request, const QJsonValue &resp
     const auto it = handlers.constFind(request);
     if (it != handlers.cend()) {
         std::shared_ptr<SocketHandler> keepAlive = it->owned; // the handler may unregister itself
+        QPointer<SocketClient> alive(q);
         it->handler->handleResponse(response);
+        if (!alive)
+            return; // the handler deleted the client
     } else if (request != Message::AuthRequest) {
         qCDebug(lcClient, "No handler for server message \"%s\"", qUtf8Printable(request));
     }
