@@ -357,8 +357,8 @@ private Q_SLOTS:
         TcpProxy proxy;
         QVERIFY(proxy.listen(server.url()));
         SocketConfig c = clientConfig(proxy.url(), encryption);
-        c.setHeartBeatInterval(100);
-        c.setHeartBeatTimeout(300);
+        c.setHeartBeatInterval(200);
+        c.setHeartBeatTimeout(1000); // generous: a loaded machine must not drop a live link
         SocketClient client(c);
         QSignalSpy authenticated(&client, &SocketClient::authenticated);
         QVERIFY(client.open());
@@ -369,11 +369,11 @@ private Q_SLOTS:
         QSignalSpy disconnected(&client, &SocketClient::disconnected);
         QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
         QSignalSpy reconnected(&client, &SocketClient::reconnected);
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no heartbeat answer within 300 ms")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no heartbeat answer within 1000 ms")));
         proxy.setForwarding(false);
         QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, 5000);
         QCOMPARE(disconnected.first().at(0).toInt(), 1006);
-        QCOMPARE(disconnected.first().at(1).toString(), QStringLiteral("no heartbeat answer within 300 ms"));
+        QCOMPARE(disconnected.first().at(1).toString(), QStringLiteral("no heartbeat answer within 1000 ms"));
         QCOMPARE(client.error(), SocketClient::Error::ConnectionError);
         QVERIFY(client.errorString().contains(QStringLiteral("no heartbeat answer")));
         QCOMPARE(reconnecting.size(), 1);
@@ -381,7 +381,7 @@ private Q_SLOTS:
 
         // The link comes back: the reconnect gets through and the heartbeat runs again.
         proxy.setForwarding(true);
-        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 30000);
         QCOMPARE(proxy.connections(), 2);
         const int beats = server.heartBeats;
         QTRY_VERIFY_WITH_TIMEOUT(server.heartBeats >= beats + 2, 5000);
