@@ -3,6 +3,7 @@
 #include "framecipher_p.h"
 #include "message_p.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
@@ -34,6 +35,29 @@ private:
 } // namespace
 
 
+QByteArray SocketClientPrivate::sessionKey(const SocketClient *client)
+{
+    return FrameCipherPrivate::key(client->d->sessionCipher);
+}
+
+qint64 SocketClientPrivate::bytesToWrite(const SocketClient *client)
+{
+    return client->d->socket ? client->d->socket->bytesToWrite() : 0;
+}
+
+qint64 SocketClientPrivate::reconnectDelay(int attempt, const SocketConfig &config)
+{
+    return SocketClient::backoffDelay(attempt, config.reconnectBaseDelay(), config.reconnectMaxDelay())
+        + QRandomGenerator::global()->bounded(MaxJitter);
+}
+
+qint64 SocketClientPrivate::frameSize(qint64 payload)
+{
+    // RFC 6455 §5.2: 2 bytes, a 16- or 64-bit extended length, and a client's 4-byte mask.
+    const qint64 extendedLength = payload > 0xffff ? 8 : payload > 125 ? 2 : 0;
+    return 2 + extendedLength + 4 + payload;
+}
+
 void SocketClientPrivate::dropSocket()
 {
     if (!socket)
@@ -47,22 +71,53 @@ void SocketClientPrivate::dropSocket()
     old->deleteLater();
 }
 
+void SocketClientPrivate::closeSocket(int code, const QString &reason)
+{
+    if (!socket)
+        return;
+    QWebSocket *old = socket;
+    socket.clear();
+    QObject::disconnect(old, nullptr, q, nullptr);
+    if (old->state() != QAbstractSocket::ConnectedState) {
+        old->abort();
+        old->deleteLater();
+        return;
+    }
+    // A close frame, so the server sees the code; then the socket finishes its close on
+    // its own (Qt hands the frame to the kernel, then closes the TCP connection). It
+    // stays a child of the client, and a peer that does not read cannot keep it.
+    old->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
+    if (old->state() == QAbstractSocket::UnconnectedState) {
+        old->deleteLater();
+        return;
+    }
+    QObject::connect(old, &QWebSocket::disconnected, old, &QObject::deleteLater);
+    QTimer::singleShot(CloseTimeout, old, [old] {
+        old->abort();
+        old->deleteLater();
+    });
+}
+
 void SocketClientPrivate::connectSocket()
 {
     dropSocket();
     sessionCipher.clear(); // a new connection always starts with the global key
     socketErrorReported = false;
+    closeTracker.reset();
+    heartBeatTimer.stop();
+    heartBeatDeadline.stop();
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     socket = ws;
-    const qint64 overhead = config.encryption() ? FrameCipher::Overhead : 0;
-    ws->setMaxAllowedIncomingMessageSize(quint64(config.maxMessageSize() + overhead));
-    ws->setMaxAllowedIncomingFrameSize(quint64(config.maxFrameSize() + overhead));
+    const SocketConfig &cfg = activeConfig;
+    const qint64 overhead = cfg.encryption() ? FrameCipher::Overhead : 0;
+    ws->setMaxAllowedIncomingMessageSize(quint64(cfg.maxMessageSize() + overhead));
+    ws->setMaxAllowedIncomingFrameSize(quint64(cfg.maxFrameSize() + overhead));
     // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
     // plain message split across frames could cut a UTF-8 sequence (close 1007).
     ws->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
-    if (config.address().scheme() == u"wss")
+    if (cfg.address().scheme() == u"wss")
         ws->setSslConfiguration(tlsConfiguration);
-    if (config.tlsAllowSelfSigned()) {
+    if (cfg.tlsAllowSelfSigned()) {
         QObject::connect(ws, &QWebSocket::sslErrors, q, [ws](const QList<QSslError> &errors) {
             for (const QSslError &e : errors)
                 qCWarning(lcClient, "Ignoring a TLS error (tlsAllowSelfSigned): %s", qUtf8Printable(e.errorString()));
@@ -72,8 +127,9 @@ void SocketClientPrivate::connectSocket()
     QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
         if (ws != socket)
             return;
-        setState(SocketClient::State::Authenticating);
-        QJsonObject data{{QStringLiteral("authKey"), config.authKey()}};
+        if (!setState(SocketClient::State::Authenticating) || ws != socket)
+            return; // a slot deleted or closed the client
+        QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
         for (auto it = authData.begin(); it != authData.end(); ++it)
             data.insert(it.key(), it.value()); // like {authKey, ...authData}
         sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
@@ -86,20 +142,28 @@ void SocketClientPrivate::connectSocket()
         if (ws == socket)
             onFrame(text.toUtf8());
     });
+    // Whether a close frame was exchanged: without one, the close code is 1006.
+    QObject::connect(ws, &QWebSocket::aboutToClose, q, [this, ws] {
+        if (ws == socket)
+            closeTracker.onAboutToClose();
+    });
     // Qt 6.4 names this signal error(); errorOccurred() came in 6.5.
     QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q, [this, ws](QAbstractSocket::SocketError) {
         if (ws != socket)
             return;
         socketErrorReported = true;
-        setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 failed: %2").arg(config.address().toString(), ws->errorString()));
+        closeTracker.onError(ws->errorString());
+        if (!setError(SocketClient::Error::ConnectionError,
+                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), ws->errorString()))
+            || ws != socket)
+            return;
         // Before the handshake completed, an error is the end of this attempt. Once
         // open, wait for disconnected(): the close frame may still be in the buffer.
         if (state == SocketClient::State::Connecting || state == SocketClient::State::Reconnecting)
             onSocketGone(ws);
     });
     QObject::connect(ws, &QWebSocket::disconnected, q, [this, ws] { onSocketGone(ws); });
-    ws->open(config.address());
+    ws->open(cfg.address());
 }
 
 void SocketClientPrivate::onSocketGone(QWebSocket *gone)
@@ -107,83 +171,141 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     if (gone != socket)
         return; // already handled, or an old socket
     heartBeatTimer.stop();
+    heartBeatDeadline.stop();
     sessionCipher.clear();
-    const int code = int(gone->closeCode());
-    const QString reason = gone->closeReason();
+    // The code of the close frame sent or received; 1006 if the connection was lost
+    // without one (QWebSocket would say 1000).
+    const int code = closeTracker.closeCode(*gone);
+    const QString reason = closeTracker.closeReason(*gone);
     const bool wasOpen = state == SocketClient::State::Authenticating || state == SocketClient::State::Connected;
     const QString socketError = gone->errorString();
     dropSocket();
+    QPointer<SocketClient> alive(q);
     if (wasOpen) {
+        if (code == QWebSocketProtocol::CloseCodeAbnormalDisconnection || !closeTracker.closeFrameSeen())
+            qCInfo(lcClient, "Connection to %s lost (code %d%s%s)", qUtf8Printable(activeConfig.address().toString()),
+                   code, reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
         Q_EMIT q->disconnected(code, reason);
     } else if (!socketErrorReported) {
         // Qt 6.4 does not always signal an error for a refused connection or handshake.
-        setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 failed: %2").arg(config.address().toString(), socketError));
+        if (!setError(SocketClient::Error::ConnectionError,
+                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), socketError)))
+            return;
     }
+    if (!alive || socket)
+        return; // destroyed, or a slot called open() again
     if (closedByUser) {
-        setState(SocketClient::State::Disconnected);
+        (void)setState(SocketClient::State::Disconnected);
         return;
     }
     scheduleReconnect();
 }
 
+void SocketClientPrivate::onHeartBeatTimeout()
+{
+    if (!socket || state != SocketClient::State::Connected)
+        return;
+    // The server did not answer: dead, or the link drops everything silently (no FIN,
+    // no RST reach us). Nothing would ever tell the TCP socket; give up on it.
+    const int timeout = activeConfig.effectiveHeartBeatTimeout();
+    const QString reason = SocketClient::tr("no heartbeat answer within %1 ms").arg(timeout);
+    qCWarning(lcClient, "Connection to %s lost: no heartbeat answer within %d ms",
+              qUtf8Printable(activeConfig.address().toString()), timeout);
+    QWebSocket *ws = socket;
+    closeTracker.setLocalClose(QWebSocketProtocol::CloseCodeAbnormalDisconnection, reason);
+    if (setError(SocketClient::Error::ConnectionError,
+                 SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason)))
+        onSocketGone(ws); // aborts it: a close frame would not get through either
+}
+
 void SocketClientPrivate::scheduleReconnect()
 {
-    const int max = config.maxReconnectAttempts();
+    const int max = activeConfig.maxReconnectAttempts();
     const int next = attempt + 1;
     if (max != SocketConfig::Unlimited && next > max) {
         const int failed = attempt;
         closedByUser = true;
-        setAttempt(0);
-        setState(SocketClient::State::Disconnected);
+        if (!setAttempt(0) || !setState(SocketClient::State::Disconnected))
+            return;
         if (max > 0) {
-            setError(SocketClient::Error::ReconnectFailed,
-                     SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
-                         .arg(config.address().toString()));
+            if (!setError(SocketClient::Error::ReconnectFailed,
+                          SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
+                              .arg(activeConfig.address().toString())))
+                return;
             Q_EMIT q->reconnectFailed(failed);
         }
         return;
     }
-    setAttempt(next);
-    const qint64 delay = SocketClient::backoffDelay(next, config.reconnectBaseDelay(), config.reconnectMaxDelay())
-        + QRandomGenerator::global()->bounded(1000);
-    setState(SocketClient::State::Reconnecting);
+    if (!setAttempt(next) || closedByUser)
+        return;
+    const qint64 delay = reconnectDelay(next, activeConfig);
+    if (!setState(SocketClient::State::Reconnecting) || closedByUser)
+        return;
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
-    Q_EMIT q->reconnecting(next, int(delay));
     reconnectTimer.start(std::chrono::milliseconds(delay));
+    Q_EMIT q->reconnecting(next, int(delay));
 }
 
-bool SocketClientPrivate::sendJson(const QByteArray &json)
+bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *request)
 {
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    if (!config.encryption())
-        return socket->sendTextMessage(QString::fromUtf8(json)) >= 0;
-    FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
-    const QByteArray frame = cipher.seal(json);
-    if (frame.isEmpty()) {
-        setError(SocketClient::Error::CryptoError, cipher.errorString());
-        return false;
+    QByteArray frame;
+    if (activeConfig.encryption()) {
+        FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
+        frame = cipher.seal(json);
+        if (frame.isEmpty()) {
+            (void)setError(SocketClient::Error::CryptoError, cipher.errorString());
+            return false;
+        }
     }
-    return socket->sendBinaryMessage(frame) >= 0;
+    const QByteArray &payload = activeConfig.encryption() ? frame : json;
+    if (request) {
+        // Qt queues whatever the kernel does not take at once, without a bound. Qt only
+        // writes from the event loop, so a burst queues up even on a good link: before
+        // judging, hand the kernel what it takes now.
+        const qint64 limit = activeConfig.maxSendBuffer();
+        const qint64 bytes = frameSize(payload.size());
+        qint64 queued = socket->bytesToWrite();
+        if (queued + bytes > limit) {
+            socket->flush();
+            queued = socket->bytesToWrite();
+        }
+        if (queued + bytes > limit) {
+            (void)setError(SocketClient::Error::LimitExceeded,
+                     SocketClient::tr("Cannot send \"%1\": %2 bytes would exceed the send buffer limit of %3 bytes "
+                                      "(configuration key \"maxSendBuffer\"); %4 bytes are still waiting to be sent")
+                         .arg(*request)
+                         .arg(queued + bytes)
+                         .arg(limit)
+                         .arg(queued));
+            return false;
+        }
+    }
+    if (activeConfig.encryption())
+        return socket->sendBinaryMessage(payload) == payload.size();
+    return socket->sendTextMessage(QString::fromUtf8(json)) == json.size();
 }
 
 void SocketClientPrivate::sendHeartBeat()
 {
-    if (state == SocketClient::State::Connected)
-        sendJson(Message::encodeRequest(QStringLiteral("heartBeat"), QJsonValue(QJsonValue::Undefined)));
+    if (state != SocketClient::State::Connected)
+        return;
+    // The deadline runs even if the heartbeat could not be sent: no answer will come.
+    heartBeatDeadline.start(activeConfig.effectiveHeartBeatTimeout());
+    sendJson(Message::encodeRequest(QStringLiteral("heartBeat"), QJsonValue(QJsonValue::Undefined)));
 }
 
 void SocketClientPrivate::onFrame(const QByteArray &frame)
 {
     QByteArray plain;
     const QByteArray *json = &frame;
-    if (config.encryption()) {
+    if (activeConfig.encryption()) {
         FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
         if (!cipher.open(frame, &plain)) {
             qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(cipher.errorString()));
-            setError(SocketClient::Error::InvalidMessage,
-                     SocketClient::tr("Dropped a frame from the server: %1").arg(cipher.errorString()));
+            (void)setError(SocketClient::Error::InvalidMessage,
+                           SocketClient::tr("Dropped a frame from the server: %1").arg(cipher.errorString()));
             return;
         }
         json = &plain;
@@ -192,7 +314,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
     QString problem;
     if (Message::decode(*json, u"response", &message, &problem) != Message::DecodeResult::Ok) {
         qCWarning(lcClient, "Dropped a message from the server: %s", qUtf8Printable(problem));
-        setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
+        (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
         return;
     }
     if (message.request == Message::AuthRequest) {
@@ -200,8 +322,10 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
         return;
     }
     if (message.request == Message::HeartBeatRequest) {
-        if (state == SocketClient::State::Connected)
-            heartBeatTimer.start(config.heartBeatInterval());
+        if (state == SocketClient::State::Connected) {
+            heartBeatDeadline.stop();
+            heartBeatTimer.start(activeConfig.heartBeatInterval());
+        }
         return;
     }
     deliver(message.request, message.payload);
@@ -210,28 +334,50 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
 void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
 {
     const QJsonValue sessionKey = message.object.value(u"sessionKey");
-    if (config.encryption() && sessionKey.isString()) {
+    if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
         if (!sessionCipher.setKey(key)) {
-            setError(SocketClient::Error::InvalidMessage,
-                     SocketClient::tr("The server sent an invalid session key: %1").arg(sessionCipher.errorString()));
+            (void)setError(SocketClient::Error::InvalidMessage,
+                           SocketClient::tr("The server sent an invalid session key: %1").arg(sessionCipher.errorString()));
             return;
         }
     }
+    QPointer<SocketClient> alive(q);
     if (Message::isTruthy(message.payload) || sessionCipher.isValid()) {
         const bool wasReconnect = attempt > 0;
-        setAttempt(0);
-        setState(SocketClient::State::Connected);
-        heartBeatTimer.start(config.heartBeatInterval());
+        if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
+            return;
+        heartBeatTimer.start(activeConfig.heartBeatInterval());
         Q_EMIT q->authenticated(message.payload);
-        if (wasReconnect)
+        if (!alive)
+            return;
+        if (wasReconnect && state == SocketClient::State::Connected)
             Q_EMIT q->reconnected();
     } else {
-        setError(SocketClient::Error::AuthenticationRejected,
-                 SocketClient::tr("The server rejected the authentication (response %1)")
-                     .arg(QString::fromUtf8(Message::toJsonText(message.payload))));
+        const QString response = QString::fromUtf8(Message::toJsonText(message.payload));
+        qCWarning(lcClient, "The server at %s rejected the authentication (response %s)",
+                  qUtf8Printable(activeConfig.address().toString()), qUtf8Printable(response));
+        if (!setError(SocketClient::Error::AuthenticationRejected,
+                      SocketClient::tr("The server rejected the authentication (response %1)").arg(response)))
+            return;
+        if (state == SocketClient::State::Authenticating)
+            rejectAuthentication(SocketClient::tr("authentication rejected"));
     }
-    deliver(message.request, message.payload);
+    if (alive)
+        deliver(message.request, message.payload);
+}
+
+void SocketClientPrivate::rejectAuthentication(const QString &reason)
+{
+    // Final: the same key would be rejected again, so no reconnect, until open().
+    closedByUser = true;
+    reconnectTimer.stop();
+    heartBeatTimer.stop();
+    heartBeatDeadline.stop();
+    sessionCipher.clear();
+    closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
+    if (setAttempt(0) && setState(SocketClient::State::Disconnected))
+        Q_EMIT q->disconnected(QWebSocketProtocol::CloseCodeNormal, reason);
 }
 
 void SocketClientPrivate::deliver(const QString &request, const QJsonValue &response)
@@ -239,7 +385,10 @@ void SocketClientPrivate::deliver(const QString &request, const QJsonValue &resp
     const auto it = handlers.constFind(request);
     if (it != handlers.cend()) {
         std::shared_ptr<SocketHandler> keepAlive = it->owned; // the handler may unregister itself
+        QPointer<SocketClient> alive(q);
         it->handler->handleResponse(response);
+        if (!alive)
+            return; // the handler deleted the client
     } else if (request != Message::AuthRequest) {
         qCDebug(lcClient, "No handler for server message \"%s\"", qUtf8Printable(request));
     }
@@ -266,7 +415,24 @@ SocketClient::SocketClient(const SocketConfig &config, QObject *parent)
 SocketClient::~SocketClient()
 {
     d->closedByUser = true;
-    d->dropSocket();
+    d->reconnectTimer.stop();
+    d->heartBeatTimer.stop();
+    d->heartBeatDeadline.stop();
+    // A close frame (1001, going away) so the server sees an orderly end, not 1006. No
+    // signal reaches this client any more; the socket is deleted with it.
+    d->closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QString());
+    // The client may be deleted from a slot of its socket's own signal (a message, an
+    // error): Qt goes on using the socket after the slot returns, so the sockets must
+    // outlive this destructor instead of going with the client's children.
+    QObject *const keeper = QCoreApplication::instance() && QCoreApplication::instance()->thread() == thread()
+        ? QCoreApplication::instance()
+        : nullptr;
+    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>(Qt::FindDirectChildrenOnly);
+    for (QWebSocket *ws : sockets) {
+        QObject::disconnect(ws, nullptr, this, nullptr);
+        ws->setParent(keeper); // deleted at exit at the latest
+        ws->deleteLater();
+    }
 }
 
 SocketConfig SocketClient::config() const
@@ -280,7 +446,8 @@ void SocketClient::setConfig(const SocketConfig &config)
         return;
     d->config = config;
     if (const QString problem = config.validate(); !problem.isEmpty()) {
-        d->setError(Error::ConfigurationError, problem);
+        if (!d->setError(Error::ConfigurationError, problem))
+            return;
     } else if (d->error == Error::ConfigurationError) {
         d->error = Error::NoError;
         d->errorString.clear();
@@ -311,17 +478,12 @@ int SocketClient::reconnectAttempt() const
     return d->attempt;
 }
 
-QByteArray SocketClient::sessionKey() const
-{
-    return FrameCipherPrivate::key(d->sessionCipher);
-}
-
 bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)
 {
     if (name.isEmpty() || !handler || d->handlers.contains(name)) {
-        d->setError(Error::HandlerError, name.isEmpty() || !handler
-                                             ? tr("A handler needs a name and an object")
-                                             : tr("A handler named \"%1\" is already registered").arg(name));
+        (void)d->setError(Error::HandlerError, name.isEmpty() || !handler
+                                                   ? tr("A handler needs a name and an object")
+                                                   : tr("A handler named \"%1\" is already registered").arg(name));
         return false;
     }
     d->handlers.insert(name, ClientHandler{handler, nullptr});
@@ -331,7 +493,7 @@ bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)
 bool SocketClient::registerHandler(const QString &name, ResponseFunction function)
 {
     if (!function) {
-        d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
+        (void)d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
         return false;
     }
     auto owned = std::make_shared<FunctionHandler>(std::move(function));
@@ -356,7 +518,8 @@ int SocketClient::loadHandlers(const QString &directory)
     }
     for (const HandlerLoader::Problem &problem : std::as_const(result.problems)) {
         qCWarning(lcClient, "%s: %s", qUtf8Printable(problem.filePath), qUtf8Printable(problem.message));
-        d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message));
+        if (!d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message)))
+            break; // a slot deleted the client
     }
     return loaded;
 }
@@ -367,12 +530,12 @@ bool SocketClient::open()
         return true;
     const QString problem = d->config.validate();
     if (!problem.isEmpty()) {
-        d->setError(Error::ConfigurationError, problem);
+        (void)d->setError(Error::ConfigurationError, problem);
         return false;
     }
     const QUrl url = d->config.address();
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        d->setError(Error::ConfigurationError,
+        (void)d->setError(Error::ConfigurationError,
                     tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
         return false;
     }
@@ -380,7 +543,7 @@ bool SocketClient::open()
     if (url.scheme() == u"wss" && !d->config.tlsCaCertificates().isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(d->config.tlsCaCertificates(), QSsl::Pem);
         if (cas.isEmpty()) {
-            d->setError(Error::ConfigurationError,
+            (void)d->setError(Error::ConfigurationError,
                         tr("No PEM certificate could be read from %1 (configuration key \"tlsCaCertificates\")")
                             .arg(d->config.tlsCaCertificates()));
             return false;
@@ -391,14 +554,15 @@ bool SocketClient::open()
         QString cryptoError;
         const QByteArray key = FrameCipher::deriveGlobalKey(d->config.authKey(), &cryptoError);
         if (key.isEmpty() || !d->globalCipher.setKey(key)) {
-            d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : d->globalCipher.errorString());
+            (void)d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : d->globalCipher.errorString());
             return false;
         }
         d->globalKeyFor = d->config.authKey();
     }
+    d->activeConfig = d->config; // the connection and its reconnects keep this one
     d->closedByUser = false;
-    d->setAttempt(0);
-    d->setState(State::Connecting);
+    if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
+        return true; // a slot deleted or closed the client
     d->connectSocket();
     return true;
 }
@@ -408,23 +572,24 @@ void SocketClient::close()
     d->closedByUser = true;
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
-    d->setAttempt(0);
-    if (d->socket && d->socket->state() == QAbstractSocket::ConnectedState) {
-        d->socket->close(QWebSocketProtocol::CloseCodeNormal);
-        return; // disconnected() completes the transition
-    }
-    d->dropSocket();
+    d->heartBeatDeadline.stop();
     d->sessionCipher.clear();
-    d->setState(State::Disconnected);
+    const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
+    // With a close frame (1000) when open, so the server sees an orderly end.
+    d->closeSocket(QWebSocketProtocol::CloseCodeNormal, QString());
+    if (!d->setAttempt(0) || !d->setState(State::Disconnected))
+        return;
+    if (wasOpen)
+        Q_EMIT disconnected(QWebSocketProtocol::CloseCodeNormal, QString());
 }
 
 bool SocketClient::send(const QString &request, const QJsonValue &data)
 {
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
-        d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
+        (void)d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
         return false;
     }
-    return d->sendJson(Message::encodeRequest(request, data));
+    return d->sendJson(Message::encodeRequest(request, data), &request);
 }
 
 SocketClient::Error SocketClient::error() const

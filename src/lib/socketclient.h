@@ -29,7 +29,25 @@ struct SocketClientPrivate;
     When the connection drops without close() having been called, the client
     reconnects with exponential backoff and jitter (SocketConfig::reconnectBaseDelay(),
     reconnectMaxDelay(), maxReconnectAttempts()), authenticating from scratch with a
-    new session key each time.
+    new session key each time. A heartbeat that gets no answer within
+    SocketConfig::effectiveHeartBeatTimeout() counts as a dropped connection (close
+    code 1006), so a server that died or a link that went silent is noticed. A
+    connection lost without a WebSocket close frame (peer killed, link reset) is
+    reported with close code 1006. A rejected authentication is final: the client
+    closes (1000), reports AuthenticationRejected and does not reconnect until open()
+    is called again.
+
+    send() never queues more than SocketConfig::maxSendBuffer() bytes: beyond it the
+    message is refused with LimitExceeded, so a link slower than the application
+    cannot make the client grow without bound.
+
+    \section1 Thread affinity
+
+    A SocketClient lives on the thread it was created on, which must run an event
+    loop; moving it to another thread (QObject::moveToThread()) is not supported, as
+    its timers stay behind. It is not thread-safe: call its functions from that thread
+    only (from another thread, use QMetaObject::invokeMethod() with a queued
+    connection). All its signals are emitted on that thread.
 
     \code
     Stonyx::Sockets::SocketClient client;
@@ -70,6 +88,7 @@ public:
         NotConnected,           //!< send() was called without an open connection.
         ReconnectFailed,        //!< maxReconnectAttempts attempts failed; the client gave up.
         HandlerError,           //!< A handler could not be registered or a plugin was skipped.
+        LimitExceeded,          //!< send() refused a message: the send buffer would exceed SocketConfig::maxSendBuffer().
     };
     Q_ENUM(Error)
 
@@ -81,7 +100,11 @@ public:
 
     /*! The configuration. */
     SocketConfig config() const;
-    /*! Sets the configuration; takes effect at the next open(). */
+    /*!
+        Sets the configuration. It takes effect at the next open(): a connection that
+        is open, and the reconnects that follow it, keep the configuration open() was
+        called with. An invalid configuration is reported (ConfigurationError) at once.
+    */
     void setConfig(const SocketConfig &config);
     /*! Extra fields merged into the auth request's data, next to \c authKey. */
     QJsonObject authData() const;
@@ -92,9 +115,6 @@ public:
     State state() const;
     /*! The reconnect attempt in progress (1, 2, …), or 0. */
     int reconnectAttempt() const;
-    /*! The session key in use (empty before authentication and with encryption off). For diagnostics. */
-    QByteArray sessionKey() const;
-
     /*! Registers \a handler (not owned) for server messages named \a name. */
     bool registerHandler(const QString &name, SocketHandler *handler);
     /*! Registers a callable for server messages named \a name. */
@@ -110,11 +130,17 @@ public:
         cannot be derived.
     */
     bool open();
-    /*! Closes the connection; no reconnect follows. */
+    /*!
+        Closes the connection with a close frame (1000); no reconnect follows. Stops a
+        pending reconnect.
+    */
     void close();
     /*!
         Sends \c{{"request": request, "data": data}}; an undefined \a data is left out.
-        Returns false with NotConnected if no connection is open.
+        Returns false with NotConnected if no connection is open, and with
+        LimitExceeded if the message would take the bytes waiting to be sent beyond
+        SocketConfig::maxSendBuffer() (the peer or the link does not keep up; the
+        message is not sent, the connection stays open).
     */
     bool send(const QString &request, const QJsonValue &data);
 
@@ -126,7 +152,7 @@ public:
     /*!
         The delay before reconnect attempt \a attempt (1, 2, …) without jitter:
         min(baseDelay × 2^(attempt−1), maxDelay) milliseconds. The client adds a
-        uniform jitter in [0, 1000).
+        uniform random jitter in [0, 1000) milliseconds to it.
     */
     static qint64 backoffDelay(int attempt, int baseDelay, int maxDelay);
 
@@ -143,7 +169,12 @@ Q_SIGNALS:
     void authenticated(const QJsonValue &response);
     /*! The server sent \a response under \a request (every message but heartbeats). */
     void messageReceived(const QString &request, const QJsonValue &response);
-    /*! The connection closed with \a closeCode and \a reason. */
+    /*!
+        The connection closed with \a closeCode and \a reason: the code of the close
+        frame sent or received (1000 for close(), 1009 for an oversized message, the
+        server's code when it closed), or 1006 when the connection was lost without a
+        close frame (peer gone, link reset, no heartbeat answer).
+    */
     void disconnected(int closeCode, const QString &reason);
     /*! Reconnect attempt \a attempt starts in \a delay milliseconds. */
     void reconnecting(int attempt, int delay);

@@ -3,6 +3,7 @@
 // encryption on and off, against raw protocol peers and SocketClient.
 
 #include "testpeer.h"
+#include "socketclient_p.h" // SocketClientPrivate::sessionKey(), for tests only
 
 #include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConnection>
@@ -181,7 +182,7 @@ private Q_SLOTS:
         auto c = client(encryption);
         QVERIFY(c);
         QCOMPARE(c->state(), SocketClient::State::Connected);
-        QCOMPARE(c->sessionKey().size(), encryption ? 32 : 0);
+        QCOMPARE(SocketClientPrivate::sessionKey(c.get()).size(), encryption ? 32 : 0);
         QCOMPARE(connected.size(), 1);
         QCOMPARE(authenticatedSpy.size(), 1);
         const qint64 id = connected.first().first().toLongLong();
