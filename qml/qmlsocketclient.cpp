@@ -26,6 +26,7 @@ STONYX_SAME_VALUE(QmlSocketClient::AuthenticationRejected, SocketClient::Error::
 STONYX_SAME_VALUE(QmlSocketClient::NotConnected, SocketClient::Error::NotConnected);
 STONYX_SAME_VALUE(QmlSocketClient::ReconnectFailed, SocketClient::Error::ReconnectFailed);
 STONYX_SAME_VALUE(QmlSocketClient::HandlerError, SocketClient::Error::HandlerError);
+STONYX_SAME_VALUE(QmlSocketClient::LimitExceeded, SocketClient::Error::LimitExceeded);
 #undef STONYX_SAME_VALUE
 // Values of the QML type only stay clear of the C++ ones.
 static_assert(int(QmlSocketClient::InvalidData) >= 100);

@@ -104,6 +104,7 @@ public:
         NotConnected = int(SocketClient::Error::NotConnected),                     //!< send() was called without a connection.
         ReconnectFailed = int(SocketClient::Error::ReconnectFailed),               //!< The client gave up reconnecting.
         HandlerError = int(SocketClient::Error::HandlerError),                     //!< A handler could not be registered.
+        LimitExceeded = int(SocketClient::Error::LimitExceeded),                   //!< send() would exceed the send buffer limit (maxSendBuffer).
         InvalidData = 100, //!< A value passed from QML cannot be sent as JSON.
     };
     Q_ENUM(ClientError)
