@@ -248,6 +248,10 @@
         <source>Take the screenshot after &lt;n&gt; log entries.</source>
         <translation>Das Bildschirmfoto nach &lt;n&gt; Protokolleinträgen aufnehmen.</translation>
     </message>
+    <message>
+        <source>#%1 rejected: %2</source>
+        <translation>#%1 abgewiesen: %2</translation>
+    </message>
 </context>
 <context>
     <name>DeviceAgent</name>
@@ -646,6 +650,21 @@
         <source>Cannot send &quot;%1&quot;: %2</source>
         <translation>„%1“ kann nicht gesendet werden: %2</translation>
     </message>
+    <message>
+        <source>Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close</source>
+        <translation>Ungültige rateLimitPolicy %1: SocketServer.Throttle oder SocketServer.Close verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::ScriptCall</name>
+    <message>
+        <source>no JavaScript engine is available</source>
+        <translation>keine JavaScript-Engine verfügbar</translation>
+    </message>
+    <message>
+        <source>%1 is not a function</source>
+        <translation>%1 ist keine Funktion</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketClient</name>
@@ -703,6 +722,22 @@
     <message>
         <source>Cannot send &quot;%1&quot;: not connected</source>
         <translation>„%1“ kann nicht gesendet werden: keine Verbindung</translation>
+    </message>
+    <message>
+        <source>no heartbeat answer within %1 ms</source>
+        <translation>keine Heartbeat-Antwort innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost: %2</source>
+        <translation>Verbindung zu %1 verloren: %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2 bytes would exceed the send buffer limit of %3 bytes (configuration key &quot;maxSendBuffer&quot;); %4 bytes are still waiting to be sent</source>
+        <translation>„%1“ kann nicht gesendet werden: %2 Bytes würden das Limit des Sendepuffers von %3 Bytes überschreiten (Konfigurationsschlüssel „maxSendBuffer“); %4 Bytes warten noch auf das Senden</translation>
+    </message>
+    <message>
+        <source>authentication rejected</source>
+        <translation>Authentifizierung abgelehnt</translation>
     </message>
 </context>
 <context>
@@ -936,6 +971,10 @@
         <source>The TLS certificate or key could not be used</source>
         <translation>Das TLS-Zertifikat oder der Schlüssel konnte nicht verwendet werden</translation>
     </message>
+    <message>
+        <source>closed by the WebSocket layer with code %1</source>
+        <translation>von der WebSocket-Schicht mit Code %1 geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>
@@ -959,6 +998,22 @@
         <source>expected one JSON value: %1</source>
         <translation>genau ein JSON-Wert erwartet: %1</translation>
     </message>
+    <message>
+        <source>standard input</source>
+        <translation>Standardeingabe</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not hold valid JSON (%2 at byte %3)</source>
+        <translation>%1 enthält kein gültiges JSON (%2 bei Byte %3)</translation>
+    </message>
+    <message>
+        <source>%1 does not hold exactly one JSON value</source>
+        <translation>%1 enthält nicht genau einen JSON-Wert</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -974,40 +1029,12 @@
 <context>
     <name>stonyx-sockets-client</name>
     <message>
-        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
-response as JSON on one line. Settings come from the SOCKET_* environment variables,
-a JSON file, then these options.
-
-Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
-        <translation>Verbindet sich mit einem Stonyx-Sockets-Server, authentifiziert sich, sendet eine Anfrage und gibt
-die Antwort als JSON in einer Zeile aus. Einstellungen kommen aus den Umgebungsvariablen SOCKET_*,
-einer JSON-Datei und dann aus diesen Optionen.
-
-Beispiel: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
-    </message>
-    <message>
         <source>The server URL (default: SOCKET_ADDRESS or ws://localhost:2667).</source>
         <translation>Die Server-URL (Standard: SOCKET_ADDRESS oder ws://localhost:2667).</translation>
     </message>
     <message>
-        <source>A JSON object of extra fields for the auth request.</source>
-        <translation>Ein JSON-Objekt mit zusätzlichen Feldern für die Authentifizierungsanfrage.</translation>
-    </message>
-    <message>
-        <source>Give up after &lt;ms&gt; milliseconds (default 10000).</source>
-        <translation>Nach &lt;ms&gt; Millisekunden aufgeben (Standard 10000).</translation>
-    </message>
-    <message>
         <source>Send the request and exit without waiting for a response.</source>
         <translation>Die Anfrage senden und beenden, ohne auf eine Antwort zu warten.</translation>
-    </message>
-    <message>
-        <source>The handler to call, e.g. echo.</source>
-        <translation>Der aufzurufende Handler, z. B. echo.</translation>
-    </message>
-    <message>
-        <source>The request data as JSON (optional).</source>
-        <translation>Die Anfragedaten als JSON (optional).</translation>
     </message>
     <message>
         <source>expected a request name and optional JSON data; see --help</source>
@@ -1036,6 +1063,56 @@ Beispiel: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos
     <message>
         <source>no response within %1 ms</source>
         <translation>keine Antwort innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
+response as JSON on one line. With --listen it stays connected and prints every message
+the server sends. Settings come from the SOCKET_* environment variables, a JSON file,
+then these options.
+
+Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
+        <translation>Verbindet sich mit einem Stonyx-Sockets-Server, authentifiziert sich, sendet eine Anfrage und gibt
+die Antwort als JSON in einer Zeile aus. Mit --listen bleibt es verbunden und gibt jede Nachricht
+des Servers aus. Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei
+und dann aus diesen Optionen.
+
+Beispiel: stonyx-sockets-client echo '{&quot;msg&quot;:&quot;hi&quot;}'</translation>
+    </message>
+    <message>
+        <source>A JSON object of extra fields for the auth request; @file reads it from a file, - from standard input.</source>
+        <translation>Ein JSON-Objekt mit zusätzlichen Feldern für die Authentifizierungsanfrage; @datei liest es aus einer Datei, - von der Standardeingabe.</translation>
+    </message>
+    <message>
+        <source>Give up after &lt;ms&gt; milliseconds (default 10000). With --listen: stop listening after &lt;ms&gt; milliseconds (default: until SIGINT or SIGTERM).</source>
+        <translation>Nach &lt;ms&gt; Millisekunden aufgeben (Standard 10000). Mit --listen: nach &lt;ms&gt; Millisekunden aufhören zuzuhören (Standard: bis SIGINT oder SIGTERM).</translation>
+    </message>
+    <message>
+        <source>Stay connected after authenticating (and after the response, if a request is given) and print every message from the server as one JSON line {&quot;request&quot;:...,&quot;response&quot;:...} until SIGINT, SIGTERM or --timeout.</source>
+        <translation>Nach der Authentifizierung (und nach der Antwort, falls eine Anfrage angegeben ist) verbunden bleiben und jede Nachricht des Servers als eine JSON-Zeile {&quot;request&quot;:...,&quot;response&quot;:...} ausgeben, bis SIGINT, SIGTERM oder --timeout.</translation>
+    </message>
+    <message>
+        <source>The handler to call, e.g. echo (optional with --listen).</source>
+        <translation>Der aufzurufende Handler, z. B. echo (optional mit --listen).</translation>
+    </message>
+    <message>
+        <source>The request data as JSON, @file to read it from a file or - to read it from standard input (optional).</source>
+        <translation>Die Anfragedaten als JSON, @datei, um sie aus einer Datei zu lesen, oder -, um sie von der Standardeingabe zu lesen (optional).</translation>
+    </message>
+    <message>
+        <source>--listen and --no-reply exclude each other</source>
+        <translation>--listen und --no-reply schließen einander aus</translation>
+    </message>
+    <message>
+        <source>only one of the data and --auth-data can be read from standard input</source>
+        <translation>nur eines von Daten und --auth-data kann von der Standardeingabe gelesen werden</translation>
+    </message>
+    <message>
+        <source>invalid --auth-data: %1</source>
+        <translation>ungültiges --auth-data: %1</translation>
+    </message>
+    <message>
+        <source>interrupted by signal %1</source>
+        <translation>durch Signal %1 unterbrochen</translation>
     </message>
 </context>
 <context>

@@ -248,6 +248,10 @@
         <source>Take the screenshot after &lt;n&gt; log entries.</source>
         <translation>Prendre la capture d’écran après &lt;n&gt; entrées du journal.</translation>
     </message>
+    <message>
+        <source>#%1 rejected: %2</source>
+        <translation>#%1 refusé : %2</translation>
+    </message>
 </context>
 <context>
     <name>DeviceAgent</name>
@@ -646,6 +650,21 @@
         <source>Cannot send &quot;%1&quot;: %2</source>
         <translation>Impossible d’envoyer « %1 » : %2</translation>
     </message>
+    <message>
+        <source>Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close</source>
+        <translation>rateLimitPolicy %1 non valide : utilisez SocketServer.Throttle ou SocketServer.Close</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::ScriptCall</name>
+    <message>
+        <source>no JavaScript engine is available</source>
+        <translation>aucun moteur JavaScript n’est disponible</translation>
+    </message>
+    <message>
+        <source>%1 is not a function</source>
+        <translation>%1 n’est pas une fonction</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketClient</name>
@@ -703,6 +722,22 @@
     <message>
         <source>Cannot send &quot;%1&quot;: not connected</source>
         <translation>Impossible d’envoyer « %1 » : non connecté</translation>
+    </message>
+    <message>
+        <source>no heartbeat answer within %1 ms</source>
+        <translation>aucune réponse au heartbeat en %1 ms</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost: %2</source>
+        <translation>Connexion à %1 perdue : %2</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: %2 bytes would exceed the send buffer limit of %3 bytes (configuration key &quot;maxSendBuffer&quot;); %4 bytes are still waiting to be sent</source>
+        <translation>Impossible d’envoyer « %1 » : %2 octets dépasseraient la limite du tampon d’envoi de %3 octets (clé de configuration « maxSendBuffer ») ; %4 octets attendent encore d’être envoyés</translation>
+    </message>
+    <message>
+        <source>authentication rejected</source>
+        <translation>authentification refusée</translation>
     </message>
 </context>
 <context>
@@ -936,6 +971,10 @@
         <source>The TLS certificate or key could not be used</source>
         <translation>Le certificat ou la clé TLS n’a pas pu être utilisé</translation>
     </message>
+    <message>
+        <source>closed by the WebSocket layer with code %1</source>
+        <translation>fermée par la couche WebSocket avec le code %1</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>
@@ -959,6 +998,22 @@
         <source>expected one JSON value: %1</source>
         <translation>une seule valeur JSON attendue : %1</translation>
     </message>
+    <message>
+        <source>standard input</source>
+        <translation>l’entrée standard</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>%1 does not hold valid JSON (%2 at byte %3)</source>
+        <translation>%1 ne contient pas de JSON valide (%2 à l’octet %3)</translation>
+    </message>
+    <message>
+        <source>%1 does not hold exactly one JSON value</source>
+        <translation>%1 ne contient pas exactement une valeur JSON</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -974,40 +1029,12 @@
 <context>
     <name>stonyx-sockets-client</name>
     <message>
-        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
-response as JSON on one line. Settings come from the SOCKET_* environment variables,
-a JSON file, then these options.
-
-Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
-        <translation>Se connecte à un serveur Stonyx Sockets, s’authentifie, envoie une requête et affiche la
-réponse en JSON sur une ligne. Les réglages viennent des variables d’environnement SOCKET_*,
-d’un fichier JSON, puis de ces options.
-
-Exemple : stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
-    </message>
-    <message>
         <source>The server URL (default: SOCKET_ADDRESS or ws://localhost:2667).</source>
         <translation>L’URL du serveur (par défaut : SOCKET_ADDRESS ou ws://localhost:2667).</translation>
     </message>
     <message>
-        <source>A JSON object of extra fields for the auth request.</source>
-        <translation>Un objet JSON de champs supplémentaires pour la requête d’authentification.</translation>
-    </message>
-    <message>
-        <source>Give up after &lt;ms&gt; milliseconds (default 10000).</source>
-        <translation>Abandonner après &lt;ms&gt; millisecondes (10000 par défaut).</translation>
-    </message>
-    <message>
         <source>Send the request and exit without waiting for a response.</source>
         <translation>Envoyer la requête et quitter sans attendre de réponse.</translation>
-    </message>
-    <message>
-        <source>The handler to call, e.g. echo.</source>
-        <translation>Le gestionnaire à appeler, par exemple echo.</translation>
-    </message>
-    <message>
-        <source>The request data as JSON (optional).</source>
-        <translation>Les données de la requête en JSON (facultatif).</translation>
     </message>
     <message>
         <source>expected a request name and optional JSON data; see --help</source>
@@ -1036,6 +1063,56 @@ Exemple : stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos
     <message>
         <source>no response within %1 ms</source>
         <translation>aucune réponse en %1 ms</translation>
+    </message>
+    <message>
+        <source>Connects to a Stonyx Sockets server, authenticates, sends one request and prints the
+response as JSON on one line. With --listen it stays connected and prints every message
+the server sends. Settings come from the SOCKET_* environment variables, a JSON file,
+then these options.
+
+Example: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</source>
+        <translation>Se connecte à un serveur Stonyx Sockets, s’authentifie, envoie une requête et affiche la
+réponse en JSON sur une ligne. Avec --listen, il reste connecté et affiche chaque message
+envoyé par le serveur. Les réglages viennent des variables d’environnement SOCKET_*, d’un
+fichier JSON, puis de ces options.
+
+Exemple : stonyx-sockets-client echo '{&quot;msg&quot;:&quot;hi&quot;}'</translation>
+    </message>
+    <message>
+        <source>A JSON object of extra fields for the auth request; @file reads it from a file, - from standard input.</source>
+        <translation>Un objet JSON de champs supplémentaires pour la requête d’authentification ; @fichier le lit dans un fichier, - sur l’entrée standard.</translation>
+    </message>
+    <message>
+        <source>Give up after &lt;ms&gt; milliseconds (default 10000). With --listen: stop listening after &lt;ms&gt; milliseconds (default: until SIGINT or SIGTERM).</source>
+        <translation>Abandonner après &lt;ms&gt; millisecondes (10000 par défaut). Avec --listen : arrêter d’écouter après &lt;ms&gt; millisecondes (par défaut : jusqu’à SIGINT ou SIGTERM).</translation>
+    </message>
+    <message>
+        <source>Stay connected after authenticating (and after the response, if a request is given) and print every message from the server as one JSON line {&quot;request&quot;:...,&quot;response&quot;:...} until SIGINT, SIGTERM or --timeout.</source>
+        <translation>Rester connecté après l’authentification (et après la réponse, si une requête est donnée) et afficher chaque message du serveur sur une ligne JSON {&quot;request&quot;:...,&quot;response&quot;:...} jusqu’à SIGINT, SIGTERM ou --timeout.</translation>
+    </message>
+    <message>
+        <source>The handler to call, e.g. echo (optional with --listen).</source>
+        <translation>Le gestionnaire à appeler, par exemple echo (facultatif avec --listen).</translation>
+    </message>
+    <message>
+        <source>The request data as JSON, @file to read it from a file or - to read it from standard input (optional).</source>
+        <translation>Les données de la requête en JSON, @fichier pour les lire dans un fichier ou - pour les lire sur l’entrée standard (facultatif).</translation>
+    </message>
+    <message>
+        <source>--listen and --no-reply exclude each other</source>
+        <translation>--listen et --no-reply s’excluent mutuellement</translation>
+    </message>
+    <message>
+        <source>only one of the data and --auth-data can be read from standard input</source>
+        <translation>seul l’un des deux, les données ou --auth-data, peut être lu sur l’entrée standard</translation>
+    </message>
+    <message>
+        <source>invalid --auth-data: %1</source>
+        <translation>--auth-data non valide : %1</translation>
+    </message>
+    <message>
+        <source>interrupted by signal %1</source>
+        <translation>interrompu par le signal %1</translation>
     </message>
 </context>
 <context>
