@@ -739,6 +739,14 @@
         <source>authentication rejected</source>
         <translation>Authentifizierung abgelehnt</translation>
     </message>
+    <message>
+        <source>no answer to the auth request within %1 ms</source>
+        <translation>keine Antwort auf die Authentifizierungsanfrage innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>no WebSocket handshake within %1 ms</source>
+        <translation>kein WebSocket-Handshake innerhalb von %1 ms</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketConfig</name>
@@ -1076,7 +1084,7 @@ die Antwort als JSON in einer Zeile aus. Mit --listen bleibt es verbunden und gi
 des Servers aus. Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei
 und dann aus diesen Optionen.
 
-Beispiel: stonyx-sockets-client echo '{&quot;msg&quot;:&quot;hi&quot;}'</translation>
+Beispiel: stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
     </message>
     <message>
         <source>A JSON object of extra fields for the auth request; @file reads it from a file, - from standard input.</source>

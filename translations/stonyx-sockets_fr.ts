@@ -739,6 +739,14 @@
         <source>authentication rejected</source>
         <translation>authentification refusée</translation>
     </message>
+    <message>
+        <source>no answer to the auth request within %1 ms</source>
+        <translation>aucune réponse à la requête d’authentification en %1 ms</translation>
+    </message>
+    <message>
+        <source>no WebSocket handshake within %1 ms</source>
+        <translation>aucune poignée de main WebSocket en %1 ms</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketConfig</name>
@@ -1076,7 +1084,7 @@ réponse en JSON sur une ligne. Avec --listen, il reste connecté et affiche cha
 envoyé par le serveur. Les réglages viennent des variables d’environnement SOCKET_*, d’un
 fichier JSON, puis de ces options.
 
-Exemple : stonyx-sockets-client echo '{&quot;msg&quot;:&quot;hi&quot;}'</translation>
+Exemple : stonyx-sockets-client echo &apos;{&quot;msg&quot;:&quot;hi&quot;}&apos;</translation>
     </message>
     <message>
         <source>A JSON object of extra fields for the auth request; @file reads it from a file, - from standard input.</source>

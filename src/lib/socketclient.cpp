@@ -106,6 +106,7 @@ void SocketClientPrivate::connectSocket()
     closeTracker.reset();
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
+    openDeadline.stop();
     auto *ws = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
     socket = ws;
     const SocketConfig &cfg = activeConfig;
@@ -129,6 +130,11 @@ void SocketClientPrivate::connectSocket()
             return;
         if (!setState(SocketClient::State::Authenticating) || ws != socket)
             return; // a slot deleted or closed the client
+        // The same for the auth response: authTimeout (0 = no limit).
+        if (activeConfig.authTimeout() > 0)
+            openDeadline.start(activeConfig.authTimeout());
+        else
+            openDeadline.stop();
         QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
         for (auto it = authData.begin(); it != authData.end(); ++it)
             data.insert(it.key(), it.value()); // like {authKey, ...authData}
@@ -163,6 +169,9 @@ void SocketClientPrivate::connectSocket()
             onSocketGone(ws);
     });
     QObject::connect(ws, &QWebSocket::disconnected, q, [this, ws] { onSocketGone(ws); });
+    // A server (or a link) that accepts TCP but never completes the handshake would
+    // keep this attempt waiting forever: give it handshakeTimeout.
+    openDeadline.start(cfg.handshakeTimeout());
     ws->open(cfg.address());
 }
 
@@ -172,6 +181,7 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
         return; // already handled, or an old socket
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
+    openDeadline.stop();
     sessionCipher.clear();
     // The code of the close frame sent or received; 1006 if the connection was lost
     // without one (QWebSocket would say 1000).
@@ -216,6 +226,33 @@ void SocketClientPrivate::onHeartBeatTimeout()
     if (setError(SocketClient::Error::ConnectionError,
                  SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason)))
         onSocketGone(ws); // aborts it: a close frame would not get through either
+}
+
+void SocketClientPrivate::onOpenTimeout()
+{
+    if (!socket)
+        return;
+    QWebSocket *ws = socket;
+    const QString address = activeConfig.address().toString();
+    if (state == SocketClient::State::Authenticating) {
+        // Connected, but the auth response never came: a silent server or link.
+        const QString reason = SocketClient::tr("no answer to the auth request within %1 ms").arg(activeConfig.authTimeout());
+        qCWarning(lcClient, "Connection to %s lost: no answer to the auth request within %d ms", qUtf8Printable(address),
+                  activeConfig.authTimeout());
+        closeTracker.setLocalClose(QWebSocketProtocol::CloseCodeAbnormalDisconnection, reason);
+        if (setError(SocketClient::Error::ConnectionError, SocketClient::tr("Connection to %1 lost: %2").arg(address, reason)))
+            onSocketGone(ws);
+        return;
+    }
+    if (state != SocketClient::State::Connecting && state != SocketClient::State::Reconnecting)
+        return;
+    const QString reason = SocketClient::tr("no WebSocket handshake within %1 ms").arg(activeConfig.handshakeTimeout());
+    qCWarning(lcClient, "Connection to %s failed: no WebSocket handshake within %d ms", qUtf8Printable(address),
+              activeConfig.handshakeTimeout());
+    socketErrorReported = true; // this is the error of the attempt
+    if (setError(SocketClient::Error::ConnectionError, SocketClient::tr("Connection to %1 failed: %2").arg(address, reason))
+        && ws == socket)
+        onSocketGone(ws); // aborts the socket and schedules the next attempt
 }
 
 void SocketClientPrivate::scheduleReconnect()
@@ -324,6 +361,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
     if (message.request == Message::HeartBeatRequest) {
         if (state == SocketClient::State::Connected) {
             heartBeatDeadline.stop();
+            openDeadline.stop();
             heartBeatTimer.start(activeConfig.heartBeatInterval());
         }
         return;
@@ -333,6 +371,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
 
 void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
 {
+    openDeadline.stop();
     const QJsonValue sessionKey = message.object.value(u"sessionKey");
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
@@ -374,6 +413,7 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
     reconnectTimer.stop();
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
+    openDeadline.stop();
     sessionCipher.clear();
     closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
     if (setAttempt(0) && setState(SocketClient::State::Disconnected))
@@ -418,6 +458,7 @@ SocketClient::~SocketClient()
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
+    d->openDeadline.stop();
     // A close frame (1001, going away) so the server sees an orderly end, not 1006. No
     // signal reaches this client any more; the socket is deleted with it.
     d->closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QString());
@@ -573,6 +614,7 @@ void SocketClient::close()
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
+    d->openDeadline.stop();
     d->sessionCipher.clear();
     const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
     // With a close frame (1000) when open, so the server sees an orderly end.

@@ -35,6 +35,8 @@ struct SocketClientPrivate {
         heartBeatTimer.setSingleShot(true);
         heartBeatDeadline.setSingleShot(true);
         reconnectTimer.setSingleShot(true);
+        openDeadline.setSingleShot(true);
+        QObject::connect(&openDeadline, &QTimer::timeout, q, [this] { onOpenTimeout(); });
         QObject::connect(&heartBeatTimer, &QTimer::timeout, q, [this] { sendHeartBeat(); });
         QObject::connect(&heartBeatDeadline, &QTimer::timeout, q, [this] { onHeartBeatTimeout(); });
         QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectSocket(); });
@@ -70,6 +72,7 @@ struct SocketClientPrivate {
     QTimer heartBeatTimer;    // the next heartbeat
     QTimer heartBeatDeadline; // the answer to the heartbeat sent
     QTimer reconnectTimer;
+    QTimer openDeadline;      // the WebSocket handshake, then the auth response
     CloseTracker closeTracker; // for the current socket
     int attempt = 0;          // reconnect attempt in progress, 0 when none
     bool socketErrorReported = false; // for the current socket
@@ -115,6 +118,7 @@ struct SocketClientPrivate {
     static constexpr int CloseTimeout = 2000;
     void onSocketGone(QWebSocket *gone);
     void onHeartBeatTimeout();
+    void onOpenTimeout();
     void onFrame(const QByteArray &frame);
     void onAuthResponse(const Message::Incoming &message);
     void rejectAuthentication(const QString &reason);

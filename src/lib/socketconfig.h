@@ -190,10 +190,18 @@ public:
     /*! Largest incoming WebSocket frame in bytes (1 MiB); a larger one closes the connection with 1009. */
     qint64 maxFrameSize() const;
     void setMaxFrameSize(qint64 bytes);
-    /*! Milliseconds a new connection has for its TLS and WebSocket handshakes (10000). */
+    /*!
+        Milliseconds a new connection has for its TLS and WebSocket handshakes (10000).
+        On the client: an attempt still without a handshake after this fails and the
+        reconnect goes on.
+    */
     int handshakeTimeout() const;
     void setHandshakeTimeout(int milliseconds);
-    /*! Milliseconds a connection has to authenticate before it is closed (10000; 0 = no limit). */
+    /*!
+        Milliseconds a connection has to authenticate before it is closed (10000;
+        0 = no limit). On the client: an auth request still unanswered after this
+        aborts the connection (reported as 1006) and starts the reconnect.
+    */
     int authTimeout() const;
     void setAuthTimeout(int milliseconds);
     /*! Milliseconds an incoming message may take from its first byte to its last (30000; 0 = no limit). */

@@ -14,7 +14,11 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Stonyx::Sockets;
 using TestPeer::RawServer;
@@ -386,6 +390,69 @@ private Q_SLOTS:
         const int beats = server.heartBeats;
         QTRY_VERIFY_WITH_TIMEOUT(server.heartBeats >= beats + 2, 5000);
         QCOMPARE(disconnected.size(), 1);
+    }
+
+    void silentServerDuringHandshake()
+    {
+        // A server (or link) that accepts TCP and then says nothing: the attempt ends
+        // after handshakeTimeout and the next one starts, instead of waiting forever.
+        QTcpServer blackHole;
+        QVERIFY(blackHole.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> accepted;
+        connect(&blackHole, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *s = blackHole.nextPendingConnection())
+                accepted << s; // kept open, never answered
+        });
+        SocketConfig c = clientConfig(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(blackHole.serverPort())), true);
+        c.setHandshakeTimeout(300);
+        c.setMaxReconnectAttempts(1);
+        SocketClient client(c);
+        QSignalSpy errors(&client, &SocketClient::errorOccurred);
+        QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
+        QSignalSpy failed(&client, &SocketClient::reconnectFailed);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no WebSocket handshake within 300 ms")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no WebSocket handshake within 300 ms")));
+        QVERIFY(client.open());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+        QCOMPARE(reconnecting.size(), 1);
+        QCOMPARE(accepted.size(), 2); // the first attempt and the one retry
+        QVERIFY(!errors.isEmpty());
+        QCOMPARE(errors.first().at(0).value<SocketClient::Error>(), SocketClient::Error::ConnectionError);
+        QCOMPARE(client.state(), SocketClient::State::Disconnected);
+        // The sockets of both attempts were torn down, not left open.
+        for (QTcpSocket *s : std::as_const(accepted))
+            QTRY_COMPARE(s->state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void silentServerDuringAuth_data() { states_data(); }
+    void silentServerDuringAuth()
+    {
+        // The WebSocket opens, but the auth request is never answered.
+        QFETCH(bool, encryption);
+        QWebSocketServer mute(QStringLiteral("mute"), QWebSocketServer::NonSecureMode);
+        QVERIFY(mute.listen(QHostAddress::LocalHost));
+        int connections = 0;
+        connect(&mute, &QWebSocketServer::newConnection, this, [&] {
+            while (QWebSocket *s = mute.nextPendingConnection()) {
+                s->setParent(&mute);
+                ++connections;
+            }
+        });
+        SocketConfig c = clientConfig(mute.serverUrl(), encryption);
+        c.setAuthTimeout(300);
+        SocketClient client(c);
+        QSignalSpy disconnected(&client, &SocketClient::disconnected);
+        QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no answer to the auth request within 300 ms")));
+        QVERIFY(client.open());
+        QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, 5000);
+        QCOMPARE(disconnected.first().at(0).toInt(), 1006);
+        QCOMPARE(disconnected.first().at(1).toString(), QStringLiteral("no answer to the auth request within 300 ms"));
+        QCOMPARE(client.error(), SocketClient::Error::ConnectionError);
+        QTRY_VERIFY(reconnecting.size() >= 1);
+        client.close();
+        QCOMPARE(client.state(), SocketClient::State::Disconnected);
+        QVERIFY(connections >= 1);
     }
 
     void authenticationRejectedIsFinal()
