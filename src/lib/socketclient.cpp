@@ -2,6 +2,7 @@
 #include "socketclient_p.h"
 #include "framecipher_p.h"
 #include "message_p.h"
+#include "sendbuffer_p.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -298,16 +299,9 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
     }
     const QByteArray &payload = activeConfig.encryption() ? frame : json;
     if (request) {
-        // Qt queues whatever the kernel does not take at once, without a bound. Qt only
-        // writes from the event loop, so a burst queues up even on a good link: before
-        // judging, hand the kernel what it takes now.
         const qint64 limit = activeConfig.maxSendBuffer();
         const qint64 bytes = frameSize(payload.size());
-        qint64 queued = socket->bytesToWrite();
-        if (queued + bytes > limit) {
-            socket->flush();
-            queued = socket->bytesToWrite();
-        }
+        const qint64 queued = queuedAfterFlush(socket, bytes, limit);
         if (queued + bytes > limit) {
             (void)setError(SocketClient::Error::LimitExceeded,
                      SocketClient::tr("Cannot send \"%1\": %2 bytes would exceed the send buffer limit of %3 bytes "

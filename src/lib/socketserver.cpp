@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "socketserver.h"
 #include "message_p.h"
+#include "sendbuffer_p.h"
 #include "socketserver_p.h"
 
 #include <QDir>
@@ -532,14 +533,8 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
 
 bool SocketServerPrivate::checkSendBuffer(SocketConnection *connection)
 {
-    // A peer that does not read makes Qt's write buffer grow without bound. Qt only
-    // writes to the kernel from the event loop, so a burst queues up even for a good
-    // reader: before judging, hand the kernel what it takes now.
-    QWebSocket *socket = connection->d->socket;
-    if (socket->bytesToWrite() <= config.maxSendBuffer())
-        return true;
-    socket->flush();
-    const qint64 queued = socket->bytesToWrite();
+    // A peer that does not read makes Qt's write buffer grow without bound.
+    const qint64 queued = queuedAfterFlush(connection->d->socket, 0, config.maxSendBuffer());
     if (queued <= config.maxSendBuffer())
         return true;
     drop(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
