@@ -129,7 +129,36 @@ void InboundMonitor::scan(QByteArrayView bytes)
     }
     if (events.messageEnded || !m_scanner.inMessage())
         m_deadline.stop();
-    if (m_scanner.inMessage() && !m_deadline.isActive() && m_deadline.interval() > 0)
+    if (m_scanner.inMessage() && !m_paused && !m_deadline.isActive() && m_deadline.interval() > 0)
+        m_deadline.start();
+}
+
+void InboundMonitor::pause()
+{
+    if (m_paused || !m_tcp)
+        return;
+    m_paused = true;
+    m_deadline.stop();
+    m_tcp->setReadBufferSize(1); // Qt stops reading from the kernel once it holds a byte
+}
+
+void InboundMonitor::holdPaused()
+{
+    // A readyRead without new bytes: Qt's frame reader stops its wait timer, looks at
+    // the (unchanged) buffer and starts a new wait. Our own slots see nothing new.
+    if (m_paused && m_tcp)
+        Q_EMIT m_tcp->readyRead();
+}
+
+void InboundMonitor::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    if (!m_tcp)
+        return;
+    m_tcp->setReadBufferSize(0); // unlimited again: Qt reads on
+    if (m_scanner.inMessage() && m_deadline.interval() > 0)
         m_deadline.start();
 }
 

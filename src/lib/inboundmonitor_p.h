@@ -57,6 +57,23 @@ public:
     /*! True once this side (the server, or Qt for it) sent a close frame first. */
     bool closeFrameSent() const { return m_closeFrameSent; }
 
+    /*!
+        Stops reading from the peer (rate limiting: TCP backpressure slows the sender)
+        until resume(). The message deadline does not run while paused: the wait is
+        the server's, not the peer's.
+    */
+    void pause();
+    /*!
+        Call at least every few seconds while paused. Qt 6.4's WebSocket frame reader
+        gives up on a frame it has only part of after 5 s without a readyRead (close
+        1001, "Timeout when reading data from socket"); pausing stops readyRead, so a
+        throttled peer would be dropped. This renews Qt's wait without reading more.
+    */
+    void holdPaused();
+    /*! Reads on after pause(); a message in progress gets a fresh deadline. */
+    void resume();
+    bool isPaused() const { return m_paused; }
+
     /*! How long the server waits for the peer's close frame after sending its own. */
     static constexpr int CloseHandshakeTimeout = 2000;
 
@@ -79,6 +96,7 @@ private:
     qint64 m_known = 0;        // bytes in the socket's buffer already scanned
     bool m_closeFrameReceived = false;
     bool m_closeFrameSent = false;
+    bool m_paused = false;
 };
 
 } // namespace Stonyx::Sockets

@@ -389,8 +389,8 @@ void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray
     // Too fast: keep the message (nothing is lost), stop reading from the socket (TCP
     // backpressure slows the sender, and only it), and go on when the rate allows.
     cd->backlog.append(frame);
-    if (cd->tcpSocket)
-        cd->tcpSocket->setReadBufferSize(1); // Qt stops reading from the kernel
+    if (cd->inbound)
+        cd->inbound->pause();
     cd->drainBacklog.start(int(cd->rate.msUntilToken()));
     if (!cd->throttleLogged) {
         cd->throttleLogged = true;
@@ -411,9 +411,13 @@ void SocketServerPrivate::onDrainBacklog(SocketConnection *connection)
     if (cd->closing) {
         cd->backlog.clear();
     } else if (!cd->backlog.isEmpty()) {
+        // At most about a second apart (one token at a rate of at least 1/s), well
+        // within the 5 s that Qt waits for the rest of a frame.
+        if (cd->inbound)
+            cd->inbound->holdPaused();
         cd->drainBacklog.start(int(cd->rate.msUntilToken()));
-    } else if (cd->tcpSocket) {
-        cd->tcpSocket->setReadBufferSize(0); // unlimited again: Qt reads on
+    } else if (cd->inbound) {
+        cd->inbound->resume();
     }
 }
 

@@ -373,6 +373,39 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void longThrottleKeepsPartialFrame()
+    {
+        // Throttled for longer than Qt 6.4 waits for the rest of a frame (5 s without a
+        // readyRead, then close 1001): the server stops reading mid-frame and must keep
+        // Qt waiting, and must not let its own message deadline run meanwhile.
+        SocketConfig c = baseConfig(false);
+        c.setRateLimit(25);
+        c.setRateBurst(1);
+        c.setMessageTimeout(2000);
+        start(c);
+        RawTcpPeer fast;
+        QVERIFY(fast.open(m_server->serverUrl()));
+        fast.sendText("{\"request\":\"auth\",\"data\":{\"authKey\":\"limits-key\"}}");
+        QTRY_VERIFY(m_server->client(2) && m_server->client(2)->isAuthenticated());
+        QSignalSpy received(m_server.get(), &SocketServer::messageReceived);
+        QSignalSpy gone(m_server.get(), &SocketServer::clientDisconnected);
+        const int count = 150; // 6 s at 25/s
+        QByteArray burst;
+        for (int i = 0; i < count; ++i)
+            burst += RawTcpPeer::frame(0x1, "{\"request\":\"echo\",\"data\":" + QByteArray::number(i) + '}');
+        const QByteArray last = RawTcpPeer::frame(0x1, "{\"request\":\"echo\",\"data\":" + QByteArray::number(count) + '}');
+        fast.socket.write(burst + last.left(5)); // ends inside a frame
+        QTRY_VERIFY(received.size() >= 5);
+        fast.socket.write(last.mid(5));
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), count + 1, 20000);
+        for (int i = 0; i <= count; ++i)
+            QCOMPARE(received.at(i).at(2).toJsonValue().toInt(), i); // all, in order
+        QVERIFY(gone.isEmpty());
+        QVERIFY(m_rejections->isEmpty());
+        QCOMPARE(fast.socket.state(), QAbstractSocket::ConnectedState);
+        verifyBystander();
+    }
+
     void idleConnectionKeepsMessageDeadlineDisarmed()
     {
         // Issue 8, item 5: the pong answering the server's idle ping (and a client's own
