@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         d->sessionCipher.setKey(vectorSessionKey());
     // As if the socket had connected (and, for Connected, authenticated).
     d->closedByUser = false;
-    d->setState(connected ? SocketClient::State::Connected : SocketClient::State::Authenticating);
+    (void)d->setState(connected ? SocketClient::State::Connected : SocketClient::State::Authenticating);
 
     int delivered = 0;
     int messages = 0;
