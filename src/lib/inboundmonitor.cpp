@@ -77,19 +77,27 @@ private:
 
 } // namespace
 
-InboundMonitor::InboundMonitor(QTcpSocket *tcp, QWebSocket *socket, int messageTimeout, QObject *parent)
+InboundMonitor::InboundMonitor(QTcpSocket *tcp, int messageTimeout, QObject *parent)
     : QObject(parent)
     , m_tcp(tcp)
-    , m_socket(socket)
 {
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(messageTimeout);
     connect(&m_deadline, &QTimer::timeout, this, &InboundMonitor::messageTimedOut);
-    // Direct: before QWebSocket's queued slot reads the new bytes. Queued: after it.
+    // Connected before Qt's own slots exist: runs before they read the new bytes.
     connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onReadyRead);
-    connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onProcessed, Qt::QueuedConnection);
+}
+
+void InboundMonitor::attach(QWebSocket *socket)
+{
+    if (m_socket || !m_tcp)
+        return;
+    m_socket = socket;
+    // After Qt's slot (direct in Qt 6.4.2): what it left unread. Queued: in case it reads later.
+    connect(m_tcp, &QIODevice::readyRead, this, &InboundMonitor::onProcessed);
+    connect(m_tcp, &QIODevice::readyRead, this, &InboundMonitor::onProcessed, Qt::QueuedConnection);
     connect(socket, &QWebSocket::aboutToClose, this, &InboundMonitor::onAboutToClose);
-    // Bytes that arrived with the handshake are still unread: scan them now.
+    // Bytes that arrived with the handshake and are still unread: scan them now.
     onReadyRead();
 }
 
@@ -97,8 +105,8 @@ InboundMonitor::~InboundMonitor() = default;
 
 void InboundMonitor::onReadyRead()
 {
-    if (!m_tcp)
-        return;
+    if (!m_tcp || !m_socket)
+        return; // not yet upgraded: the bytes are the HTTP handshake
     const qint64 available = m_tcp->bytesAvailable();
     if (available < m_known) // consumed outside the queued slot: nothing new
         m_known = available;

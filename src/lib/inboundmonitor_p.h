@@ -19,11 +19,13 @@
 //    longer on a duplicate descriptor, reads and discards what still arrives, and closes
 //    it once the peer's close frame (or end of stream) came, or after a short deadline.
 //
-// How bytes are counted: QWebSocket reads the TCP socket in a slot queued on readyRead.
-// The monitor's direct slot on readyRead runs first and sees the new bytes at the end
-// of the socket's buffer; its queued slot, connected after Qt's, runs after Qt consumed
-// what it could, and notes what is left. So every byte is scanned exactly once, by
-// its frame header only (FrameScanner).
+// How bytes are counted: QWebSocket (Qt 6.4.2) reads the TCP socket in a slot connected
+// directly to readyRead, when the socket is upgraded. The monitor is created when the
+// TCP connection is accepted, before that, so its own direct slot runs first and sees
+// the new bytes at the end of the socket's buffer (during the HTTP handshake it ignores
+// them). attach(), once upgraded, adds a second direct slot that runs after Qt's and
+// notes what Qt left unread (and a queued one, should Qt read later). So every byte
+// is scanned exactly once, by its frame header only (FrameScanner).
 //
 // Thread affinity: lives on the thread of the connection it watches (a child of it).
 
@@ -46,10 +48,12 @@ class InboundMonitor : public QObject
 
 public:
     /*!
-        Watches \a tcp, the transport of \a socket (after its WebSocket handshake).
-        \a messageTimeout in ms, 0 for none.
+        Watches \a tcp from its acceptance, before the WebSocket handshake (which it
+        ignores). \a messageTimeout in ms, 0 for none.
     */
-    InboundMonitor(QTcpSocket *tcp, QWebSocket *socket, int messageTimeout, QObject *parent);
+    InboundMonitor(QTcpSocket *tcp, int messageTimeout, QObject *parent);
+    /*! The handshake is done: \a socket, the upgraded WebSocket over the TCP socket, reads it now. */
+    void attach(QWebSocket *socket);
     ~InboundMonitor() override;
 
     /*! True once a close frame from the peer was seen. */
@@ -90,7 +94,7 @@ private:
     void scan(QByteArrayView bytes);
 
     QPointer<QTcpSocket> m_tcp;
-    QWebSocket *m_socket;
+    QWebSocket *m_socket = nullptr; // set by attach()
     FrameScanner m_scanner;
     QTimer m_deadline;
     qint64 m_known = 0;        // bytes in the socket's buffer already scanned

@@ -152,6 +152,8 @@ void SocketServerPrivate::onTcpConnection()
                                          .arg(config.handshakeTimeout()));
             socket->abort();
         });
+        // Before Qt connects its own slots to the socket (see InboundMonitor).
+        new InboundMonitor(socket, config.messageTimeout(), socket);
         webSocketServer->handleConnection(socket);
     }
 }
@@ -197,7 +199,11 @@ void SocketServerPrivate::onNewConnection()
 
 void SocketServerPrivate::watchInbound(SocketConnection *connection, QTcpSocket *tcp)
 {
-    auto *monitor = new InboundMonitor(tcp, connection->d->socket, config.messageTimeout(), connection);
+    auto *monitor = tcp->findChild<InboundMonitor *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!monitor) // not accepted through onTcpConnection(): watch from now on
+        monitor = new InboundMonitor(tcp, config.messageTimeout(), connection);
+    monitor->setParent(connection);
+    monitor->attach(connection->d->socket);
     connection->d->inbound = monitor;
     QObject::connect(monitor, &InboundMonitor::messageTimedOut, connection, [this, connection] {
         reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,

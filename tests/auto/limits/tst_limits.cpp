@@ -373,6 +373,44 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void heldFragmentedMessage_data()
+    {
+        QTest::addColumn<bool>("answerPings");
+        QTest::addRow("silent") << false;
+        QTest::addRow("answering pings") << true;
+    }
+    void heldFragmentedMessage()
+    {
+        // The first fragment of a message (FIN=0), never continued: the message deadline
+        // runs from its first byte, whatever else the peer does.
+        QFETCH(bool, answerPings);
+        SocketConfig c = baseConfig(false);
+        c.setMessageTimeout(1000);
+        c.setHeartBeatInterval(500);
+        c.setIdleHeartBeats(10);
+        start(c);
+        RawTcpPeer holder;
+        QVERIFY(holder.open(m_server->serverUrl()));
+        holder.sendText("{\"request\":\"auth\",\"data\":{\"authKey\":\"limits-key\"}}");
+        QTRY_VERIFY(m_server->client(2) && m_server->client(2)->isAuthenticated());
+        QSignalSpy gone(m_server.get(), &SocketServer::clientDisconnected);
+        expectLog("Closing client #2 .*message not complete within 1000 ms");
+        QByteArray first = RawTcpPeer::frame(0x1, "{\"request\":\"echo\",\"data\":\"");
+        first[0] = char(0x01); // FIN clear: more fragments to come
+        holder.socket.write(first);
+        QElapsedTimer clock;
+        clock.start();
+        while (gone.isEmpty() && clock.elapsed() < 5000) {
+            if (answerPings)
+                holder.socket.write(RawTcpPeer::frame(0xA, QByteArray())); // unsolicited pongs
+            QTest::qWait(100);
+        }
+        QCOMPARE(gone.size(), 1);
+        QCOMPARE(gone.first().at(1).toInt(), 1008);
+        QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
+        verifyBystander();
+    }
+
     void longThrottleKeepsPartialFrame()
     {
         // Throttled for longer than Qt 6.4 waits for the rest of a frame (5 s without a
