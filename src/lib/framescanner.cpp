@@ -77,9 +77,12 @@ void FrameScanner::headerComplete(Events *events)
         length = qFromBigEndian<quint16>(m_header + 2);
     else if (length7 == 127)
         length = qFromBigEndian<quint64>(m_header + 2);
-    // Reserved opcodes and control frames over 125 bytes: no valid peer sends them.
+    // Reserved opcodes, control frames over 125 bytes and (from a client) unmasked
+    // frames: no valid peer sends them.
     const bool control = opcode >= OpcodeClose;
-    if ((opcode >= 3 && opcode <= 7) || opcode > 0xA || (control && length > 125) || (length >> 63)) {
+    const bool unmasked = (m_header[1] & MaskBit) == 0;
+    if ((opcode >= 3 && opcode <= 7) || opcode > 0xA || (control && length > 125) || (length >> 63)
+        || (m_requireMask && unmasked)) {
         m_lost = true;
         events->invalid = true;
         return;

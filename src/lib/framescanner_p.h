@@ -31,6 +31,12 @@ public:
         bool invalid = false;      // a header that no valid peer sends (the stream is lost)
     };
 
+    /*!
+        A server's scanner: every frame from a client must be masked (RFC 6455 §5.1);
+        an unmasked one is invalid.
+    */
+    void setRequireMask(bool require) { m_requireMask = require; }
+
     /*! Feeds the next bytes of the stream. */
     Events feed(QByteArrayView bytes);
 
@@ -60,6 +66,7 @@ private:
     bool m_closeFrame = false; // that frame is a close frame
     bool m_inMessage = false;
     bool m_lost = false;
+    bool m_requireMask = false;
 };
 
 } // namespace Stonyx::Sockets

@@ -84,6 +84,7 @@ InboundMonitor::InboundMonitor(QTcpSocket *tcp, int messageTimeout, QObject *par
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(messageTimeout);
     connect(&m_deadline, &QTimer::timeout, this, &InboundMonitor::messageTimedOut);
+    m_scanner.setRequireMask(true); // the peer is a client
     // Connected before Qt's own slots exist: runs before they read the new bytes.
     connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onReadyRead);
 }

@@ -205,6 +205,11 @@ void SocketServerPrivate::watchInbound(SocketConnection *connection, QTcpSocket 
     monitor->setParent(connection);
     monitor->attach(connection->d->socket);
     connection->d->inbound = monitor;
+    // Qt 6.4.2 accepts unmasked frames from a client; RFC 6455 §5.1 says to close.
+    QObject::connect(monitor, &InboundMonitor::invalidFrame, connection, [this, connection] {
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeProtocolError,
+               SocketServer::tr("invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)"));
+    });
     QObject::connect(monitor, &InboundMonitor::messageTimedOut, connection, [this, connection] {
         reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("message not complete within %1 ms").arg(config.messageTimeout()));

@@ -373,6 +373,31 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void unmaskedFrameCloses()
+    {
+        // RFC 6455 §5.1: a server must close the connection on an unmasked client frame.
+        SocketConfig c = baseConfig(false);
+        start(c);
+        RawTcpPeer peer;
+        QVERIFY(peer.open(m_server->serverUrl()));
+        peer.sendText("{\"request\":\"auth\",\"data\":{\"authKey\":\"limits-key\"}}");
+        QTRY_VERIFY(m_server->client(2) && m_server->client(2)->isAuthenticated());
+        QSignalSpy gone(m_server.get(), &SocketServer::clientDisconnected);
+        QSignalSpy received(m_server.get(), &SocketServer::messageReceived);
+        expectLog("Closing client #2 .*invalid WebSocket frame");
+        const QByteArray json = "{\"request\":\"echo\",\"data\":\"unmasked\"}";
+        QByteArray unmasked;
+        unmasked.append(char(0x81));
+        unmasked.append(char(json.size()));
+        unmasked.append(json);
+        peer.socket.write(unmasked);
+        QTRY_COMPARE(gone.size(), 1);
+        QCOMPARE(gone.first().at(1).toInt(), 1002);
+        QCOMPARE(received.size(), 0);
+        QCOMPARE(lastRejection(), SocketServer::Error::InvalidMessage);
+        verifyBystander();
+    }
+
     void heldFragmentedMessage_data()
     {
         QTest::addColumn<bool>("answerPings");
