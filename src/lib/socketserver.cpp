@@ -360,6 +360,12 @@ void SocketServerPrivate::drop(SocketConnection *connection, SocketServer::Error
 void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
 {
     SocketConnection::Private *cd = connection->d.get();
+    // Throttled: the server is the one not reading (and not reading the pongs either),
+    // while the peer has sent more than it may. That is not silence.
+    if (!cd->backlog.isEmpty()) {
+        cd->lastActivity.restart();
+        return;
+    }
     const qint64 idle = cd->lastActivity.elapsed();
     const qint64 limit = qint64(config.idleHeartBeats()) * config.heartBeatInterval();
     if (idle >= limit) {
