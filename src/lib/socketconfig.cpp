@@ -114,10 +114,11 @@ bool jsonInt(const QJsonValue &value, qint64 min, qint64 max, int *out)
 
 // Only "true" and "false" (any case): the Node.js library treats every other value of
 // SOCKET_ENCRYPTION as false, so accepting "1" or "yes" as true would make one shared
-// environment file give a plaintext Node.js peer and an encrypting Qt one.
+// environment file give a plaintext Node.js peer and an encrypting Qt one. No trimming
+// either: "true " is not "true" to the Node.js library.
 bool parseBool(const QString &text, bool *out)
 {
-    const QString t = text.trimmed();
+    const QString &t = text;
     if (t.compare(u"true", Qt::CaseInsensitive) == 0) {
         *out = true;
         return true;

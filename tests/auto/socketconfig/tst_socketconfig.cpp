@@ -88,6 +88,7 @@ private Q_SLOTS:
         QTest::addRow("encryption 1") << "SOCKET_ENCRYPTION" << "1" << "encryption";
         QTest::addRow("encryption yes") << "SOCKET_ENCRYPTION" << "yes" << "encryption";
         QTest::addRow("encryption 0") << "SOCKET_ENCRYPTION" << "0" << "encryption";
+        QTest::addRow("encryption with a space") << "SOCKET_ENCRYPTION" << "TRUE " << "encryption";
         QTest::addRow("log on") << "SOCKET_LOG" << "on" << "log";
         QTest::addRow("heartbeat with unit") << "SOCKET_HEARTBEAT_INTERVAL" << "30s" << "heartBeatInterval";
         QTest::addRow("negative heartbeat timeout") << "SOCKET_HEARTBEAT_TIMEOUT" << "-1" << "heartBeatTimeout";
