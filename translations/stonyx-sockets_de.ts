@@ -983,6 +983,10 @@
         <source>closed by the WebSocket layer with code %1</source>
         <translation>von der WebSocket-Schicht mit Code %1 geschlossen</translation>
     </message>
+    <message>
+        <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
+        <translation>ungültiger WebSocket-Frame (unmaskiert, reservierter Opcode oder Steuerframe über 125 Bytes)</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>

@@ -983,6 +983,10 @@
         <source>closed by the WebSocket layer with code %1</source>
         <translation>fermée par la couche WebSocket avec le code %1</translation>
     </message>
+    <message>
+        <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
+        <translation>trame WebSocket non valide (non masquée, opcode réservé ou trame de contrôle de plus de 125 octets)</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>
