@@ -57,14 +57,7 @@ class tst_Lifecycle : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void encryptionRows()
-    {
-        QTest::addColumn<bool>("encryption");
-        QTest::newRow("encrypted") << true;
-        QTest::newRow("plain") << false;
-    }
-
-    void serverDestroyedWhilePeersLinger_data() { encryptionRows(); }
+    void serverDestroyedWhilePeersLinger_data() { TestPeer::addEncryptionRows(); }
     void serverDestroyedWhilePeersLinger()
     {
         // Peers that never answer the close frame keep their connections alive after
@@ -95,7 +88,7 @@ private Q_SLOTS:
         QVERIFY(authenticated->waitForClose());
     }
 
-    void throttledPeerOutlivesServer_data() { encryptionRows(); }
+    void throttledPeerOutlivesServer_data() { TestPeer::addEncryptionRows(); }
     void throttledPeerOutlivesServer()
     {
         // A flooding peer is throttled (its backlog waits for tokens, its socket is not
@@ -121,7 +114,7 @@ private Q_SLOTS:
         QTest::qWait(500); // the drain timer's period is a few hundred ms at 5/s
     }
 
-    void handlerUnregistersItself_data() { encryptionRows(); }
+    void handlerUnregistersItself_data() { TestPeer::addEncryptionRows(); }
     void handlerUnregistersItself()
     {
         // A handler that removes itself during its own call runs to the end with its
@@ -149,7 +142,7 @@ private Q_SLOTS:
         QVERIFY(!server->handlerNames().contains(QStringLiteral("once")));
     }
 
-    void serverClosedInsideHandler_data() { encryptionRows(); }
+    void serverClosedInsideHandler_data() { TestPeer::addEncryptionRows(); }
     void serverClosedInsideHandler()
     {
         // close() from inside a handler tears down the connection that is being served.

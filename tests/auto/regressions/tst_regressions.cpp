@@ -38,14 +38,7 @@ class tst_Regressions : public QObject
 
 private Q_SLOTS:
 
-    void encryptionRows()
-    {
-        QTest::addColumn<bool>("encryption");
-        QTest::newRow("encrypted") << true;
-        QTest::newRow("plain") << false;
-    }
-
-    void reauthenticationKeepsSession_data() { encryptionRows(); }
+    void reauthenticationKeepsSession_data() { TestPeer::addEncryptionRows(); }
     void reauthenticationKeepsSession()
     {
         // A second auth on a live connection: its response carries the new session key
@@ -125,7 +118,7 @@ private Q_SLOTS:
         QCOMPARE(messages.size(), 1); // only the echo
     }
 
-    void messageReceivedOnlyAfterAuthGate_data() { encryptionRows(); }
+    void messageReceivedOnlyAfterAuthGate_data() { TestPeer::addEncryptionRows(); }
     void messageReceivedOnlyAfterAuthGate()
     {
         // An application must not see data from unauthenticated peers without asking:

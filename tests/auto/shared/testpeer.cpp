@@ -10,6 +10,13 @@ using Stonyx::Sockets::FrameCipher;
 
 namespace TestPeer {
 
+void addEncryptionRows()
+{
+    QTest::addColumn<bool>("encryption");
+    QTest::addRow("encrypted") << true;
+    QTest::addRow("plain") << false;
+}
+
 QByteArray globalKey(const QString &authKey)
 {
     static QHash<QString, QByteArray> cache;

@@ -24,6 +24,8 @@ namespace TestPeer {
 QByteArray globalKey(const QString &authKey);
 /*! Compact JSON of \a object. */
 QByteArray json(const QJsonObject &object);
+/*! In a _data() function: a bool column "encryption" with the rows "encrypted" and "plain". */
+void addEncryptionRows();
 
 /*! A raw protocol client. */
 class RawClient : public QObject

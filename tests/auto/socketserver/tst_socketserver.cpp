@@ -127,12 +127,6 @@ private:
         return peer.waitForMessage();
     }
 
-    void addEncryptionRows()
-    {
-        QTest::addColumn<bool>("encryption");
-        QTest::addRow("encrypted") << true;
-        QTest::addRow("plain") << false;
-    }
 
 private Q_SLOTS:
     void cleanup() { m_server.reset(); }
@@ -170,7 +164,7 @@ private Q_SLOTS:
         QVERIFY(server.handlerNames().isEmpty());
     }
 
-    void roundTrip_data() { addEncryptionRows(); }
+    void roundTrip_data() { TestPeer::addEncryptionRows(); }
     void roundTrip()
     {
         QFETCH(bool, encryption);
@@ -198,7 +192,7 @@ private Q_SLOTS:
         QCOMPARE(received.last().at(2).toJsonValue(), QJsonValue(sampleData()));
     }
 
-    void wireFormat_data() { addEncryptionRows(); }
+    void wireFormat_data() { TestPeer::addEncryptionRows(); }
     void wireFormat()
     {
         // What a raw peer sees: the auth response's sessionKey only with encryption.
@@ -219,7 +213,7 @@ private Q_SLOTS:
         QCOMPARE(*echo, (QJsonObject{{QStringLiteral("request"), QStringLiteral("echo")}, {QStringLiteral("response"), sampleData()}}));
     }
 
-    void wrongKey_data() { addEncryptionRows(); }
+    void wrongKey_data() { TestPeer::addEncryptionRows(); }
     void wrongKey()
     {
         QFETCH(bool, encryption);
@@ -250,7 +244,7 @@ private Q_SLOTS:
         QVERIFY(messages.wait(5000));
     }
 
-    void unauthenticatedRequestCloses_data() { addEncryptionRows(); }
+    void unauthenticatedRequestCloses_data() { TestPeer::addEncryptionRows(); }
     void unauthenticatedRequestCloses()
     {
         QFETCH(bool, encryption);
@@ -270,7 +264,7 @@ private Q_SLOTS:
         QCOMPARE(m_server->error(), SocketServer::Error::NoError);
     }
 
-    void skipAuthHandlerAllowed_data() { addEncryptionRows(); }
+    void skipAuthHandlerAllowed_data() { TestPeer::addEncryptionRows(); }
     void skipAuthHandlerAllowed()
     {
         QFETCH(bool, encryption);
@@ -283,7 +277,7 @@ private Q_SLOTS:
         QVERIFY(peer->isOpen());
     }
 
-    void heartBeatOnlyAfterAuth_data() { addEncryptionRows(); }
+    void heartBeatOnlyAfterAuth_data() { TestPeer::addEncryptionRows(); }
     void heartBeatOnlyAfterAuth()
     {
         QFETCH(bool, encryption);
@@ -372,7 +366,7 @@ private Q_SLOTS:
         QVERIFY(ask(*peer, QStringLiteral("echo"), 2));
     }
 
-    void asyncReply_data() { addEncryptionRows(); }
+    void asyncReply_data() { TestPeer::addEncryptionRows(); }
     void asyncReply()
     {
         QFETCH(bool, encryption);
@@ -451,7 +445,7 @@ private Q_SLOTS:
         QCOMPARE(m_server->clientCount(), 0);
     }
 
-    void messaging_data() { addEncryptionRows(); }
+    void messaging_data() { TestPeer::addEncryptionRows(); }
     void messaging()
     {
         QFETCH(bool, encryption);
