@@ -363,6 +363,9 @@ private Q_SLOTS:
         SocketConfig c = clientConfig(proxy.url(), encryption);
         c.setHeartBeatInterval(200);
         c.setHeartBeatTimeout(1000); // generous: a loaded machine must not drop a live link
+        // A reconnect attempt may start while the link is still down; it must then end
+        // quickly and the next attempt get through once the link is back.
+        c.setHandshakeTimeout(1500);
         SocketClient client(c);
         QSignalSpy authenticated(&client, &SocketClient::authenticated);
         QVERIFY(client.open());
@@ -386,7 +389,9 @@ private Q_SLOTS:
         // The link comes back: the reconnect gets through and the heartbeat runs again.
         proxy.setForwarding(true);
         QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 30000);
-        QCOMPARE(proxy.connections(), 2);
+        // Attempts made while the link was down count too: at least the first and the one
+        // that got through.
+        QVERIFY2(proxy.connections() >= 2, QByteArray::number(proxy.connections()));
         const int beats = server.heartBeats;
         QTRY_VERIFY_WITH_TIMEOUT(server.heartBeats >= beats + 2, 5000);
         QCOMPARE(disconnected.size(), 1);
