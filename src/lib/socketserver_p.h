@@ -6,6 +6,7 @@
 #include "framecipher.h"
 #include "inboundmonitor_p.h"
 #include "ratelimiter_p.h"
+#include "sessioncodec_p.h"
 #include "socketconnection.h"
 #include "socketserver.h"
 
@@ -43,8 +44,7 @@ struct SocketConnection::Private {
     int closeCode = 0;                         // what we closed with, if we closed
     QString closeReason;
     QJsonObject metadata;
-    FrameCipher globalCipher;                  // auth phase
-    FrameCipher sessionCipher;                 // after authentication
+    SessionCodec codec;                        // frames <-> messages; plain unless encryption is on
     QString dispatching;                       // the request being handled, for deferReply()
 
     // Limits and liveness (see SocketConfig).
@@ -76,7 +76,7 @@ struct SocketServerPrivate {
         QString address;
     };
     QHash<QObject *, Unauthenticated> unauthenticated;
-    QByteArray globalKey;
+    std::shared_ptr<const AesGcm::Key> globalKey; // shared by the codecs of all connections
     QString globalKeyFor;                      // the authKey globalKey was derived from
     QMap<QString, ServerHandler> handlers;
     QList<HandlerLoader::Problem> handlerProblems;
