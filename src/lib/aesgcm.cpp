@@ -146,6 +146,31 @@ std::shared_ptr<const Key> Key::create(std::shared_ptr<const Algorithm> algorith
 
 // Context --------------------------------------------------------------------------
 
+struct Context::IvPool {
+    unsigned char bytes[IvBatch * IvSize];
+    int used = IvBatch; // all used: refill first
+};
+
+bool Context::nextIv(unsigned char *out)
+{
+    if (!m_ivs)
+        m_ivs = std::make_unique<IvPool>();
+    if (m_ivs->used == IvBatch) {
+        if (RAND_bytes(m_ivs->bytes, int(sizeof m_ivs->bytes)) != 1)
+            return false;
+        m_ivs->used = 0;
+    }
+    // IVs are public (each frame carries its own): nothing to wipe.
+    std::memcpy(out, m_ivs->bytes + m_ivs->used * IvSize, IvSize);
+    ++m_ivs->used;
+    return true;
+}
+
+Context::Context(Direction direction)
+    : m_direction(direction)
+{
+}
+
 Context::~Context()
 {
     EVP_CIPHER_CTX_free(m_ctx);
@@ -155,6 +180,7 @@ Context::Context(Context &&other) noexcept
     : m_direction(other.m_direction)
     , m_loaded(std::exchange(other.m_loaded, false))
     , m_ctx(std::exchange(other.m_ctx, nullptr))
+    , m_ivs(std::move(other.m_ivs))
 {
 }
 
@@ -165,6 +191,7 @@ Context &Context::operator=(Context &&other) noexcept
         m_direction = other.m_direction;
         m_loaded = std::exchange(other.m_loaded, false);
         m_ctx = std::exchange(other.m_ctx, nullptr);
+        m_ivs = std::move(other.m_ivs);
     }
     return *this;
 }
@@ -220,7 +247,7 @@ Error Context::seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView 
     frame->resize(Overhead + plaintext.size());
     unsigned char *out = bytes(*frame);
     if (iv.isNull()) {
-        if (RAND_bytes(out, int(IvSize)) != 1) {
+        if (!nextIv(out)) {
             frame->clear();
             return Error::Random;
         }

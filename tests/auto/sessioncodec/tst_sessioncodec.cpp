@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTest>
 
 namespace Stonyx::Sockets {
@@ -249,6 +250,23 @@ private Q_SLOTS:
         QVERIFY(client.sessionKey().isEmpty());
         QVERIFY(client.encode("{\"request\":\"auth\"}", SessionCodec::KeyChoice::Current, &frame, &error));
         QCOMPARE(stranger.decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+    }
+
+    // IVs come from the CSPRNG in batches: never one twice, across batches and key changes.
+    void distinctIvs()
+    {
+        SessionCodec codec(m_globalKey);
+        QSet<QByteArray> ivs;
+        QString error;
+        QByteArray frame;
+        const int count = 5 * AesGcm::Context::IvBatch + 3;
+        for (int i = 0; i < count; ++i) {
+            if (i == count / 2)
+                QVERIFY(codec.setSessionKey(m_sessionKey, &error));
+            QVERIFY(codec.encode("{}", SessionCodec::KeyChoice::Current, &frame, &error));
+            ivs.insert(frame.first(AesGcm::IvSize));
+        }
+        QCOMPARE(ivs.size(), count);
     }
 
     void invalidSessionKey()
