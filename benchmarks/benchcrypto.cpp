@@ -59,14 +59,27 @@ bool randomBytes(unsigned char *out, std::size_t size)
     return size <= INT_MAX && RAND_bytes(out, int(size)) == 1;
 }
 
-FrameCrypter::FrameCrypter()
+const unsigned char *IvSource::next()
+{
+    if (m_used == m_pool.size()) {
+        if (!randomBytes(m_pool.data(), m_pool.size()))
+            return nullptr;
+        m_used = 0;
+    }
+    const unsigned char *iv = m_pool.data() + m_used;
+    m_used += IvSize;
+    return iv;
+}
+
+FrameCrypter::FrameCrypter(const Key &key)
     : m_encrypt(EVP_CIPHER_CTX_new())
     , m_decrypt(EVP_CIPHER_CTX_new())
 {
     EVP_CIPHER *cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    // The key is expanded here, once; a frame then only sets its IV.
     m_valid = cipher != nullptr && m_encrypt != nullptr && m_decrypt != nullptr
-        && EVP_EncryptInit_ex2(m_encrypt, cipher, nullptr, nullptr, nullptr) == 1
-        && EVP_DecryptInit_ex2(m_decrypt, cipher, nullptr, nullptr, nullptr) == 1;
+        && EVP_EncryptInit_ex2(m_encrypt, cipher, key.data(), nullptr, nullptr) == 1
+        && EVP_DecryptInit_ex2(m_decrypt, cipher, key.data(), nullptr, nullptr) == 1;
     EVP_CIPHER_free(cipher); // the contexts hold their own reference
 }
 
@@ -76,22 +89,17 @@ FrameCrypter::~FrameCrypter()
     EVP_CIPHER_CTX_free(m_decrypt);
 }
 
-bool FrameCrypter::encrypt(const Key &key, std::string_view plain, std::string *out, const unsigned char *iv)
+bool FrameCrypter::encrypt(std::string_view plain, const unsigned char *iv, std::string *out)
 {
-    if (!m_valid)
-        return false;
-    if (plain.size() > INT_MAX)
+    if (!m_valid || iv == nullptr || plain.size() > INT_MAX)
         return false;
     const std::size_t start = out->size();
     out->resize(start + FrameOverhead + plain.size());
     auto *frame = reinterpret_cast<unsigned char *>(out->data() + start);
-    if (iv != nullptr)
-        std::copy(iv, iv + IvSize, frame);
-    else if (!randomBytes(frame, IvSize))
-        return false;
+    std::copy(iv, iv + IvSize, frame);
     int n = 0;
     int tail = 0;
-    const bool ok = EVP_EncryptInit_ex2(m_encrypt, nullptr, key.data(), frame, nullptr) == 1
+    const bool ok = EVP_EncryptInit_ex2(m_encrypt, nullptr, nullptr, frame, nullptr) == 1
         && EVP_EncryptUpdate(m_encrypt, frame + FrameOverhead, &n, reinterpret_cast<const unsigned char *>(plain.data()), int(plain.size())) == 1
         && EVP_EncryptFinal_ex(m_encrypt, frame + FrameOverhead + n, &tail) == 1
         && EVP_CIPHER_CTX_ctrl(m_encrypt, EVP_CTRL_GCM_GET_TAG, int(TagSize), frame + IvSize) == 1;
@@ -100,7 +108,7 @@ bool FrameCrypter::encrypt(const Key &key, std::string_view plain, std::string *
     return ok;
 }
 
-bool FrameCrypter::decrypt(const Key &key, std::string_view frame, std::string *out)
+bool FrameCrypter::decrypt(std::string_view frame, std::string *out)
 {
     if (!m_valid || frame.size() < FrameOverhead || frame.size() > INT_MAX)
         return false;
@@ -109,7 +117,7 @@ bool FrameCrypter::decrypt(const Key &key, std::string_view frame, std::string *
     int n = 0;
     int tail = 0;
     // The tag is set before the final call, which verifies it.
-    const bool ok = EVP_DecryptInit_ex2(m_decrypt, nullptr, key.data(), bytes, nullptr) == 1
+    const bool ok = EVP_DecryptInit_ex2(m_decrypt, nullptr, nullptr, bytes, nullptr) == 1
         && EVP_DecryptUpdate(m_decrypt, reinterpret_cast<unsigned char *>(out->data()), &n, bytes + FrameOverhead,
                              int(frame.size() - FrameOverhead))
             == 1

@@ -33,21 +33,33 @@ bool base64Decode(std::string_view text, std::string *bytes);
 std::string sha1(std::string_view bytes);
 bool randomBytes(unsigned char *out, std::size_t size);
 
-//! Encrypts and decrypts protocol-v1 frames. One per thread.
+//! Random IVs, drawn from RAND_bytes a few kilobytes at a time. One per thread.
+class IvSource
+{
+public:
+    const unsigned char *next();
+
+private:
+    std::array<unsigned char, 4096 / IvSize * IvSize> m_pool{};
+    std::size_t m_used = m_pool.size();
+};
+
+//! Encrypts and decrypts protocol-v1 frames under one key, which it expands once.
+//! One per key and thread (a connection owns one for its session key).
 class FrameCrypter
 {
 public:
-    FrameCrypter();
+    explicit FrameCrypter(const Key &key);
     ~FrameCrypter();
     FrameCrypter(const FrameCrypter &) = delete;
     FrameCrypter &operator=(const FrameCrypter &) = delete;
 
     bool isValid() const { return m_valid; }
 
-    //! Appends IV || tag || ciphertext of plain to out. With iv null, a fresh random IV.
-    bool encrypt(const Key &key, std::string_view plain, std::string *out, const unsigned char *iv = nullptr);
+    //! Appends IV || tag || ciphertext of plain to out, with the given 12-byte IV.
+    bool encrypt(std::string_view plain, const unsigned char *iv, std::string *out);
     //! Replaces out with the plaintext; false when the frame is short or its tag does not verify.
-    bool decrypt(const Key &key, std::string_view frame, std::string *out);
+    bool decrypt(std::string_view frame, std::string *out);
 
 private:
     // One context per direction, each bound to the cipher once; a frame then only sets key and IV.

@@ -120,7 +120,7 @@ struct Connection
     std::string wsKey;
     std::string fragments;
     bool fragmented = false;
-    Key sessionKey{};
+    std::unique_ptr<FrameCrypter> session; // with encryption, once authenticated
 };
 
 } // namespace
@@ -165,7 +165,8 @@ private:
     std::vector<Connection> m_connections;
     std::size_t m_nextToOpen = 0;
     bool m_trafficStarted = false;
-    FrameCrypter m_crypter;
+    std::unique_ptr<FrameCrypter> m_global; // with encryption
+    IvSource m_ivs;
     std::uint64_t m_rng;
     std::string m_echoTemplate; // {"request":"echo","data":"<16 hex ns><padding>"}
     std::size_t m_echoStampAt = 0;
@@ -196,6 +197,8 @@ Worker::Worker(LoadRun::Shared *shared, int index, int connectionCount)
     ev.events = EPOLLIN;
     ev.data.u64 = ~std::uint64_t(0);
     epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_eventFd, &ev);
+    if (m_spec.encryption)
+        m_global = std::make_unique<FrameCrypter>(m_spec.globalKey);
     randomBytes(reinterpret_cast<unsigned char *>(&m_rng), sizeof m_rng);
     m_rng |= 1;
     const auto makeTemplate = [this](const std::string &request, char tag, std::string *out, std::size_t *stampAt) {
@@ -241,7 +244,7 @@ std::uint32_t Worker::nextMask()
 
 void Worker::run()
 {
-    if (!m_crypter.isValid()) {
+    if (m_spec.encryption && !m_global->isValid()) {
         for (std::size_t i = 0; i < m_connections.size(); ++i)
             m_shared->fail("OpenSSL AES-256-GCM is not available");
         return;
@@ -551,7 +554,7 @@ bool Worker::onHandshake(Connection &c)
     const std::string auth = "{\"request\":\"auth\",\"data\":{\"authKey\":" + jsonString(m_spec.authKey) + "}}";
     if (m_spec.encryption) {
         m_cipher.clear();
-        if (!m_crypter.encrypt(m_spec.globalKey, auth, &m_cipher)) {
+        if (!m_global->encrypt(auth, m_ivs.next(), &m_cipher)) {
             fail(c, "AES-256-GCM encryption failed");
             return false;
         }
@@ -568,8 +571,8 @@ bool Worker::onMessage(Connection &c, std::string_view payload)
         return true;
     std::string_view json = payload;
     if (m_spec.encryption) {
-        const Key &key = c.state == State::Ready ? c.sessionKey : m_spec.globalKey;
-        if (!m_crypter.decrypt(key, payload, &m_plain)) {
+        FrameCrypter *crypter = c.state == State::Ready ? c.session.get() : m_global.get();
+        if (!crypter->decrypt(payload, &m_plain)) {
             fail(c, "a frame from the server did not decrypt");
             return false;
         }
@@ -617,12 +620,18 @@ bool Worker::onAuthResponse(Connection &c, std::string_view json)
     if (m_spec.encryption) {
         const std::string_view rest = findAfter(json, "\"sessionKey\":\"");
         const std::size_t end = rest.find('"');
-        std::string key;
-        if (end == std::string_view::npos || !base64Decode(rest.substr(0, end), &key) || key.size() != c.sessionKey.size()) {
+        std::string bytes;
+        Key key{};
+        if (end == std::string_view::npos || !base64Decode(rest.substr(0, end), &bytes) || bytes.size() != key.size()) {
             fail(c, "the auth response has no valid sessionKey: " + std::string(json.substr(0, 200)));
             return false;
         }
-        std::copy(key.begin(), key.end(), c.sessionKey.begin());
+        std::copy(bytes.begin(), bytes.end(), key.begin());
+        c.session = std::make_unique<FrameCrypter>(key);
+        if (!c.session->isValid()) {
+            fail(c, "OpenSSL AES-256-GCM is not available");
+            return false;
+        }
     } else if (json.find("\"response\":") == std::string_view::npos) {
         fail(c, "the auth response has no response field");
         return false;
@@ -683,7 +692,7 @@ void Worker::sendRequest(Connection &c, std::string *templ, std::size_t stampAt)
     writeHex16(templ->data() + stampAt, nowNs());
     if (m_spec.encryption) {
         m_cipher.clear();
-        if (!m_crypter.encrypt(c.sessionKey, *templ, &m_cipher)) {
+        if (!c.session->encrypt(*templ, m_ivs.next(), &m_cipher)) {
             fail(c, "AES-256-GCM encryption failed");
             return;
         }
