@@ -235,6 +235,7 @@ struct Options
     double warmup = 1;
     double idleSeconds = 3;
     int connections = 1000;
+    int connectWindow = 48;
     bool floor = true;
     std::vector<std::string> casePatterns;
 };
@@ -343,6 +344,7 @@ Measurement measure(const Options &options, const CaseDef &def, const std::strin
     spec.encryption = def.encryption;
     spec.authKey = options.authKey;
     spec.threads = options.threads;
+    spec.maxPendingConnects = options.connectWindow;
     if (def.encryption) {
         const Key *key = globalKeyFor(options.authKey);
         if (key == nullptr) {
@@ -584,7 +586,7 @@ void printResults(const std::vector<CaseResult> &results)
         printTable(rt);
     }
     if (held.size() > 1) {
-        std::printf("\nHeld connections (connect + authenticate at once; RSS delta over the fresh server; CPU while idle)\n");
+        std::printf("\nHeld connections (connect + authenticate at once; RSS growth per connection; server CPU while they idle)\n");
         printTable(held);
     }
     if (fan.size() > 1) {
@@ -661,6 +663,7 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
         {QStringLiteral("arguments"), QJsonArray::fromStringList(arguments)},
         {QStringLiteral("target"), options.url.empty() ? QStringLiteral("stonyx-sockets-server (launched)") : QString::fromStdString(options.url)},
         {QStringLiteral("threads"), options.threads},
+        {QStringLiteral("connectWindow"), options.connectWindow},
         {QStringLiteral("workers"), options.workers},
         {QStringLiteral("secondsPerCase"), options.seconds},
         {QStringLiteral("cpus"), int(std::thread::hardware_concurrency())},
@@ -773,12 +776,18 @@ int main(int argc, char *argv[])
         "Cases: rt-{1x1,1x64,50x8}-{64,4k}-{plain,enc}, held-{plain,enc}, fanout-{plain,enc}."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("url"), QStringLiteral("Drive this ws:// server instead of launching one."), QStringLiteral("url")},
+        {QStringLiteral("url"),
+         QStringLiteral("Drive this ws:// server instead of launching one. Turn its rate limit and connection caps off "
+                        "(for this server: SOCKET_RATE_LIMIT=0 SOCKET_MAX_UNAUTHENTICATED=0 SOCKET_MAX_UNAUTHENTICATED_PER_ADDRESS=0), "
+                        "or keep --connect-window below them."),
+         QStringLiteral("url")},
         {QStringLiteral("server-pid"), QStringLiteral("With --url: the server's pid, to read its CPU time and RSS."), QStringLiteral("pid")},
         {QStringLiteral("auth-key"), QStringLiteral("The shared authKey (default bench-key)."), QStringLiteral("key")},
         {QStringLiteral("cases"), QStringLiteral("Comma-separated case names or globs (default: all)."), QStringLiteral("list")},
         {QStringLiteral("seconds"), QStringLiteral("Measured seconds per case (default 5)."), QStringLiteral("s")},
         {QStringLiteral("connections"), QStringLiteral("Clients of the held and fan-out cases (default 1000)."), QStringLiteral("n")},
+        {QStringLiteral("connect-window"), QStringLiteral("Most connections between connect() and the auth response at once (default 48)."),
+         QStringLiteral("n")},
         {QStringLiteral("threads"), QStringLiteral("Load generator threads (default: half the CPUs, at least 1)."), QStringLiteral("n")},
         {QStringLiteral("workers"), QStringLiteral("SOCKET_WORKER_THREADS for the launched server."), QStringLiteral("n")},
         {QStringLiteral("idle-seconds"), QStringLiteral("Held cases: seconds of idle CPU measurement (default 3)."), QStringLiteral("s")},
@@ -825,12 +834,14 @@ int main(int argc, char *argv[])
     };
     double connections = options.connections;
     double threads = options.threads;
+    double connectWindow = options.connectWindow;
     double workers = -1;
     double serverPid = -1;
     number("seconds", 0.1, &options.seconds);
     number("idle-seconds", 0.1, &options.idleSeconds);
     number("connections", 1, &connections);
     number("threads", 1, &threads);
+    number("connect-window", 1, &connectWindow);
     number("workers", 0, &workers);
     number("server-pid", 1, &serverPid);
     if (!ok)
@@ -839,6 +850,7 @@ int main(int argc, char *argv[])
         options.warmup = std::min(1.0, options.seconds / 5);
     options.connections = int(connections);
     options.threads = int(threads);
+    options.connectWindow = int(connectWindow);
     options.workers = int(workers);
     options.serverPid = pid_t(serverPid);
     if (parser.isSet(QStringLiteral("url")))
