@@ -266,6 +266,7 @@ struct Measurement
     // held
     double connectSeconds = 0;
     std::optional<double> rssPerConnectionKiB;
+    std::optional<double> connectCpuUsPerConnection; // server CPU while connecting and authenticating
     std::optional<double> idleCpuPercent;
     int connected = 0;
 };
@@ -370,10 +371,14 @@ Measurement measure(const Options &options, const CaseDef &def, const std::strin
     if (def.mode == Mode::Held) {
         sleepSeconds(0.3); // let a freshly started server settle before its baseline
         const std::optional<std::int64_t> rssBefore = serverRss();
+        const std::optional<std::int64_t> connectCpu0 = serverCpu();
         const auto start = Clock::now();
         run.start();
         const bool ready = run.waitReady(300);
         m.connectSeconds = secondsSince(start);
+        const std::optional<std::int64_t> connectCpu1 = serverCpu();
+        if (connectCpu0 && connectCpu1)
+            m.connectCpuUsPerConnection = double(*connectCpu1 - *connectCpu0) / double(def.clients);
         m.connected = run.readyCount();
         if (!ready) {
             m.error = "only " + std::to_string(run.readyCount()) + " of " + std::to_string(def.clients) + " connected: " + run.firstError();
@@ -550,7 +555,7 @@ void printResults(const std::vector<CaseResult> &results)
 {
     std::vector<std::vector<std::string>> rt{{"case", "rt/s", "p50 us", "p99 us", "max us", "srv us/rt", "srv RSS MiB", "own us/rt",
                                               "floor rt/s", "floor us/rt", "srv/floor cpu"}};
-    std::vector<std::vector<std::string>> held{{"case", "connections", "connect s", "conn/s", "srv RSS MiB", "RSS KiB/conn", "idle srv CPU %"}};
+    std::vector<std::vector<std::string>> held{{"case", "connections", "connect s", "conn/s", "srv us/conn", "srv RSS MiB", "RSS KiB/conn", "idle srv CPU %"}};
     std::vector<std::vector<std::string>> fan{{"case", "clients", "bcast/s", "deliveries/s", "p50 us", "p99 us", "max us", "srv us/delivery",
                                                "srv RSS MiB", "own us/delivery"}};
     std::vector<std::string> errors;
@@ -570,7 +575,7 @@ void printResults(const std::vector<CaseResult> &results)
             break;
         case Mode::Held:
             held.push_back({r.def.name, std::to_string(m.connected) + "/" + std::to_string(r.def.clients), fmt(m.connectSeconds, 2),
-                            fmt(double(m.connected) / std::max(m.connectSeconds, 1e-9), 0), rssMiB, fmt(m.rssPerConnectionKiB, 1),
+                            fmt(double(m.connected) / std::max(m.connectSeconds, 1e-9), 0), fmt(m.connectCpuUsPerConnection, 0), rssMiB, fmt(m.rssPerConnectionKiB, 1),
                             fmt(m.idleCpuPercent, 2)});
             break;
         case Mode::FanOut:
@@ -615,6 +620,7 @@ QJsonObject measurementJson(const Measurement &m, Mode mode)
         o.insert(QStringLiteral("connected"), m.connected);
         o.insert(QStringLiteral("connectSeconds"), m.connectSeconds);
         o.insert(QStringLiteral("rssPerConnectionKiB"), jsonOptional(m.rssPerConnectionKiB));
+        o.insert(QStringLiteral("serverCpuUsPerConnect"), jsonOptional(m.connectCpuUsPerConnection));
         o.insert(QStringLiteral("idleServerCpuPercent"), jsonOptional(m.idleCpuPercent));
         return o;
     }
