@@ -45,6 +45,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -639,7 +640,8 @@ QJsonObject measurementJson(const Measurement &m, Mode mode)
     return o;
 }
 
-bool writeJson(const QString &path, const Options &options, const std::vector<CaseResult> &results, const QStringList &arguments)
+bool writeJson(const QString &path, const Options &options, const std::vector<CaseResult> &results, const QStringList &arguments,
+               double pingPong)
 {
     QJsonArray cases;
     for (const CaseResult &r : results) {
@@ -674,6 +676,7 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
         {QStringLiteral("secondsPerCase"), options.seconds},
         {QStringLiteral("cpus"), int(std::thread::hardware_concurrency())},
         {QStringLiteral("kernel"), QString::fromLatin1(host.release)},
+        {QStringLiteral("pingPongCpuUsPerSide"), pingPong},
         {QStringLiteral("cases"), cases},
     };
     QFile file(path);
@@ -759,6 +762,36 @@ int selfTest(const QString &path)
           "Sec-WebSocket-Accept (RFC 6455 example)");
     std::printf("%d of %d checks passed\n", checks - failures, checks);
     return failures == 0 && checks > 8 ? 0 : 1;
+}
+
+// The machine's floor for a blocking round trip: two threads of this process bounce
+// 64 bytes over a socketpair. Its CPU per round trip and side is the least a
+// latency-bound (1x1) case can cost the load generator, whatever it does.
+double pingPongCpuUsPerSide()
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        return -1;
+    constexpr int rounds = 20000;
+    const std::int64_t cpu0 = ownCpuMicroseconds();
+    std::thread echo([fd = fds[1]] {
+        char b[64];
+        for (int i = 0; i < rounds; ++i) {
+            if (::read(fd, b, sizeof b) != ssize_t(sizeof b) || ::write(fd, b, sizeof b) != ssize_t(sizeof b))
+                return;
+        }
+    });
+    char b[64] = {};
+    bool ok = true;
+    for (int i = 0; i < rounds && ok; ++i)
+        ok = ::write(fds[0], b, sizeof b) == ssize_t(sizeof b) && ::read(fds[0], b, sizeof b) == ssize_t(sizeof b);
+    if (!ok)
+        ::shutdown(fds[0], SHUT_RDWR);
+    echo.join();
+    const std::int64_t cpu1 = ownCpuMicroseconds();
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return ok ? double(cpu1 - cpu0) / rounds / 2 : -1;
 }
 
 void raiseFileLimit()
@@ -884,9 +917,11 @@ int main(int argc, char *argv[])
     }
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
+    const double pingPong = pingPongCpuUsPerSide();
     std::printf("stonyx-bench: %zu case(s), %.1f s each, %d load thread(s), target %s, open-file limit %llu\n", cases.size(),
                 options.seconds, options.threads, options.url.empty() ? "stonyx-sockets-server (launched per case)" : options.url.c_str(),
                 static_cast<unsigned long long>(files.rlim_cur));
+    std::printf("machine floor: a bare socketpair ping-pong between two threads costs %.2f us of CPU per round trip and side\n", pingPong);
     std::fflush(stdout);
 
     std::vector<CaseResult> results;
@@ -898,7 +933,7 @@ int main(int argc, char *argv[])
     }
     printResults(results);
     if (parser.isSet(QStringLiteral("json"))
-        && !writeJson(parser.value(QStringLiteral("json")), options, results, QCoreApplication::arguments())) {
+        && !writeJson(parser.value(QStringLiteral("json")), options, results, QCoreApplication::arguments(), pingPong)) {
         std::fprintf(stderr, "stonyx-bench: cannot write %s\n", qUtf8Printable(parser.value(QStringLiteral("json"))));
         return 1;
     }
