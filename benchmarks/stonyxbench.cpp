@@ -918,6 +918,9 @@ int main(int argc, char *argv[])
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
     const double pingPong = pingPongCpuUsPerSide();
+    if (files.rlim_cur != RLIM_INFINITY && rlim_t(options.connections) + 64 > files.rlim_cur)
+        std::fprintf(stderr, "stonyx-bench: warning: --connections %d exceeds the open-file limit %llu (raise ulimit -Hn)\n", options.connections,
+                     static_cast<unsigned long long>(files.rlim_cur));
     std::printf("stonyx-bench: %zu case(s), %.1f s each, %d load thread(s), target %s, open-file limit %llu\n", cases.size(),
                 options.seconds, options.threads, options.url.empty() ? "stonyx-sockets-server (launched per case)" : options.url.c_str(),
                 static_cast<unsigned long long>(files.rlim_cur));
