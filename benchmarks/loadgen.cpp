@@ -112,7 +112,6 @@ struct Connection
 {
     int fd = -1;
     State state = State::Idle;
-    bool sender = false; // fan-out: the connection that asks for broadcasts
     bool writeArmed = false;
     std::string in; // bytes of an incomplete frame (or of the HTTP response) kept between reads
     std::string out;
@@ -212,10 +211,9 @@ Worker::Worker(LoadRun::Shared *shared, int index, int connectionCount)
     };
     makeTemplate(m_spec.echoRequest, 't', &m_echoTemplate, &m_echoStampAt);
     makeTemplate(m_spec.broadcastRequest, 'b', &m_broadcastTemplate, &m_broadcastStampAt);
-    if (index == 0 && m_spec.mode == Mode::FanOut && !m_connections.empty()) {
-        m_connections.front().sender = true;
+    // Fan-out: the first connection of the first worker asks for the broadcasts.
+    if (index == 0 && m_spec.mode == Mode::FanOut)
         shared->senderEventFd = m_eventFd;
-    }
 }
 
 Worker::~Worker()
