@@ -641,7 +641,7 @@ QJsonObject measurementJson(const Measurement &m, Mode mode)
 }
 
 bool writeJson(const QString &path, const Options &options, const std::vector<CaseResult> &results, const QStringList &arguments,
-               double pingPong)
+               double pingPong, double loadBefore, double loadAfter)
 {
     QJsonArray cases;
     for (const CaseResult &r : results) {
@@ -677,6 +677,8 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
         {QStringLiteral("cpus"), int(std::thread::hardware_concurrency())},
         {QStringLiteral("kernel"), QString::fromLatin1(host.release)},
         {QStringLiteral("pingPongCpuUsPerSide"), pingPong},
+        {QStringLiteral("loadAverageBefore"), loadBefore},
+        {QStringLiteral("loadAverageAfter"), loadAfter},
         {QStringLiteral("cases"), cases},
     };
     QFile file(path);
@@ -792,6 +794,18 @@ double pingPongCpuUsPerSide()
     ::close(fds[0]);
     ::close(fds[1]);
     return ok ? double(cpu1 - cpu0) / rounds / 2 : -1;
+}
+
+// The first field of /proc/loadavg: how shared the machine was (the numbers are only as quiet as it).
+double loadAverage()
+{
+    double load = -1;
+    if (FILE *file = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(file, "%lf", &load) != 1)
+            load = -1;
+        std::fclose(file);
+    }
+    return load;
 }
 
 void raiseFileLimit()
@@ -917,6 +931,7 @@ int main(int argc, char *argv[])
     }
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
+    const double loadBefore = loadAverage();
     const double pingPong = pingPongCpuUsPerSide();
     if (files.rlim_cur != RLIM_INFINITY && rlim_t(options.connections) + 64 > files.rlim_cur)
         std::fprintf(stderr, "stonyx-bench: warning: --connections %d exceeds the open-file limit %llu (raise ulimit -Hn)\n", options.connections,
@@ -924,7 +939,8 @@ int main(int argc, char *argv[])
     std::printf("stonyx-bench: %zu case(s), %.1f s each, %d load thread(s), target %s, open-file limit %llu\n", cases.size(),
                 options.seconds, options.threads, options.url.empty() ? "stonyx-sockets-server (launched per case)" : options.url.c_str(),
                 static_cast<unsigned long long>(files.rlim_cur));
-    std::printf("machine floor: a bare socketpair ping-pong between two threads costs %.2f us of CPU per round trip and side\n", pingPong);
+    std::printf("machine: load average %.2f, %u CPUs; a bare socketpair ping-pong between two threads costs %.2f us of CPU per round trip and side\n",
+                loadBefore, std::thread::hardware_concurrency(), pingPong);
     std::fflush(stdout);
 
     std::vector<CaseResult> results;
@@ -935,8 +951,10 @@ int main(int argc, char *argv[])
         allOk = allOk && results.back().server.ok && (!results.back().floor || results.back().floor->ok);
     }
     printResults(results);
+    const double loadAfter = loadAverage();
+    std::printf("load average at the end: %.2f\n", loadAfter);
     if (parser.isSet(QStringLiteral("json"))
-        && !writeJson(parser.value(QStringLiteral("json")), options, results, QCoreApplication::arguments(), pingPong)) {
+        && !writeJson(parser.value(QStringLiteral("json")), options, results, QCoreApplication::arguments(), pingPong, loadBefore, loadAfter)) {
         std::fprintf(stderr, "stonyx-bench: cannot write %s\n", qUtf8Printable(parser.value(QStringLiteral("json"))));
         return 1;
     }
