@@ -268,6 +268,7 @@ struct Measurement
     double connectSeconds = 0;
     std::optional<double> rssPerConnectionKiB;
     std::optional<double> connectCpuUsPerConnection; // server CPU while connecting and authenticating
+    double ownConnectCpuUsPerConnection = 0;
     std::optional<double> idleCpuPercent;
     int connected = 0;
 };
@@ -373,11 +374,13 @@ Measurement measure(const Options &options, const CaseDef &def, const std::strin
         sleepSeconds(0.3); // let a freshly started server settle before its baseline
         const std::optional<std::int64_t> rssBefore = serverRss();
         const std::optional<std::int64_t> connectCpu0 = serverCpu();
+        const std::int64_t ownConnect0 = ownCpuMicroseconds();
         const auto start = Clock::now();
         run.start();
         const bool ready = run.waitReady(300);
         m.connectSeconds = secondsSince(start);
         const std::optional<std::int64_t> connectCpu1 = serverCpu();
+        m.ownConnectCpuUsPerConnection = double(ownCpuMicroseconds() - ownConnect0) / double(def.clients);
         if (connectCpu0 && connectCpu1)
             m.connectCpuUsPerConnection = double(*connectCpu1 - *connectCpu0) / double(def.clients);
         m.connected = run.readyCount();
@@ -556,7 +559,7 @@ void printResults(const std::vector<CaseResult> &results)
 {
     std::vector<std::vector<std::string>> rt{{"case", "rt/s", "p50 us", "p99 us", "max us", "srv us/rt", "srv RSS MiB", "own us/rt",
                                               "floor rt/s", "floor us/rt", "srv/floor cpu"}};
-    std::vector<std::vector<std::string>> held{{"case", "connections", "connect s", "conn/s", "srv us/conn", "srv RSS MiB", "RSS KiB/conn", "idle srv CPU %"}};
+    std::vector<std::vector<std::string>> held{{"case", "connections", "connect s", "conn/s", "srv us/conn", "own us/conn", "srv RSS MiB", "RSS KiB/conn", "idle srv CPU %"}};
     std::vector<std::vector<std::string>> fan{{"case", "clients", "bcast/s", "deliveries/s", "p50 us", "p99 us", "max us", "srv us/delivery",
                                                "srv RSS MiB", "own us/delivery"}};
     std::vector<std::string> errors;
@@ -576,7 +579,8 @@ void printResults(const std::vector<CaseResult> &results)
             break;
         case Mode::Held:
             held.push_back({r.def.name, std::to_string(m.connected) + "/" + std::to_string(r.def.clients), fmt(m.connectSeconds, 2),
-                            fmt(double(m.connected) / std::max(m.connectSeconds, 1e-9), 0), fmt(m.connectCpuUsPerConnection, 0), rssMiB, fmt(m.rssPerConnectionKiB, 1),
+                            fmt(double(m.connected) / std::max(m.connectSeconds, 1e-9), 0), fmt(m.connectCpuUsPerConnection, 0),
+                            fmt(m.ownConnectCpuUsPerConnection, 0), rssMiB, fmt(m.rssPerConnectionKiB, 1),
                             fmt(m.idleCpuPercent, 2)});
             break;
         case Mode::FanOut:
@@ -622,6 +626,7 @@ QJsonObject measurementJson(const Measurement &m, Mode mode)
         o.insert(QStringLiteral("connectSeconds"), m.connectSeconds);
         o.insert(QStringLiteral("rssPerConnectionKiB"), jsonOptional(m.rssPerConnectionKiB));
         o.insert(QStringLiteral("serverCpuUsPerConnect"), jsonOptional(m.connectCpuUsPerConnection));
+        o.insert(QStringLiteral("ownCpuUsPerConnect"), m.ownConnectCpuUsPerConnection);
         o.insert(QStringLiteral("idleServerCpuPercent"), jsonOptional(m.idleCpuPercent));
         return o;
     }
