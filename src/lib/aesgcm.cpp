@@ -236,7 +236,16 @@ Error Context::seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView 
 {
     Q_ASSERT(frame);
     Q_ASSERT(m_direction == Direction::Seal);
-    frame->clear();
+    // \a plaintext may view \a frame's own bytes: \a frame is only replaced at the end.
+    QByteArray sealed;
+    const Error error = sealInto(plaintext, &sealed, iv);
+    *frame = error == Error::None ? std::move(sealed) : QByteArray();
+    return error;
+}
+
+Error Context::sealInto(QByteArrayView plaintext, QByteArray *frame, QByteArrayView iv)
+{
+    QByteArray &sealed = *frame;
     if (!m_loaded)
         return Error::NoKey;
     if (!iv.isNull() && iv.size() != IvSize)
@@ -244,13 +253,11 @@ Error Context::seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView 
     if (plaintext.size() > std::numeric_limits<int>::max() - Overhead)
         return Error::TooLarge;
     // The one allocation of the frame: IV, tag and ciphertext are written in place.
-    frame->resize(Overhead + plaintext.size());
-    unsigned char *out = bytes(*frame);
+    sealed.resize(Overhead + plaintext.size());
+    unsigned char *out = bytes(sealed);
     if (iv.isNull()) {
-        if (!nextIv(out)) {
-            frame->clear();
+        if (!nextIv(out))
             return Error::Random;
-        }
     } else {
         std::memcpy(out, iv.data(), IvSize);
     }
@@ -265,10 +272,8 @@ Error Context::seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView 
     if (EVP_EncryptInit_ex2(m_ctx, nullptr, nullptr, out, nullptr) != 1
         || EVP_EncryptUpdate(m_ctx, out + Overhead, &written, bytes(plaintext), int(plaintext.size())) != 1
         || EVP_EncryptFinal_ex(m_ctx, out + Overhead + written, &finalWritten) != 1
-        || EVP_CIPHER_CTX_get_params(m_ctx, tagParams) != 1) {
-        frame->clear();
+        || EVP_CIPHER_CTX_get_params(m_ctx, tagParams) != 1)
         return Error::EncryptFailed;
-    }
     return Error::None;
 }
 

@@ -155,6 +155,7 @@ public:
 private:
     Direction m_direction;
     bool nextIv(unsigned char *out);
+    Error sealInto(QByteArrayView plaintext, QByteArray *frame, QByteArrayView iv);
 
     bool m_loaded = false;
     EVP_CIPHER_CTX *m_ctx = nullptr;

@@ -153,7 +153,10 @@ bool FrameCipher::open(QByteArrayView frame, QByteArray *plaintext)
         d->errorString = tr("No decryption key is set");
         return false;
     }
-    const AesGcm::Error error = d->opener.open(frame, plaintext);
+    // Into a fresh array: \a frame may view \a plaintext's own bytes.
+    QByteArray out;
+    const AesGcm::Error error = d->opener.open(frame, &out);
+    *plaintext = std::move(out);
     if (error != AesGcm::Error::None)
         return d->fail(error, frame.size());
     return true;
