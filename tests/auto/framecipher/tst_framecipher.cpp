@@ -146,6 +146,16 @@ private Q_SLOTS:
         QVERIFY(FrameCipherPrivate::key(cipher).isEmpty());
     }
 
+    // The output may be the array the input is in.
+    void inPlace()
+    {
+        FrameCipher cipher(QByteArray(32, 'k'));
+        const QByteArray text = "{\"request\":\"echo\"}";
+        QByteArray buffer = cipher.seal(text);
+        QVERIFY(cipher.open(buffer, &buffer));
+        QCOMPARE(buffer, text);
+    }
+
     void constantTimeEquals()
     {
         QVERIFY(FrameCipher::constantTimeEquals("secret", "secret"));

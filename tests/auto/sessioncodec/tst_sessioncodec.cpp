@@ -269,6 +269,20 @@ private Q_SLOTS:
         QCOMPARE(ivs.size(), count);
     }
 
+    // encode() may write over the array its input is in.
+    void encodeInPlace()
+    {
+        SessionCodec codec(m_globalKey);
+        const QByteArray text = "{\"request\":\"echo\",\"data\":7}";
+        QByteArray buffer = text;
+        QString error;
+        QVERIFY(codec.encode(buffer, SessionCodec::KeyChoice::Current, &buffer, &error));
+        QCOMPARE(buffer.size(), text.size() + AesGcm::Overhead);
+        Message::Incoming message;
+        QCOMPARE(SessionCodec(m_globalKey).decode(buffer, u"data", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.payload, QJsonValue(7));
+    }
+
     void invalidSessionKey()
     {
         SessionCodec codec(m_globalKey);
