@@ -17,12 +17,6 @@ namespace Stonyx::Sockets::AesGcm {
 
 namespace {
 
-// The messages belong to FrameCipher, the public face of this code.
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", text);
-}
-
 QString lastOpenSslError()
 {
     const unsigned long code = ERR_get_error();
@@ -53,35 +47,37 @@ Error report(Error error, Error *out)
 
 } // namespace
 
+// The messages belong to FrameCipher, the public face of this code: the same context
+// and source texts as before, spelt out for lupdate.
 QString describe(Error error, qsizetype size)
 {
     switch (error) {
     case Error::None:
         return {};
     case Error::Unavailable:
-        return tr("AES-256-GCM is not available from OpenSSL: %1").arg(lastOpenSslError());
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "AES-256-GCM is not available from OpenSSL: %1").arg(lastOpenSslError());
     case Error::NoKey:
-        return tr("No encryption key is set");
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "No encryption key is set");
     case Error::BadKeySize:
-        return tr("An AES-256 key must be %1 bytes, not %2").arg(KeySize).arg(size);
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "An AES-256 key must be %1 bytes, not %2").arg(KeySize).arg(size);
     case Error::BadKey:
-        return tr("Could not set the AES-256-GCM key: %1").arg(lastOpenSslError());
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "Could not set the AES-256-GCM key: %1").arg(lastOpenSslError());
     case Error::BadIvSize:
-        return tr("The IV must be %1 bytes").arg(IvSize);
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The IV must be %1 bytes").arg(IvSize);
     case Error::Random:
-        return tr("The random number generator failed: %1").arg(lastOpenSslError());
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The random number generator failed: %1").arg(lastOpenSslError());
     case Error::TooLarge:
-        return tr("The message is too large to encrypt");
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The message is too large to encrypt");
     case Error::EncryptFailed:
-        return tr("Encryption failed: %1").arg(lastOpenSslError());
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "Encryption failed: %1").arg(lastOpenSslError());
     case Error::Truncated:
-        return tr("The frame is %1 bytes, shorter than the %2 bytes of IV and tag").arg(size).arg(Overhead);
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The frame is %1 bytes, shorter than the %2 bytes of IV and tag").arg(size).arg(Overhead);
     case Error::FrameTooLarge:
-        return tr("The frame is too large to decrypt");
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The frame is too large to decrypt");
     case Error::DecryptFailed:
-        return tr("The frame could not be decrypted");
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The frame could not be decrypted");
     case Error::Authentication:
-        return tr("The frame failed authentication (wrong key or altered data)");
+        return QCoreApplication::translate("Stonyx::Sockets::FrameCipher", "The frame failed authentication (wrong key or altered data)");
     }
     return {};
 }
