@@ -9,8 +9,6 @@
 
 namespace Stonyx::Sockets {
 
-class QmlSocketConnection;
-
 /*!
     \qmltype SocketHandler
     \inqmlmodule Stonyx.Sockets
