@@ -24,6 +24,10 @@ namespace Stonyx::Sockets {
     Key derivation (scrypt) and random bytes are static helpers. All work is done by
     OpenSSL 3; failures are reported through return values, never exceptions.
 
+    Random IVs come from OpenSSL's CSPRNG a small batch at a time (one RAND_bytes call
+    costs more than sealing a short message). A process that fork()s must therefore not
+    go on sealing with the same FrameCipher object in both parent and child.
+
     A FrameCipher is movable, not copyable, and must be used from one thread at a time.
 */
 class STONYX_SOCKETS_EXPORT FrameCipher
