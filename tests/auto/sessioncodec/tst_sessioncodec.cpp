@@ -283,6 +283,41 @@ private Q_SLOTS:
         QCOMPARE(message.payload, QJsonValue(7));
     }
 
+    // Message's envelope: byte for byte what QJsonDocument writes for the same object,
+    // whichever way (written directly, or through a QJsonObject) it was made.
+    void envelope()
+    {
+        const QStringList requests{QStringLiteral("echo"), QStringLiteral("auth"), QString(), QStringLiteral("a \"quoted\" one"),
+                                   QStringLiteral("back\\slash"), QStringLiteral("t\tab"), QStringLiteral("d\u00e9j\u00e0"),
+                                   QStringLiteral("del\u007f")};
+        const QList<QJsonValue> values{QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Null), QJsonValue(true),
+                                       QJsonValue(false), QJsonValue(QJsonObject{{QStringLiteral("b"), QJsonArray{1, QStringLiteral("x")}},
+                                                                               {QStringLiteral("a"), 1}}),
+                                       QJsonValue(QJsonObject()), QJsonValue(QJsonArray{1, 2.5}), QJsonValue(2.5), QJsonValue(42),
+                                       QJsonValue(QStringLiteral("str")), QJsonValue(QStringLiteral("\u00fc\"\n"))};
+        const QStringList sessionKeys{QString(), QStringLiteral("AAECAwQF+/8="), QStringLiteral("odd\"key")};
+        auto reference = [](const QString &request, const QString &key, const QJsonValue &value, const QString &sessionKey) {
+            QJsonObject object{{QStringLiteral("request"), request}};
+            if (!value.isUndefined())
+                object.insert(key, value);
+            if (!sessionKey.isEmpty())
+                object.insert(QStringLiteral("sessionKey"), sessionKey);
+            return QJsonDocument(object).toJson(QJsonDocument::Compact);
+        };
+        int checked = 0;
+        for (const QString &request : requests) {
+            for (const QJsonValue &value : values) {
+                QCOMPARE(Message::encodeRequest(request, value), reference(request, QStringLiteral("data"), value, QString()));
+                for (const QString &sessionKey : sessionKeys) {
+                    QCOMPARE(Message::encodeResponse(request, value, sessionKey),
+                             reference(request, QStringLiteral("response"), value, sessionKey));
+                    ++checked;
+                }
+            }
+        }
+        QCOMPARE(checked, requests.size() * values.size() * sessionKeys.size());
+    }
+
     void invalidSessionKey()
     {
         SessionCodec codec(m_globalKey);
