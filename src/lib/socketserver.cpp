@@ -9,9 +9,11 @@
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
-#include <QSslServer>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocketCorsAuthenticator>
+
+#include <unistd.h>
 
 namespace Stonyx::Sockets {
 
@@ -84,11 +86,11 @@ bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
     if (key.isNull())
         return fail(SocketServer::tr("%1 holds no RSA or EC private key in PEM form (configuration key \"tlsPrivateKey\")")
                         .arg(config.tlsPrivateKey()));
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificateChain(chain);
-    tls.setPrivateKey(key);
-    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
-    *configuration = tls;
+    QSslConfiguration loaded = QSslConfiguration::defaultConfiguration();
+    loaded.setLocalCertificateChain(chain);
+    loaded.setPrivateKey(key);
+    loaded.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    *configuration = loaded;
     return true;
 }
 
@@ -113,87 +115,100 @@ void SocketServerPrivate::setError(SocketServer::Error e, const QString &message
     Q_EMIT q->errorOccurred(e);
 }
 
-void SocketServerPrivate::onTcpConnection()
+void SocketServerPrivate::onAccepted(qintptr descriptor, const QString &address)
 {
-    while (tcpServer && tcpServer->hasPendingConnections()) {
-        QTcpSocket *socket = tcpServer->nextPendingConnection();
-        if (!socket)
-            break;
-        purgeUnauthenticated();
-        const QString address = socket->peerAddress().toString();
-        const int total = int(unauthenticated.size());
-        const int fromAddress = unauthenticatedFrom(address);
-        const int maxTotal = config.maxUnauthenticated();
-        const int maxPerAddress = config.maxUnauthenticatedPerAddress();
-        if ((maxTotal > 0 && total >= maxTotal) || (maxPerAddress > 0 && fromAddress >= maxPerAddress)) {
-            // Refused before the WebSocket handshake costs anything.
-            const QString reason = maxTotal > 0 && total >= maxTotal
-                ? SocketServer::tr("%n unauthenticated connection(s) open in total", nullptr, total)
-                : SocketServer::tr("%n unauthenticated connection(s) open from this address", nullptr, fromAddress);
-            qCWarning(lcServer, "Refusing a connection from %s: %s", qUtf8Printable(address), qUtf8Printable(reason));
-            Q_EMIT q->clientRejected(0, SocketServer::Error::LimitExceeded,
-                                     SocketServer::tr("Refused a connection from %1: %2").arg(address, reason));
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        unauthenticated.insert(socket, {socket, address});
-        // Qt's own handshake timeout drops the socket silently; this one says so. The
-        // socket may outlive the server (close() hands it to Qt's server to finish).
-        QTimer::singleShot(config.handshakeTimeout(), socket, [this, server = QPointer<SocketServer>(q), socket] {
-            if (!server || !unauthenticated.contains(socket))
-                return; // gone, or upgraded: the connection took its place
-            const QString peer = socket->peerAddress().toString();
-            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                      qUtf8Printable(peer), config.handshakeTimeout());
-            Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
-                                     SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
-                                         .arg(peer)
-                                         .arg(config.handshakeTimeout()));
-            socket->abort();
-        });
-        // Before Qt connects its own slots to the socket (see InboundMonitor).
-        new InboundMonitor(socket, config.messageTimeout(), socket);
-        webSocketServer->handleConnection(socket);
+    QTcpSocket *socket = secure ? new QSslSocket(sockets) : new QTcpSocket(sockets);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcServer, "Cannot use an accepted connection from %s: %s", qUtf8Printable(address),
+                  qUtf8Printable(socket->errorString()));
+        ::close(int(descriptor));
+        delete socket;
+        gate->leave(address);
+        return;
     }
+    const std::pair<QHostAddress, quint16> key(socket->peerAddress(), socket->peerPort());
+    pending.insert(key, {socket, address});
+    QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] { onPendingSocketGone(key, socket); });
+    // Qt's own handshake timeout drops the socket silently; this one says so. The
+    // socket may outlive the server (close() keeps it until it is gone).
+    QTimer::singleShot(config.handshakeTimeout(), socket, [this, server = QPointer<SocketServer>(q), key, socket] {
+        const auto it = pending.constFind(key);
+        if (!server || it == pending.cend() || it->socket != socket)
+            return; // gone, or upgraded: the connection took its place
+        const QString peer = it->address;
+        qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                  qUtf8Printable(peer), config.handshakeTimeout());
+        Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
+                                 SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                                     .arg(peer)
+                                     .arg(config.handshakeTimeout()));
+        socket->abort();
+    });
+    if (!secure) {
+        startWebSocketHandshake(socket);
+        return;
+    }
+    auto *ssl = static_cast<QSslSocket *>(socket);
+    ssl->setSslConfiguration(tls);
+    // Until encrypted, nobody else looks after this socket: a failed TLS handshake ends it.
+    QObject::connect(ssl, &QAbstractSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError) {
+        qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(ssl->peerAddress().toString()),
+                  qUtf8Printable(ssl->errorString()));
+    });
+    QObject::connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
+    QObject::connect(ssl, &QSslSocket::encrypted, q, [this, ssl] {
+        QObject::disconnect(ssl, &QAbstractSocket::errorOccurred, ssl, nullptr);
+        QObject::disconnect(ssl, &QAbstractSocket::disconnected, ssl, nullptr);
+        startWebSocketHandshake(ssl);
+    });
+    ssl->startServerEncryption();
 }
 
-void SocketServerPrivate::releaseUnauthenticated(QObject *key)
+void SocketServerPrivate::startWebSocketHandshake(QTcpSocket *socket)
 {
-    unauthenticated.remove(key);
+    // Before Qt connects its own slots to the socket (see InboundMonitor).
+    new InboundMonitor(socket, config.messageTimeout(), socket);
+    webSocketServer->handleConnection(socket);
 }
 
-// Sockets that died during their handshake leave stale entries; Qt does not keep our
-// connections to a TCP socket it upgrades, so they are found by their null pointer.
-void SocketServerPrivate::purgeUnauthenticated()
+void SocketServerPrivate::onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket)
 {
-    unauthenticated.removeIf([](const auto &entry) { return entry.value().object.isNull(); });
+    if (gate)
+        gate->connectionClosed(); // a descriptor is free again
+    const auto it = pending.find(key);
+    if (it == pending.end() || it->socket != socket)
+        return; // upgraded (the connection counts now), or forgotten by close()
+    const QString address = it->address;
+    pending.erase(it);
+    if (gate)
+        gate->leave(address);
 }
 
-int SocketServerPrivate::unauthenticatedFrom(const QString &address) const
+void SocketServerPrivate::releaseAdmission(SocketConnection *connection)
 {
-    return int(std::count_if(unauthenticated.cbegin(), unauthenticated.cend(),
-                             [&](const Unauthenticated &u) { return u.address == address; }));
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->admitted)
+        return;
+    cd->admitted = false;
+    if (gate)
+        gate->leave(cd->admittedAddress);
 }
 
 void SocketServerPrivate::onNewConnection()
 {
     while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
         SocketConnection *connection = createConnection(socket);
-        // Find the TCP socket under it (same peer address and port) and let the
-        // connection take over its place among the unauthenticated.
-        purgeUnauthenticated();
-        for (auto it = unauthenticated.begin(); it != unauthenticated.end(); ++it) {
-            auto *tcp = qobject_cast<QTcpSocket *>(it->object.data());
-            if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()) {
-                connection->d->tcpSocket = tcp;
-                watchInbound(connection, tcp);
-                const QString address = it->address;
-                unauthenticated.erase(it);
-                unauthenticated.insert(connection, {connection, address});
-                break;
-            }
-        }
+        // Find the TCP socket under it (same peer address and port): the connection
+        // takes over its place among the unauthenticated.
+        const auto it = pending.find(std::pair(socket->peerAddress(), socket->peerPort()));
+        if (it == pending.end())
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        cd->tcpSocket = it->socket;
+        cd->admittedAddress = it->address;
+        cd->admitted = true;
+        pending.erase(it);
+        watchInbound(connection, cd->tcpSocket);
     }
 }
 
@@ -299,7 +314,7 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
 {
     if (!clients.remove(connection->id()))
         return;
-    releaseUnauthenticated(connection);
+    releaseAdmission(connection);
     SocketConnection::Private *cd = connection->d.get();
     // The code and reason of the close we sent; else what the peer's close frame said
     // (or Qt's own close, e.g. 1009); else the connection was lost without a close
@@ -542,7 +557,7 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
     cd->authenticated = true;
     if (cd->authTimer)
         cd->authTimer->stop();
-    releaseUnauthenticated(connection);
+    releaseAdmission(connection);
     if (config.log())
         qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
                wasAuthenticated ? " again" : "");
@@ -726,35 +741,30 @@ bool SocketServer::listen()
         return false;
     const bool secure = !tls.isNull();
 
-    // TCP first, so connection caps apply before any handshake work; the WebSocket
-    // server only performs handshakes on the sockets handed to it.
-    QTcpServer *tcp = nullptr;
-    if (secure) {
-        auto *sslServer = new QSslServer(this);
-        sslServer->setSslConfiguration(tls);
-        sslServer->setHandshakeTimeout(d->config.handshakeTimeout());
-        connect(sslServer, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
-            qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(socket->peerAddress().toString()),
-                      qUtf8Printable(socket->errorString()));
-        });
-        tcp = sslServer;
-    } else {
-        tcp = new QTcpServer(this);
-    }
-    // Qt's default backlog is 50: after a restart, thousands of reconnecting clients
-    // would overflow it and each retry its SYN a second or more later.
-    tcp->setListenBacklogSize(d->config.listenBacklog());
-    if (!tcp->listen(address, quint16(d->config.port()))) {
+    // TCP first, so connection caps apply before any handshake work (TLS or WebSocket);
+    // the WebSocket server only performs handshakes on the sockets handed to it.
+    auto *gate = new ConnectionGate(this);
+    QString listenError;
+    if (!gate->listen(address, quint16(d->config.port()), d->config.listenBacklog(),
+                      {d->config.maxUnauthenticated(), d->config.maxUnauthenticatedPerAddress()}, &listenError)) {
         d->setError(Error::ListenError, tr("Cannot listen on %1 port %2: %3")
                                             .arg(d->config.host())
                                             .arg(d->config.port())
-                                            .arg(tcp->errorString()));
-        delete tcp;
+                                            .arg(listenError));
+        delete gate;
         return false;
     }
-    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
+    connect(gate, &ConnectionGate::refused, this, [this](const QString &peer, const QString &reason) {
+        Q_EMIT clientRejected(0, Error::LimitExceeded, tr("Refused a connection from %1: %2").arg(peer, reason));
+    });
+    gate->setSink([this](qintptr descriptor, const QHostAddress &, const QString &peer) { d->onAccepted(descriptor, peer); });
+    d->tls = tls;
+    d->secure = secure;
+    d->sockets = new QObject(this);
+    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode);
     // A backstop: our own timer (onTcpConnection) fires first and logs why.
     ws->setHandshakeTimeout(d->config.handshakeTimeout() + 1000);
+    ws->setParent(d->sockets);
     connect(ws, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
     // Without a slot on this signal Qt accepts every Origin.
     connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {
@@ -766,8 +776,7 @@ bool SocketServer::listen()
         if (!ok)
             qCWarning(lcServer, "Refusing a WebSocket handshake from Origin %s: not in allowedOrigins", qUtf8Printable(origin));
     });
-    connect(tcp, &QTcpServer::pendingConnectionAvailable, this, [this] { d->onTcpConnection(); });
-    d->tcpServer = tcp;
+    d->gate = gate;
     d->webSocketServer = ws;
     if (d->config.log())
         qCInfo(lcServer, "Listening on %s (encryption %s%s)", qUtf8Printable(serverUrl().toString()),
@@ -789,11 +798,12 @@ QSslConfiguration SocketServer::sslConfiguration() const
 
 void SocketServer::close()
 {
-    if (!d->tcpServer)
+    if (!d->gate)
         return;
-    QTcpServer *tcp = std::exchange(d->tcpServer, nullptr);
+    // Stop accepting at once; the accepted sockets' parent lives on until they are gone.
+    delete std::exchange(d->gate, nullptr);
+    QObject *tcp = std::exchange(d->sockets, nullptr);
     QWebSocketServer *ws = std::exchange(d->webSocketServer, nullptr);
-    tcp->close();
     ws->close();
     const QList<SocketConnection *> open = d->clients.values();
     for (SocketConnection *connection : open) {
@@ -809,11 +819,10 @@ void SocketServer::close()
         QObject::connect(socket, &QWebSocket::disconnected, connection, &QObject::deleteLater);
         QTimer::singleShot(2000, connection, &QObject::deleteLater);
     }
-    d->unauthenticated.clear();
-    // The TCP sockets are children of the TCP server: it must live until they are gone.
-    tcp->disconnect(this);
+    d->pending.clear();
+    // The TCP sockets are children of this holder: it must live until they are gone.
+    ws->disconnect(this);
     tcp->setParent(nullptr);
-    ws->setParent(tcp);
     if (open.isEmpty()) {
         tcp->deleteLater();
     } else {
@@ -829,7 +838,7 @@ void SocketServer::close()
 
 bool SocketServer::isListening() const
 {
-    return d->tcpServer && d->tcpServer->isListening();
+    return d->gate && d->gate->isListening();
 }
 
 QUrl SocketServer::serverUrl() const
@@ -837,20 +846,20 @@ QUrl SocketServer::serverUrl() const
     if (!isListening())
         return {};
     QUrl url;
-    url.setScheme(qobject_cast<QSslServer *>(d->tcpServer) ? QStringLiteral("wss") : QStringLiteral("ws"));
-    QHostAddress address = d->tcpServer->serverAddress();
+    url.setScheme(d->secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QHostAddress address = d->gate->serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHostIPv6;
     url.setHost(address.toString());
-    url.setPort(d->tcpServer->serverPort());
+    url.setPort(d->gate->serverPort());
     return url;
 }
 
 quint16 SocketServer::serverPort() const
 {
-    return isListening() ? d->tcpServer->serverPort() : 0;
+    return isListening() ? d->gate->serverPort() : 0;
 }
 
 int SocketServer::clientCount() const

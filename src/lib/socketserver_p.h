@@ -3,6 +3,7 @@
 
 // Internal to the library: the state behind SocketServer and SocketConnection.
 
+#include "connectiongate_p.h"
 #include "framecipher.h"
 #include "inboundmonitor_p.h"
 #include "ratelimiter_p.h"
@@ -49,6 +50,8 @@ struct SocketConnection::Private {
 
     // Limits and liveness (see SocketConfig).
     QPointer<QTcpSocket> tcpSocket;            // the transport under the WebSocket, when known
+    QString admittedAddress;                   // counted by the gate as unauthenticated from here...
+    bool admitted = false;                     // ...until authenticated or gone
     InboundMonitor *inbound = nullptr;         // message deadline, close frames; child of the connection
     QTimer *authTimer = nullptr;               // child of the connection
     QTimer *idleTimer = nullptr;               // child of the connection
@@ -65,17 +68,20 @@ struct SocketServerPrivate {
 
     SocketServer *const q;
     SocketConfig config;
-    QTcpServer *tcpServer = nullptr;           // a QSslServer with TLS
+    ConnectionGate *gate = nullptr;            // listens, applies the admission caps; null when not listening
+    QObject *sockets = nullptr;                // parent of the accepted TCP sockets (outlives close() until they are gone)
+    QSslConfiguration tls;                     // of the current listen(); null for plain ws://
+    bool secure = false;
     QWebSocketServer *webSocketServer = nullptr; // does the handshakes (handleConnection), never listens
     QSslConfiguration sslConfiguration;        // from code; else from the config's files
     bool sslConfigurationSet = false;
-    // Connections open but not authenticated, from TCP accept on. The key is the TCP
-    // socket until the WebSocket handshake completes, then the SocketConnection.
-    struct Unauthenticated {
-        QPointer<QObject> object;  // null once destroyed: the entry is stale
-        QString address;
+    // TCP connections accepted, their WebSocket handshake not done yet, by peer address
+    // and port: the upgraded QWebSocket is matched to its TCP socket in O(1).
+    struct Pending {
+        QTcpSocket *socket = nullptr;
+        QString address;                       // as counted by the gate
     };
-    QHash<QObject *, Unauthenticated> unauthenticated;
+    QHash<std::pair<QHostAddress, quint16>, Pending> pending;
     QByteArray globalKey;
     QString globalKeyFor;                      // the authKey globalKey was derived from
     QMap<QString, ServerHandler> handlers;
@@ -89,11 +95,13 @@ struct SocketServerPrivate {
     static SocketServerPrivate *get(SocketServer *server) { return server->d.get(); }
 
     void setError(SocketServer::Error e, const QString &message);
-    void onTcpConnection();
+    // The gate admitted a connection: make its socket, start the TLS and WebSocket handshakes.
+    void onAccepted(qintptr descriptor, const QString &address);
+    void startWebSocketHandshake(QTcpSocket *socket);
+    void onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket);
     void onNewConnection();
-    void releaseUnauthenticated(QObject *key);
-    void purgeUnauthenticated();
-    int unauthenticatedFrom(const QString &address) const;
+    // The connection no longer counts as unauthenticated (authenticated, or gone).
+    void releaseAdmission(SocketConnection *connection);
     void onIdleCheck(SocketConnection *connection);
     void onDrainBacklog(SocketConnection *connection);
     // Decrypts, parses and dispatches one frame (PROTOCOL.md "Dispatch on the server").
