@@ -30,6 +30,7 @@ ConnectionGate::ConnectionGate(QObject *parent)
 
 ConnectionGate::~ConnectionGate()
 {
+    close();
     flushLog(true);
 }
 
