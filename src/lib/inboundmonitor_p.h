@@ -34,7 +34,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
-#include <QTimer>
+#include <QElapsedTimer>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
@@ -78,6 +78,13 @@ public:
     void resume();
     bool isPaused() const { return m_paused; }
 
+    /*!
+        Emits messageTimedOut() if a message is overdue. The server calls it from its
+        coarse timer (one for all connections, no timer per connection), so a late
+        message is caught within one tick of its deadline.
+    */
+    void checkDeadline();
+
     /*! How long the server waits for the peer's close frame after sending its own. */
     static constexpr int CloseHandshakeTimeout = 2000;
 
@@ -95,8 +102,14 @@ private:
 
     QPointer<QTcpSocket> m_tcp;
     QWebSocket *m_socket = nullptr; // set by attach()
+    void startDeadline();
+    void stopDeadline() { m_deadlineAt = -1; }
+    bool deadlineActive() const { return m_deadlineAt >= 0; }
+
     FrameScanner m_scanner;
-    QTimer m_deadline;
+    QElapsedTimer m_clock;     // for the message deadline
+    qint64 m_deadlineAt = -1;  // on m_clock; -1: none running
+    int m_timeout = 0;         // ms; 0: no message deadline
     qint64 m_known = 0;        // bytes in the socket's buffer already scanned
     bool m_closeFrameReceived = false;
     bool m_closeFrameSent = false;

@@ -14,6 +14,10 @@
 #include <QWebSocketCorsAuthenticator>
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <algorithm>
 
 namespace Stonyx::Sockets {
 
@@ -58,6 +62,7 @@ SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &c
     : q(qq)
     , config(cfg)
 {
+    clock.start();
 }
 
 bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
@@ -127,23 +132,9 @@ void SocketServerPrivate::onAccepted(qintptr descriptor, const QString &address)
         return;
     }
     const std::pair<QHostAddress, quint16> key(socket->peerAddress(), socket->peerPort());
-    pending.insert(key, {socket, address});
     QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] { onPendingSocketGone(key, socket); });
-    // Qt's own handshake timeout drops the socket silently; this one says so. The
-    // socket may outlive the server (close() keeps it until it is gone).
-    QTimer::singleShot(config.handshakeTimeout(), socket, [this, server = QPointer<SocketServer>(q), key, socket] {
-        const auto it = pending.constFind(key);
-        if (!server || it == pending.cend() || it->socket != socket)
-            return; // gone, or upgraded: the connection took its place
-        const QString peer = it->address;
-        qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                  qUtf8Printable(peer), config.handshakeTimeout());
-        Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
-                                 SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
-                                     .arg(peer)
-                                     .arg(config.handshakeTimeout()));
-        socket->abort();
-    });
+    // Qt's own handshake timeout drops the socket silently; onTick() says so.
+    pending.insert(key, {socket, address, clock.elapsed() + config.handshakeTimeout()});
     if (!secure) {
         startWebSocketHandshake(socket);
         return;
@@ -235,19 +226,14 @@ void SocketServerPrivate::detach(SocketConnection *connection)
 {
     SocketConnection::Private *cd = connection->d.get();
     QObject::disconnect(cd->socket, nullptr, connection, nullptr);
-    for (QTimer *timer : {cd->authTimer, cd->idleTimer}) {
-        if (!timer)
-            continue;
-        timer->stop();
-        QObject::disconnect(timer, nullptr, connection, nullptr);
-        timer->deleteLater(); // it may be the one whose timeout brought us here
-    }
-    cd->authTimer = nullptr;
-    cd->idleTimer = nullptr;
+    cd->authDeadline = -1;
+    cd->nextIdleCheck = -1;
     if (cd->inbound)
         QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
-    QObject::disconnect(&cd->drainBacklog, nullptr, connection, nullptr);
-    cd->drainBacklog.stop();
+    if (cd->drainBacklog) {
+        cd->drainBacklog->stop();
+        QObject::disconnect(cd->drainBacklog.get(), nullptr, connection, nullptr);
+    }
     cd->backlog.clear();
     cd->server = nullptr;
 }
@@ -277,22 +263,10 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
     cd->lastActivity.start();
     cd->rateClock.start();
     cd->rate = RateLimiter(config.rateLimit(), config.rateBurst(), 0);
-    cd->drainBacklog.setSingleShot(true);
-    QObject::connect(&cd->drainBacklog, &QTimer::timeout, connection, [this, connection] { onDrainBacklog(connection); });
-    if (config.authTimeout() > 0) {
-        cd->authTimer = new QTimer(connection);
-        cd->authTimer->setSingleShot(true);
-        QObject::connect(cd->authTimer, &QTimer::timeout, connection, [this, connection] {
-            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
-                   SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
-        });
-        cd->authTimer->start(config.authTimeout());
-    }
-    if (config.idleHeartBeats() > 0) {
-        cd->idleTimer = new QTimer(connection);
-        QObject::connect(cd->idleTimer, &QTimer::timeout, connection, [this, connection] { onIdleCheck(connection); });
-        cd->idleTimer->start(config.heartBeatInterval());
-    }
+    if (config.authTimeout() > 0)
+        cd->authDeadline = clock.elapsed() + config.authTimeout();
+    if (config.idleHeartBeats() > 0)
+        cd->nextIdleCheck = clock.elapsed() + config.heartBeatInterval();
     QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
 
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
@@ -333,7 +307,8 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
         Q_EMIT q->clientRejected(cd->id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
                                  reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code) : reason);
     }
-    cd->drainBacklog.stop();
+    if (cd->drainBacklog)
+        cd->drainBacklog->stop();
     cd->backlog.clear();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
@@ -393,6 +368,97 @@ void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
         cd->socket->ping();
 }
 
+void SocketServerPrivate::startDrainTimer(SocketConnection *connection, int ms)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->drainBacklog) {
+        // Only throttled connections pay for a timer of their own.
+        cd->drainBacklog = std::make_unique<QTimer>();
+        cd->drainBacklog->setSingleShot(true);
+        QObject::connect(cd->drainBacklog.get(), &QTimer::timeout, connection,
+                         [this, connection] { onDrainBacklog(connection); });
+    }
+    cd->drainBacklog->start(ms);
+}
+
+int SocketServerPrivate::tickInterval() const
+{
+    // A quarter of the shortest deadline: each fires at most a quarter late.
+    int shortest = 1000;
+    for (int deadline : {config.handshakeTimeout(), config.authTimeout(), config.messageTimeout(),
+                         config.idleHeartBeats() > 0 ? config.heartBeatInterval() : 0}) {
+        if (deadline > 0)
+            shortest = std::min(shortest, deadline);
+    }
+    return std::clamp(shortest / 4, 10, 250);
+}
+
+void SocketServerPrivate::onTick()
+{
+    const qint64 now = clock.elapsed();
+    // TCP connections without a WebSocket handshake in time.
+    QList<std::pair<std::pair<QHostAddress, quint16>, QPointer<QTcpSocket>>> late;
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        if (now >= it->handshakeDeadline)
+            late.append({it.key(), it->socket});
+    }
+    for (const auto &[key, socket] : std::as_const(late)) {
+        const auto it = pending.constFind(key);
+        if (!socket || it == pending.cend() || it->socket != socket)
+            continue;
+        pending[key].handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
+        const QString peer = it->address;
+        qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                  qUtf8Printable(peer), config.handshakeTimeout());
+        Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
+                                 SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                                     .arg(peer)
+                                     .arg(config.handshakeTimeout()));
+        if (socket)
+            socket->abort();
+    }
+    // Connections: authentication, liveness and message deadlines. A check may close
+    // a connection (and a slot may do anything): walk a snapshot, guarded.
+    QList<QPointer<SocketConnection>> open;
+    open.reserve(clients.size());
+    for (SocketConnection *connection : std::as_const(clients))
+        open.append(connection);
+    for (const QPointer<SocketConnection> &connection : std::as_const(open)) {
+        if (!connection || !connection->d->server || connection->d->closing)
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        if (cd->authDeadline >= 0 && now >= cd->authDeadline) {
+            cd->authDeadline = -1;
+            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                   SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
+            continue;
+        }
+        if (cd->nextIdleCheck >= 0 && now >= cd->nextIdleCheck) {
+            // Every heartBeatInterval, as a timer of its own would (not again at once after a late tick).
+            cd->nextIdleCheck = std::max(cd->nextIdleCheck + config.heartBeatInterval(), now + 1);
+            onIdleCheck(connection);
+            if (!connection || connection->d->closing)
+                continue;
+        }
+        if (cd->inbound)
+            cd->inbound->checkDeadline();
+    }
+    trimMemory();
+}
+
+void SocketServerPrivate::trimMemory()
+{
+    const qsizetype count = clients.size() + pending.size();
+    peakClients = std::max(peakClients, count);
+#if defined(__GLIBC__)
+    // Worth it after a burst only: at least 256 connections gone, and half of the peak.
+    if (peakClients - count >= 256 && count <= peakClients / 2) {
+        malloc_trim(0);
+        peakClients = count;
+    }
+#endif
+}
+
 void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
@@ -423,7 +489,7 @@ void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray
     cd->backlog.append(frame);
     if (cd->inbound)
         cd->inbound->pause();
-    cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+    startDrainTimer(connection, int(cd->rate.msUntilToken()));
     if (!cd->throttleLogged) {
         cd->throttleLogged = true;
         qCInfo(lcServer, "Throttling client %s: more than %d messages per second", qUtf8Printable(describe(connection)),
@@ -447,7 +513,7 @@ void SocketServerPrivate::onDrainBacklog(SocketConnection *connection)
         // within the 5 s that Qt waits for the rest of a frame.
         if (cd->inbound)
             cd->inbound->holdPaused();
-        cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+        startDrainTimer(connection, int(cd->rate.msUntilToken()));
     } else if (cd->inbound) {
         cd->inbound->resume();
     }
@@ -555,8 +621,7 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
     const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey), Seal::GlobalKey);
     const bool wasAuthenticated = cd->authenticated;
     cd->authenticated = true;
-    if (cd->authTimer)
-        cd->authTimer->stop();
+    cd->authDeadline = -1;
     releaseAdmission(connection);
     if (config.log())
         qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
@@ -778,6 +843,9 @@ bool SocketServer::listen()
     });
     d->gate = gate;
     d->webSocketServer = ws;
+    d->tick = new QTimer(this);
+    connect(d->tick, &QTimer::timeout, this, [this] { d->onTick(); });
+    d->tick->start(d->tickInterval());
     if (d->config.log())
         qCInfo(lcServer, "Listening on %s (encryption %s%s)", qUtf8Printable(serverUrl().toString()),
                d->config.encryption() ? "on" : "off", secure ? ", TLS" : "");
@@ -802,6 +870,7 @@ void SocketServer::close()
         return;
     // Stop accepting at once; the accepted sockets' parent lives on until they are gone.
     delete std::exchange(d->gate, nullptr);
+    delete std::exchange(d->tick, nullptr);
     QObject *tcp = std::exchange(d->sockets, nullptr);
     QWebSocketServer *ws = std::exchange(d->webSocketServer, nullptr);
     ws->close();

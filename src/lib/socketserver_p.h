@@ -53,13 +53,15 @@ struct SocketConnection::Private {
     QString admittedAddress;                   // counted by the gate as unauthenticated from here...
     bool admitted = false;                     // ...until authenticated or gone
     InboundMonitor *inbound = nullptr;         // message deadline, close frames; child of the connection
-    QTimer *authTimer = nullptr;               // child of the connection
-    QTimer *idleTimer = nullptr;               // child of the connection
+    // Deadlines, on the server's clock (SocketServerPrivate::clock, ms), checked by the
+    // server's one coarse timer (onTick): no timer object per connection.
+    qint64 authDeadline = -1;                  // not authenticated by then: closed; -1: none
+    qint64 nextIdleCheck = -1;                 // the next liveness check; -1: none
     QElapsedTimer lastActivity;                // since the peer last sent a message or pong
     QElapsedTimer rateClock;                   // started once; the limiter counts in ns
     RateLimiter rate{0, 1, 0};
     QList<QByteArray> backlog;                 // throttled: frames waiting for the rate, reading paused
-    QTimer drainBacklog;                       // dispatches the backlog as the rate allows
+    std::unique_ptr<QTimer> drainBacklog;      // dispatches the backlog as the rate allows; made when first throttled
     bool throttleLogged = false;
 };
 
@@ -80,6 +82,7 @@ struct SocketServerPrivate {
     struct Pending {
         QTcpSocket *socket = nullptr;
         QString address;                       // as counted by the gate
+        qint64 handshakeDeadline = 0;          // on clock: no WebSocket handshake by then, dropped
     };
     QHash<std::pair<QHostAddress, quint16>, Pending> pending;
     QByteArray globalKey;
@@ -88,6 +91,12 @@ struct SocketServerPrivate {
     QList<HandlerLoader::Problem> handlerProblems;
     bool handlerDirLoaded = false;
     QMap<qint64, SocketConnection *> clients;
+    // One coarse timer for every deadline of every connection (handshake, auth, idle,
+    // message): a tick a fraction of the shortest configured deadline, at most 250 ms.
+    QElapsedTimer clock;
+    QTimer *tick = nullptr;
+    // For malloc_trim(): the most connections open since memory was last given back.
+    qsizetype peakClients = 0;
     qint64 nextId = 1;
     SocketServer::Error error = SocketServer::Error::NoError;
     QString errorString;
@@ -103,6 +112,13 @@ struct SocketServerPrivate {
     // The connection no longer counts as unauthenticated (authenticated, or gone).
     void releaseAdmission(SocketConnection *connection);
     void onIdleCheck(SocketConnection *connection);
+    void onTick();
+    // After a burst: hands the heap's free memory back to the system (glibc), once the
+    // connection count dropped well below its peak.
+    void trimMemory();
+    void startDrainTimer(SocketConnection *connection, int ms);
+    // The coarse timer's period for the current configuration.
+    int tickInterval() const;
     void onDrainBacklog(SocketConnection *connection);
     // Decrypts, parses and dispatches one frame (PROTOCOL.md "Dispatch on the server").
     void dispatchFrame(SocketConnection *connection, const QByteArray &frame);
