@@ -408,8 +408,14 @@ void SocketServerPrivate::onTick()
             continue;
         pending[key].handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
         const QString peer = it->address;
-        qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                  qUtf8Printable(peer), config.handshakeTimeout());
+        int summary = 0;
+        const bool logged = droppedLog.allow(now, &summary);
+        if (summary > 0)
+            qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                      summary, droppedLog.interval() / 1000);
+        if (logged)
+            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                      qUtf8Printable(peer), config.handshakeTimeout());
         Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
                                  SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
                                      .arg(peer)
@@ -443,6 +449,9 @@ void SocketServerPrivate::onTick()
         if (cd->inbound)
             cd->inbound->checkDeadline();
     }
+    if (const int suppressed = droppedLog.takeSuppressed(now); suppressed > 0)
+        qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                  suppressed, droppedLog.interval() / 1000);
     trimMemory();
 }
 

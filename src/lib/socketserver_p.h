@@ -97,6 +97,8 @@ struct SocketServerPrivate {
     QTimer *tick = nullptr;
     // For malloc_trim(): the most connections open since memory was last given back.
     qsizetype peakClients = 0;
+    // Log lines about connections dropped without a handshake: a few per interval, then a sum.
+    LogThrottle droppedLog{ConnectionGate::LogBurst, ConnectionGate::LogIntervalMs};
     qint64 nextId = 1;
     SocketServer::Error error = SocketServer::Error::NoError;
     QString errorString;

@@ -722,6 +722,27 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void handshakeDropsAreLoggedRateLimited()
+    {
+        SocketConfig c = baseConfig(false);
+        c.setHandshakeTimeout(200);
+        c.setMaxUnauthenticatedPerAddress(0);
+        start(c);
+        const int before = int(m_rejections->size());
+        LogCounter dropping(QStringLiteral("Dropping a connection from 127.0.0.1: no WebSocket handshake"));
+        std::vector<std::unique_ptr<QTcpSocket>> silent;
+        for (int i = 0; i < 12; ++i) {
+            silent.push_back(std::make_unique<QTcpSocket>());
+            silent.back()->connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        }
+        for (const auto &socket : silent)
+            QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE(int(m_rejections->size()) - before, 12); // every drop is reported...
+        QCOMPARE(dropping.count(), 5);                        // ...the first few logged
+        QCOMPARE(lastRejection(), SocketServer::Error::Timeout);
+        verifyBystander();
+    }
+
     void outOfDescriptors()
     {
         // With no file descriptor left, accept() fails (EMFILE). The server must neither
