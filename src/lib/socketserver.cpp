@@ -18,6 +18,7 @@
 #include <malloc.h>
 #endif
 #include <algorithm>
+#include <functional>
 
 namespace Stonyx::Sockets {
 
@@ -276,7 +277,10 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
     QObject::connect(socket, &QWebSocket::disconnected, connection,
                      [this, connection] { onDisconnected(connection); });
 
-    clients.insert(connection->id(), connection);
+    {
+        QMutexLocker locker(&clientsMutex);
+        clients.insert(connection->id(), connection);
+    }
     if (config.log())
         qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
     Q_EMIT q->clientConnected(connection->id());
@@ -286,8 +290,11 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
 
 void SocketServerPrivate::onDisconnected(SocketConnection *connection)
 {
-    if (!clients.remove(connection->id()))
-        return;
+    {
+        QMutexLocker locker(&clientsMutex);
+        if (!clients.remove(connection->id()))
+            return;
+    }
     releaseAdmission(connection);
     SocketConnection::Private *cd = connection->d.get();
     // The code and reason of the close we sent; else what the peer's close frame said
@@ -942,46 +949,82 @@ quint16 SocketServer::serverPort() const
 
 int SocketServer::clientCount() const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return int(d->clients.size());
 }
 
 QList<qint64> SocketServer::clientIds() const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return d->clients.keys();
 }
 
 SocketConnection *SocketServer::client(qint64 id) const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return d->clients.value(id);
 }
 
 bool SocketServer::sendTo(qint64 id, const QString &request, const QJsonValue &response)
 {
+    if (!d->onServerThread()) {
+        {
+            QMutexLocker locker(&d->clientsMutex);
+            if (!d->clients.contains(id))
+                return false;
+        }
+        // Serialised here, on the caller's thread; sealed and sent on the server's.
+        QMetaObject::invokeMethod(this, [this, id, json = Message::encodeResponse(request, response)] {
+            if (SocketConnection *connection = d->clients.value(id))
+                d->sendMessage(connection, json);
+        }, Qt::QueuedConnection);
+        return true;
+    }
     SocketConnection *connection = d->clients.value(id);
     return connection && d->sendMessage(connection, Message::encodeResponse(request, response));
 }
 
-int SocketServer::broadcast(const QString &request, const QJsonValue &response)
+int SocketServerPrivate::sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches)
 {
-    const QByteArray json = Message::encodeResponse(request, response);
     int sent = 0;
-    for (SocketConnection *connection : std::as_const(d->clients)) {
-        if (connection->isAuthenticated() && d->sendMessage(connection, json))
+    for (SocketConnection *connection : std::as_const(clients)) {
+        if (connection->isAuthenticated() && matches(connection) && sendMessage(connection, json))
             ++sent;
     }
     return sent;
+}
+
+int SocketServerPrivate::postToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches)
+{
+    // Counted now (the clients that match when called), sent on the server's thread.
+    int count = 0;
+    {
+        QMutexLocker locker(&clientsMutex);
+        for (SocketConnection *connection : std::as_const(clients)) {
+            if (connection->isAuthenticated() && matches(connection))
+                ++count;
+        }
+    }
+    if (count > 0)
+        QMetaObject::invokeMethod(q, [this, json, matches = std::move(matches)] { sendToMatching(json, matches); },
+                                  Qt::QueuedConnection);
+    return count;
+}
+
+int SocketServer::broadcast(const QString &request, const QJsonValue &response)
+{
+    // The JSON is serialised once for every client; each is sealed with its own key.
+    const QByteArray json = Message::encodeResponse(request, response);
+    const auto everyone = [](SocketConnection *) { return true; };
+    return d->onServerThread() ? d->sendToMatching(json, everyone) : d->postToMatching(json, everyone);
 }
 
 int SocketServer::sendToByMeta(const QString &key, const QJsonValue &value, const QString &request,
                                const QJsonValue &response)
 {
     const QByteArray json = Message::encodeResponse(request, response);
-    int sent = 0;
-    for (SocketConnection *connection : std::as_const(d->clients)) {
-        if (connection->isAuthenticated() && connection->metadataValue(key) == value && d->sendMessage(connection, json))
-            ++sent;
-    }
-    return sent;
+    const auto matches = [key, value](SocketConnection *connection) { return connection->metadataValue(key) == value; };
+    return d->onServerThread() ? d->sendToMatching(json, matches) : d->postToMatching(json, matches);
 }
 
 QString SocketServer::errorText(Error error)

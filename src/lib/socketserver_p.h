@@ -14,6 +14,8 @@
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMap>
+#include <QMutex>
+#include <QThread>
 #include <QPointer>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -21,6 +23,9 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <atomic>
+#include <functional>
 
 namespace Stonyx::Sockets {
 
@@ -39,11 +44,13 @@ struct SocketConnection::Private {
     qint64 id = 0;
     QHostAddress peerAddress;
     quint16 peerPort = 0;
-    bool authenticated = false;
-    bool closing = false;
+    // Atomic: read from other threads by SocketServer::broadcast() and friends.
+    std::atomic<bool> authenticated{false};
+    std::atomic<bool> closing{false};
     int closeCode = 0;                         // what we closed with, if we closed
     QString closeReason;
-    QJsonObject metadata;
+    QJsonObject metadata;                      // guarded by metadataMutex (read from any thread)
+    mutable QMutex metadataMutex;
     FrameCipher globalCipher;                  // auth phase
     FrameCipher sessionCipher;                 // after authentication
     QString dispatching;                       // the request being handled, for deferReply()
@@ -90,7 +97,11 @@ struct SocketServerPrivate {
     QMap<QString, ServerHandler> handlers;
     QList<HandlerLoader::Problem> handlerProblems;
     bool handlerDirLoaded = false;
+    // Written on the server's thread only, under clientsMutex; read there without it,
+    // and from other threads (sendTo() and friends, clientCount()...) with it.
     QMap<qint64, SocketConnection *> clients;
+    mutable QMutex clientsMutex;
+    bool onServerThread() const { return QThread::currentThread() == q->thread(); }
     // One coarse timer for every deadline of every connection (handshake, auth, idle,
     // message): a tick a fraction of the shortest configured deadline, at most 250 ms.
     QElapsedTimer clock;
@@ -143,6 +154,10 @@ struct SocketServerPrivate {
     // can finish its close handshake after the server is gone.
     void detach(SocketConnection *connection);
     bool checkSendBuffer(SocketConnection *connection);
+    // Sends json to every authenticated client that matches (server thread); returns how many.
+    int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches);
+    // The same from another thread: counts the matches now and posts the sending.
+    int postToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
     // Closes a connection for breaking a rule; reported with clientRejected(), not error().
     void reject(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);
     // Like reject(), for a peer that cannot take a close frame (it does not read): abort.
