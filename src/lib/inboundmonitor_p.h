@@ -84,6 +84,8 @@ public:
         message is caught within one tick of its deadline.
     */
     void checkDeadline();
+    /*! True if checkDeadline() would emit now: cheap, for a scan of many connections. */
+    bool deadlinePassed() const { return m_deadlineAt >= 0 && m_clock.elapsed() >= m_deadlineAt; }
 
     /*! How long the server waits for the peer's close frame after sending its own. */
     static constexpr int CloseHandshakeTimeout = 2000;

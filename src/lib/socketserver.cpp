@@ -430,13 +430,19 @@ void SocketServerPrivate::onTick()
         if (socket)
             socket->abort();
     }
-    // Connections: authentication, liveness and message deadlines. A check may close
-    // a connection (and a slot may do anything): walk a snapshot, guarded.
-    QList<QPointer<SocketConnection>> open;
-    open.reserve(clients.size());
-    for (SocketConnection *connection : std::as_const(clients))
-        open.append(connection);
-    for (const QPointer<SocketConnection> &connection : std::as_const(open)) {
+    // Connections: authentication, liveness and message deadlines. First a cheap scan
+    // for the ones due (most are not); then, since a check may close a connection
+    // (and a slot may do anything), those are handled through guarded pointers.
+    QList<QPointer<SocketConnection>> due;
+    for (SocketConnection *connection : std::as_const(clients)) {
+        const SocketConnection::Private *cd = connection->d.get();
+        if (cd->closing || !cd->server)
+            continue;
+        if ((cd->authDeadline >= 0 && now >= cd->authDeadline) || (cd->nextIdleCheck >= 0 && now >= cd->nextIdleCheck)
+            || (cd->inbound && cd->inbound->deadlinePassed()))
+            due.append(connection);
+    }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
         if (!connection || !connection->d->server || connection->d->closing)
             continue;
         SocketConnection::Private *cd = connection->d.get();

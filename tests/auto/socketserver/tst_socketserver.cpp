@@ -490,6 +490,23 @@ private Q_SLOTS:
         QCOMPARE(gotA1.size(), 2);
     }
 
+    void noTimerPerConnection()
+    {
+        // Deadlines are timestamps checked by the server's one coarse timer: a
+        // connection with an auth deadline and idle checks owns no QTimer.
+        startServer(true);
+        QVERIFY(m_server->config().authTimeout() > 0 && m_server->config().idleHeartBeats() > 0);
+        auto waiting = rawClient(true, false);
+        auto authenticated = rawClient(true, true);
+        QVERIFY(waiting && authenticated);
+        QCOMPARE(m_server->clientCount(), 2);
+        for (qint64 id : m_server->clientIds()) {
+            SocketConnection *connection = m_server->client(id);
+            QVERIFY(connection);
+            QCOMPARE(connection->findChildren<QTimer *>(Qt::FindDirectChildrenOnly).size(), 0);
+        }
+    }
+
     void messagingFromForeignThreads_data() { TestPeer::addEncryptionRows(); }
     void messagingFromForeignThreads()
     {
