@@ -102,12 +102,34 @@ void InboundMonitor::attach(QWebSocket *socket)
     onReadyRead();
 }
 
-InboundMonitor::~InboundMonitor() = default;
+InboundMonitor::~InboundMonitor()
+{
+    setArmedCounter(nullptr);
+}
+
+void InboundMonitor::setArmedCounter(ArmedDeadlines *counter)
+{
+    if (m_armed && deadlineActive())
+        --m_armed->count;
+    m_armed = counter;
+    if (m_armed && deadlineActive() && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+}
 
 void InboundMonitor::startDeadline()
 {
-    if (m_timeout > 0)
-        m_deadlineAt = m_clock.elapsed() + m_timeout;
+    if (m_timeout <= 0)
+        return;
+    if (!deadlineActive() && m_armed && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+    m_deadlineAt = m_clock.elapsed() + m_timeout;
+}
+
+void InboundMonitor::stopDeadline()
+{
+    if (deadlineActive() && m_armed)
+        --m_armed->count;
+    m_deadlineAt = -1;
 }
 
 void InboundMonitor::checkDeadline()

@@ -36,11 +36,23 @@
 #include <QTcpSocket>
 #include <QElapsedTimer>
 
+#include <functional>
+
 QT_BEGIN_NAMESPACE
 class QWebSocket;
 QT_END_NAMESPACE
 
 namespace Stonyx::Sockets {
+
+/*!
+    The message deadlines running on a server, counted so that its coarse timer scans
+    for late messages only while there are some; \c wake is called when the count
+    leaves 0 (the timer may be stopped). Owned by the server; server thread.
+*/
+struct ArmedDeadlines {
+    int count = 0;
+    std::function<void()> wake;
+};
 
 class InboundMonitor : public QObject
 {
@@ -84,6 +96,11 @@ public:
         message is caught within one tick of its deadline.
     */
     void checkDeadline();
+    /*!
+        Counts this monitor in \a *counter while its message deadline runs (null: no
+        longer). The server scans for late messages only while its count is above 0.
+    */
+    void setArmedCounter(ArmedDeadlines *counter);
     /*! True if checkDeadline() would emit now: cheap, for a scan of many connections. */
     bool deadlinePassed() const { return m_deadlineAt >= 0 && m_clock.elapsed() >= m_deadlineAt; }
 
@@ -105,13 +122,14 @@ private:
     QPointer<QTcpSocket> m_tcp;
     QWebSocket *m_socket = nullptr; // set by attach()
     void startDeadline();
-    void stopDeadline() { m_deadlineAt = -1; }
+    void stopDeadline();
     bool deadlineActive() const { return m_deadlineAt >= 0; }
 
     FrameScanner m_scanner;
     QElapsedTimer m_clock;     // for the message deadline
     qint64 m_deadlineAt = -1;  // on m_clock; -1: none running
     int m_timeout = 0;         // ms; 0: no message deadline
+    ArmedDeadlines *m_armed = nullptr; // the server's count of running message deadlines
     qint64 m_known = 0;        // bytes in the socket's buffer already scanned
     bool m_closeFrameReceived = false;
     bool m_closeFrameSent = false;

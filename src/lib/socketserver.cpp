@@ -64,6 +64,13 @@ SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &c
     , config(cfg)
 {
     clock.start();
+    armedMessageDeadlines.wake = [this] { wakeTick(); };
+}
+
+void SocketServerPrivate::wakeTick()
+{
+    if (tick && !tick->isActive())
+        tick->start();
 }
 
 bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
@@ -136,6 +143,7 @@ void SocketServerPrivate::onAccepted(qintptr descriptor, const QString &address)
     QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] { onPendingSocketGone(key, socket); });
     // Qt's own handshake timeout drops the socket silently; onTick() says so.
     pending.insert(key, {socket, address, clock.elapsed() + config.handshakeTimeout()});
+    wakeTick();
     if (!secure) {
         startWebSocketHandshake(socket);
         return;
@@ -211,6 +219,7 @@ void SocketServerPrivate::watchInbound(SocketConnection *connection, QTcpSocket 
         monitor = new InboundMonitor(tcp, config.messageTimeout(), connection);
     monitor->setParent(connection);
     monitor->attach(connection->d->socket);
+    monitor->setArmedCounter(&armedMessageDeadlines);
     connection->d->inbound = monitor;
     // Qt 6.4.2 accepts unmasked frames from a client; RFC 6455 §5.1 says to close.
     QObject::connect(monitor, &InboundMonitor::invalidFrame, connection, [this, connection] {
@@ -229,8 +238,10 @@ void SocketServerPrivate::detach(SocketConnection *connection)
     QObject::disconnect(cd->socket, nullptr, connection, nullptr);
     cd->authDeadline = -1;
     cd->nextIdleCheck = -1;
-    if (cd->inbound)
+    if (cd->inbound) {
+        cd->inbound->setArmedCounter(nullptr); // the connection may outlive the server
         QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
+    }
     if (cd->drainBacklog) {
         cd->drainBacklog->stop();
         QObject::disconnect(cd->drainBacklog.get(), nullptr, connection, nullptr);
@@ -268,6 +279,11 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
         cd->authDeadline = clock.elapsed() + config.authTimeout();
     if (config.idleHeartBeats() > 0)
         cd->nextIdleCheck = clock.elapsed() + config.heartBeatInterval();
+    for (qint64 deadline : {cd->authDeadline, cd->nextIdleCheck}) {
+        if (deadline >= 0)
+            nextDue = std::min(nextDue, deadline);
+    }
+    wakeTick();
     QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
 
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
@@ -316,6 +332,9 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
     }
     if (cd->drainBacklog)
         cd->drainBacklog->stop();
+    if (cd->inbound) // gone: no longer counted (the object may outlive the server)
+        cd->inbound->setArmedCounter(nullptr);
+    wakeTick(); // for trimMemory()
     cd->backlog.clear();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
@@ -433,14 +452,31 @@ void SocketServerPrivate::onTick()
     // Connections: authentication, liveness and message deadlines. First a cheap scan
     // for the ones due (most are not); then, since a check may close a connection
     // (and a slot may do anything), those are handled through guarded pointers.
+    const bool scanDeadlines = now >= nextDue;
+    if (!scanDeadlines && armedMessageDeadlines.count <= 0) {
+        finishTick(now);
+        return;
+    }
+    constexpr qint64 Never = std::numeric_limits<qint64>::max();
+    auto earliest = [](const SocketConnection::Private *cd) {
+        qint64 next = Never;
+        if (cd->authDeadline >= 0)
+            next = cd->authDeadline;
+        if (cd->nextIdleCheck >= 0)
+            next = std::min(next, cd->nextIdleCheck);
+        return next;
+    };
+    qint64 next = Never;
     QList<QPointer<SocketConnection>> due;
     for (SocketConnection *connection : std::as_const(clients)) {
         const SocketConnection::Private *cd = connection->d.get();
         if (cd->closing || !cd->server)
             continue;
-        if ((cd->authDeadline >= 0 && now >= cd->authDeadline) || (cd->nextIdleCheck >= 0 && now >= cd->nextIdleCheck)
-            || (cd->inbound && cd->inbound->deadlinePassed()))
+        const qint64 deadline = earliest(cd);
+        if (now >= deadline || (cd->inbound && cd->inbound->deadlinePassed()))
             due.append(connection);
+        else
+            next = std::min(next, deadline);
     }
     for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
         if (!connection || !connection->d->server || connection->d->closing)
@@ -462,10 +498,26 @@ void SocketServerPrivate::onTick()
         if (cd->inbound)
             cd->inbound->checkDeadline();
     }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
+        if (connection && !connection->d->closing)
+            next = std::min(next, earliest(connection->d.get()));
+    }
+    if (scanDeadlines)
+        nextDue = next;
+    finishTick(now);
+}
+
+void SocketServerPrivate::finishTick(qint64 now)
+{
     if (const int suppressed = droppedLog.takeSuppressed(now); suppressed > 0)
         qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
                   suppressed, droppedLog.interval() / 1000);
     trimMemory();
+    // Nothing to watch: sleep until a connection comes, closes or starts a message.
+    const bool trimmable = peakClients - (clients.size() + pending.size()) >= 256;
+    if (pending.isEmpty() && nextDue == std::numeric_limits<qint64>::max() && armedMessageDeadlines.count <= 0
+        && droppedLog.suppressed() == 0 && !trimmable && tick)
+        tick->stop();
 }
 
 void SocketServerPrivate::trimMemory()

@@ -106,6 +106,14 @@ struct SocketServerPrivate {
     // message): a tick a fraction of the shortest configured deadline, at most 250 ms.
     QElapsedTimer clock;
     QTimer *tick = nullptr;
+    // So that a tick with nothing due costs O(1), not a scan of every connection: the
+    // earliest auth or idle deadline of any connection (a lower bound), and how many
+    // message deadlines run (InboundMonitor::setArmedCounter()).
+    qint64 nextDue = 0;
+    ArmedDeadlines armedMessageDeadlines;
+    // Starts the coarse timer if it is stopped: it stops itself when nothing is to
+    // be watched (no wake-ups, and no O(n) event loop pass, for a quiet server).
+    void wakeTick();
     // For malloc_trim(): the most connections open since memory was last given back.
     qsizetype peakClients = 0;
     // Log lines about connections dropped without a handshake: a few per interval, then a sum.
@@ -126,6 +134,7 @@ struct SocketServerPrivate {
     void releaseAdmission(SocketConnection *connection);
     void onIdleCheck(SocketConnection *connection);
     void onTick();
+    void finishTick(qint64 now); // the handshake log summary and memory trimming
     // After a burst: hands the heap's free memory back to the system (glibc), once the
     // connection count dropped well below its peak.
     void trimMemory();
