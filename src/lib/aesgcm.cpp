@@ -10,6 +10,8 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <unistd.h>
+
 #include <cstring>
 #include <limits>
 
@@ -145,16 +147,22 @@ std::shared_ptr<const Key> Key::create(std::shared_ptr<const Algorithm> algorith
 struct Context::IvPool {
     unsigned char bytes[IvBatch * IvSize];
     int used = IvBatch; // all used: refill first
+    pid_t owner = 0;    // the process that drew the batch
 };
 
 bool Context::nextIv(unsigned char *out)
 {
     if (!m_ivs)
         m_ivs = std::make_unique<IvPool>();
-    if (m_ivs->used == IvBatch) {
+    // A forked child holds a copy of the batch: drawing from it in both processes
+    // would seal two frames with one IV under one key, which breaks GCM. One
+    // getpid() per frame is cheap next to the RAND_bytes re-seed it saves.
+    const pid_t self = ::getpid();
+    if (m_ivs->used == IvBatch || m_ivs->owner != self) {
         if (RAND_bytes(m_ivs->bytes, int(sizeof m_ivs->bytes)) != 1)
             return false;
         m_ivs->used = 0;
+        m_ivs->owner = self;
     }
     // IVs are public (each frame carries its own): nothing to wipe.
     std::memcpy(out, m_ivs->bytes + m_ivs->used * IvSize, IvSize);

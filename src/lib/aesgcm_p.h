@@ -140,10 +140,9 @@ public:
         Random IVs come from OpenSSL's CSPRNG (RAND_bytes), IvBatch at a time: each
         RAND_bytes call costs a getpid() system call (OpenSSL's fork check) and a
         re-init of the DRBG's AES-CTR context, measured at two thirds of the CPU time
-        of seal + open for a small message. The batch belongs to this context, which
-        belongs to one connection: a process that fork()s must not go on sealing with
-        the same connection in both parent and child (it could not share the TCP
-        stream anyway), or both would use the same IVs.
+        of seal + open for a small message. The batch belongs to this context and to the
+        process that drew it: after fork() the child draws a fresh batch, so parent
+        and child never seal with the same IV.
     */
     Error seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView iv = {});
     /*!
