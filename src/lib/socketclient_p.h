@@ -5,6 +5,7 @@
 
 #include "closetracker_p.h"
 #include "framecipher.h"
+#include "handlerregistry_p.h"
 #include "message_p.h"
 #include "socketclient.h"
 
@@ -20,11 +21,6 @@
 namespace Stonyx::Sockets {
 
 Q_DECLARE_LOGGING_CATEGORY(lcClient)
-
-struct ClientHandler {
-    SocketHandler *handler = nullptr;
-    std::shared_ptr<SocketHandler> owned; // set when the client owns it (callables)
-};
 
 struct SocketClientPrivate {
     SocketClientPrivate(SocketClient *qq, const SocketConfig &cfg)
@@ -68,7 +64,7 @@ struct SocketClientPrivate {
     FrameCipher globalCipher;
     QString globalKeyFor;
     FrameCipher sessionCipher;
-    QMap<QString, ClientHandler> handlers;
+    HandlerRegistry handlers{HandlerLoader::Side::Client, lcClient};
     QTimer heartBeatTimer;    // the next heartbeat
     QTimer heartBeatDeadline; // the answer to the heartbeat sent
     QTimer reconnectTimer;

@@ -4,6 +4,7 @@
 // Internal to the library: the state behind SocketServer and SocketConnection.
 
 #include "framecipher.h"
+#include "handlerregistry_p.h"
 #include "inboundmonitor_p.h"
 #include "ratelimiter_p.h"
 #include "socketconnection.h"
@@ -24,13 +25,6 @@
 namespace Stonyx::Sockets {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
-
-struct ServerHandler {
-    SocketHandler *handler = nullptr;          // the object answering
-    std::shared_ptr<SocketHandler> owned;      // set when the server owns it (callables)
-    bool skipAuth = false;
-    QString source;                            // plugin file, or empty when registered in code
-};
 
 struct SocketConnection::Private {
     SocketServer *server = nullptr;
@@ -78,8 +72,7 @@ struct SocketServerPrivate {
     QHash<QObject *, Unauthenticated> unauthenticated;
     QByteArray globalKey;
     QString globalKeyFor;                      // the authKey globalKey was derived from
-    QMap<QString, ServerHandler> handlers;
-    QList<HandlerLoader::Problem> handlerProblems;
+    HandlerRegistry handlers{HandlerLoader::Side::Server, lcServer};
     bool handlerDirLoaded = false;
     QMap<qint64, SocketConnection *> clients;
     qint64 nextId = 1;

@@ -86,6 +86,7 @@ private Q_SLOTS:
         const auto open = std::find_if(candidates.begin(), candidates.end(), [](const auto &c) { return c.name == u"openDoor"; });
         QVERIFY(open->skipAuth);
         QVERIFY(open->filePath.endsWith(QStringLiteral("libopen-door.so")));
+        QCOMPARE(open->affinity, HandlerLoader::Affinity::Worker); // no "thread": the default
     }
 
     void loadServerSide()
