@@ -60,8 +60,8 @@ QJsonValue call(const HandlerRegistry::EntryRef &entry, const QJsonValue &data =
 
 // Sets a flag when destroyed: captured by a callable, it tells when the callable went.
 struct Witness {
-    explicit Witness(bool *destroyed)
-        : destroyed(destroyed)
+    explicit Witness(bool *flag)
+        : destroyed(flag)
     {
     }
     ~Witness() { *destroyed = true; }
@@ -472,6 +472,7 @@ private Q_SLOTS:
         QSignalSpy messages(&client, &SocketClient::messageReceived);
         QVERIFY(client.open());
         QVERIFY(authenticated.wait(5000));
+        messages.clear(); // the auth response
         server.send(QStringLiteral("once"), QStringLiteral("first "));
         QTRY_COMPARE(messages.size(), 1);
         server.send(QStringLiteral("once"), QStringLiteral("second "));
