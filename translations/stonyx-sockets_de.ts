@@ -826,6 +826,14 @@
         <source>Configuration key &quot;heartBeatTimeout&quot; must not be negative, not %1</source>
         <translation>Der Konfigurationsschlüssel „heartBeatTimeout“ darf nicht negativ sein, nicht %1</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;listenBacklog&quot; must be at least 1, not %1</source>
+        <translation>Der Konfigurationsschlüssel „listenBacklog“ muss mindestens 1 sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;workerThreads&quot; must be between 0 (one per core) and 1024, not %1</source>
+        <translation>Der Konfigurationsschlüssel „workerThreads“ muss zwischen 0 (einer pro Kern) und 1024 liegen, nicht %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>

@@ -826,6 +826,14 @@
         <source>Configuration key &quot;heartBeatTimeout&quot; must not be negative, not %1</source>
         <translation>La clé de configuration « heartBeatTimeout » ne doit pas être négative, pas %1</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;listenBacklog&quot; must be at least 1, not %1</source>
+        <translation>La clé de configuration « listenBacklog » doit valoir au moins 1, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;workerThreads&quot; must be between 0 (one per core) and 1024, not %1</source>
+        <translation>La clé de configuration « workerThreads » doit être comprise entre 0 (un par cœur) et 1024, et non %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>

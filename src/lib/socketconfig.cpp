@@ -36,6 +36,8 @@ public:
     int messageTimeout = 30000;
     int maxUnauthenticated = 1000;
     int maxUnauthenticatedPerAddress = 32;
+    int listenBacklog = 4096;
+    int workerThreads = 0; // 0: QThread::idealThreadCount()
     int rateLimit = 100;
     int rateBurst = 200;
     SocketConfig::RateLimitPolicy rateLimitPolicy = SocketConfig::RateLimitPolicy::Throttle;
@@ -54,7 +56,7 @@ public:
     {
         return std::tie(port, host, address, authKey, heartBeatInterval, heartBeatTimeout, rateLimitPolicy, handlerDir, log, encryption, reconnectBaseDelay,
                         reconnectMaxDelay, maxReconnectAttempts, maxMessageSize, maxFrameSize, handshakeTimeout,
-                        authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit,
+                        authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, listenBacklog, workerThreads, rateLimit,
                         rateBurst, idleHeartBeats, maxSendBuffer, allowedOrigins, tlsCertificate, tlsPrivateKey,
                         tlsCaCertificates, tlsAllowSelfSigned, loadError);
     }
@@ -299,6 +301,8 @@ const std::vector<Key> &keys()
                [](SocketConfig &c, int v) { c.setMaxUnauthenticated(v); }),
         intKey("maxUnauthenticatedPerAddress", "SOCKET_MAX_UNAUTHENTICATED_PER_ADDRESS", 0, IntMax,
                [](SocketConfig &c, int v) { c.setMaxUnauthenticatedPerAddress(v); }),
+        intKey("listenBacklog", "SOCKET_LISTEN_BACKLOG", 1, IntMax, [](SocketConfig &c, int v) { c.setListenBacklog(v); }),
+        intKey("workerThreads", "SOCKET_WORKER_THREADS", 0, 1024, [](SocketConfig &c, int v) { c.setWorkerThreads(v); }),
         intKey("rateLimit", "SOCKET_RATE_LIMIT", 0, IntMax, [](SocketConfig &c, int v) { c.setRateLimit(v); }),
         intKey("rateBurst", "SOCKET_RATE_BURST", 1, IntMax, [](SocketConfig &c, int v) { c.setRateBurst(v); }),
         Key{"rateLimitPolicy", "SOCKET_RATE_LIMIT_POLICY", applyRatePolicy,
@@ -449,6 +453,8 @@ QJsonObject SocketConfig::toJson() const
         {QStringLiteral("messageTimeout"), d->messageTimeout},
         {QStringLiteral("maxUnauthenticated"), d->maxUnauthenticated},
         {QStringLiteral("maxUnauthenticatedPerAddress"), d->maxUnauthenticatedPerAddress},
+        {QStringLiteral("listenBacklog"), d->listenBacklog},
+        {QStringLiteral("workerThreads"), d->workerThreads},
         {QStringLiteral("rateLimit"), d->rateLimit},
         {QStringLiteral("rateBurst"), d->rateBurst},
         {QStringLiteral("rateLimitPolicy"), d->rateLimitPolicy == RateLimitPolicy::Close ? QStringLiteral("close")
@@ -490,6 +496,10 @@ QString SocketConfig::validate() const
         || d->rateLimit < 0 || d->idleHeartBeats < 0)
         return tr("Limits (\"authTimeout\", \"messageTimeout\", \"maxUnauthenticated\", \"maxUnauthenticatedPerAddress\", "
                   "\"rateLimit\", \"idleHeartBeats\") must not be negative");
+    if (d->listenBacklog < 1)
+        return tr("Configuration key \"listenBacklog\" must be at least 1, not %1").arg(d->listenBacklog);
+    if (d->workerThreads < 0 || d->workerThreads > 1024)
+        return tr("Configuration key \"workerThreads\" must be between 0 (one per core) and 1024, not %1").arg(d->workerThreads);
     if (d->rateBurst < 1)
         return tr("Configuration key \"rateBurst\" must be at least 1, not %1").arg(d->rateBurst);
     if (d->tlsCertificate.isEmpty() != d->tlsPrivateKey.isEmpty())
@@ -547,6 +557,10 @@ int SocketConfig::maxUnauthenticated() const { return d->maxUnauthenticated; }
 void SocketConfig::setMaxUnauthenticated(int connections) { d->maxUnauthenticated = connections; }
 int SocketConfig::maxUnauthenticatedPerAddress() const { return d->maxUnauthenticatedPerAddress; }
 void SocketConfig::setMaxUnauthenticatedPerAddress(int connections) { d->maxUnauthenticatedPerAddress = connections; }
+int SocketConfig::listenBacklog() const { return d->listenBacklog; }
+void SocketConfig::setListenBacklog(int connections) { d->listenBacklog = connections; }
+int SocketConfig::workerThreads() const { return d->workerThreads; }
+void SocketConfig::setWorkerThreads(int threads) { d->workerThreads = threads; }
 int SocketConfig::rateLimit() const { return d->rateLimit; }
 void SocketConfig::setRateLimit(int messagesPerSecond) { d->rateLimit = messagesPerSecond; }
 int SocketConfig::rateBurst() const { return d->rateBurst; }

@@ -48,7 +48,7 @@ class SocketConfigData;
 
     Limits and liveness (not part of the Node.js library; see the README's security section):
     maxMessageSize, maxFrameSize, handshakeTimeout, authTimeout, messageTimeout,
-    maxUnauthenticated, maxUnauthenticatedPerAddress, rateLimit, rateBurst, rateLimitPolicy,
+    maxUnauthenticated, maxUnauthenticatedPerAddress, listenBacklog, workerThreads, rateLimit, rateBurst, rateLimitPolicy,
     idleHeartBeats, maxSendBuffer, allowedOrigins; TLS: tlsCertificate, tlsPrivateKey,
     tlsCaCertificates, tlsAllowSelfSigned. Their variables are SOCKET_ and the key in
     upper snake case (SOCKET_MAX_MESSAGE_SIZE, SOCKET_TLS_CERTIFICATE, ...).
@@ -81,6 +81,8 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(int messageTimeout READ messageTimeout WRITE setMessageTimeout)
     Q_PROPERTY(int maxUnauthenticated READ maxUnauthenticated WRITE setMaxUnauthenticated)
     Q_PROPERTY(int maxUnauthenticatedPerAddress READ maxUnauthenticatedPerAddress WRITE setMaxUnauthenticatedPerAddress)
+    Q_PROPERTY(int listenBacklog READ listenBacklog WRITE setListenBacklog)
+    Q_PROPERTY(int workerThreads READ workerThreads WRITE setWorkerThreads)
     Q_PROPERTY(int rateLimit READ rateLimit WRITE setRateLimit)
     Q_PROPERTY(int rateBurst READ rateBurst WRITE setRateBurst)
     Q_PROPERTY(RateLimitPolicy rateLimitPolicy READ rateLimitPolicy WRITE setRateLimitPolicy)
@@ -213,6 +215,19 @@ public:
     /*! Most connections open but not authenticated from one peer address (32; 0 = no limit). */
     int maxUnauthenticatedPerAddress() const;
     void setMaxUnauthenticatedPerAddress(int connections);
+    /*!
+        Server: connections the kernel may hold waiting to be accepted (4096). Clients
+        reconnecting at once after a restart queue here instead of retrying their SYN.
+        The kernel caps it at net.core.somaxconn.
+    */
+    int listenBacklog() const;
+    void setListenBacklog(int connections);
+    /*!
+        Server: threads that run connections (0 = one per core, the default; 1 = every
+        connection on the server object's thread). See the README's threading model.
+    */
+    int workerThreads() const;
+    void setWorkerThreads(int threads);
     /*! Messages per second a connection may send on average (100; 0 = no limit). */
     int rateLimit() const;
     void setRateLimit(int messagesPerSecond);

@@ -699,6 +699,9 @@ bool SocketServer::listen()
     } else {
         tcp = new QTcpServer(this);
     }
+    // Qt's default backlog is 50: after a restart, thousands of reconnecting clients
+    // would overflow it and each retry its SYN a second or more later.
+    tcp->setListenBacklogSize(d->config.listenBacklog());
     if (!tcp->listen(address, quint16(d->config.port()))) {
         d->setError(Error::ListenError, tr("Cannot listen on %1 port %2: %3")
                                             .arg(d->config.host())

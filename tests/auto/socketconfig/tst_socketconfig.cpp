@@ -93,6 +93,27 @@ private Q_SLOTS:
         QTest::addRow("heartbeat with unit") << "SOCKET_HEARTBEAT_INTERVAL" << "30s" << "heartBeatInterval";
         QTest::addRow("negative heartbeat timeout") << "SOCKET_HEARTBEAT_TIMEOUT" << "-1" << "heartBeatTimeout";
         QTest::addRow("rate policy drop") << "SOCKET_RATE_LIMIT_POLICY" << "drop" << "rateLimitPolicy";
+        QTest::addRow("backlog 0") << "SOCKET_LISTEN_BACKLOG" << "0" << "listenBacklog";
+        QTest::addRow("negative workers") << "SOCKET_WORKER_THREADS" << "-1" << "workerThreads";
+        QTest::addRow("workers text") << "SOCKET_WORKER_THREADS" << "all" << "workerThreads";
+    }
+
+    void capacityKeys()
+    {
+        SocketConfig c;
+        QCOMPARE(c.listenBacklog(), 4096); // not Qt's 50: a reconnect stampede must queue, not retry SYNs
+        QCOMPARE(c.workerThreads(), 0);    // one per core
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("SOCKET_LISTEN_BACKLOG"), QStringLiteral("511"));
+        env.insert(QStringLiteral("SOCKET_WORKER_THREADS"), QStringLiteral("4"));
+        QString error;
+        QVERIFY2(c.applyEnvironment(env, &error), qPrintable(error));
+        QCOMPARE(c.listenBacklog(), 511);
+        QCOMPARE(c.workerThreads(), 4);
+        QCOMPARE(c.toJson().value(QStringLiteral("listenBacklog")).toInt(), 511);
+        QCOMPARE(c.toJson().value(QStringLiteral("workerThreads")).toInt(), 4);
+        c.setWorkerThreads(2000);
+        QVERIFY(c.validate().contains(QStringLiteral("workerThreads")));
     }
 
     void invalidEnvironment()
