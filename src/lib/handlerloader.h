@@ -17,8 +17,9 @@ class SocketHandler;
     \brief Discovers and loads handler plugins from a directory.
 
     Discovery reads each plugin's JSON metadata with QPluginLoader::metaData(), which
-    does not load the library (the fields are described at SocketHandler); only plugins with the right interface id
-    (\c StonyxSocketHandler_iid) that serve the requested side are loaded. Files that
+    does not load the library (the fields are described at SocketHandler and in
+    \c src/lib/handlerloader-metadata.schema.json); only plugins with the right
+    interface id (\c StonyxSocketHandler_iid) that serve the requested side are loaded. Files that
     are not plugins, plugins with another IID, plugins whose instance does not
     implement SocketHandler and duplicate names are reported as problems and skipped.
     A missing directory yields no handlers and no problems.

@@ -44,7 +44,9 @@ class SocketConnection;
 
     A plugin that serves neither side is skipped without being loaded; a field of the
     wrong type or value makes the plugin a reported problem (SocketServer::handlerProblems()),
-    and other fields are kept (HandlerLoader::Candidate::metadata) but not read.
+    and other fields are kept (HandlerLoader::Candidate::metadata) but not read. The
+    JSON schema \c src/lib/handlerloader-metadata.schema.json in the source tree
+    describes the same fields, for editors that validate.
 
     Handlers can also be registered in code, as an object implementing this interface
     or as a callable (SocketServer::registerHandler(), SocketClient::registerHandler());

@@ -13,6 +13,7 @@
 #include <Stonyx/Sockets/SocketServer>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QPluginLoader>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -545,7 +546,12 @@ private Q_SLOTS:
             });
             readers.last()->start();
         }
-        for (int i = 0; i < 3000; ++i) {
+        // Readers first (valgrind runs one thread at a time), then at least 3000 changes
+        // and until the readers made as many lookups, within 20 s.
+        QTRY_VERIFY_WITH_TIMEOUT(lookups.load() > 0, 20000);
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < 3000 || (lookups.load() < 3000 && clock.elapsed() < 20000); ++i) {
             QVERIFY(registry.add(QStringLiteral("churn"),
                                  RequestFunction([](const QJsonValue &, SocketConnection *) { return QJsonValue(QStringLiteral("churn")); }),
                                  false, Affinity::Worker, &error));
