@@ -15,6 +15,10 @@ namespace Stonyx::Sockets {
 namespace {
 
 constexpr QLatin1StringView MetadataKey("Stonyx");
+// Where a server-side handler runs (HandlerLoader::Affinity).
+constexpr QLatin1StringView ThreadKey("thread");
+constexpr QLatin1StringView WorkerThread("worker");
+constexpr QLatin1StringView ServerThread("server");
 
 // Reads the library's fields out of Qt's plugin metadata. Returns false (and a reason)
 // if the plugin does not implement our interface.
@@ -44,10 +48,20 @@ bool readCandidate(const QJsonObject &qtMetaData, HandlerLoader::Candidate *cand
         *reason = HandlerLoader::tr("its metadata field \"name\" must be a non-empty string");
         return false;
     }
+    const QJsonValue thread = meta.value(ThreadKey);
+    HandlerLoader::Affinity affinity = HandlerLoader::Affinity::Worker;
+    if (thread.isString() && thread.toString() == ServerThread) {
+        affinity = HandlerLoader::Affinity::Server;
+    } else if (!thread.isUndefined() && !(thread.isString() && thread.toString() == WorkerThread)) {
+        *reason = HandlerLoader::tr("its metadata field \"%1\" must be \"%2\" or \"%3\"")
+                      .arg(ThreadKey, WorkerThread, ServerThread);
+        return false;
+    }
     candidate->metadata = meta;
     candidate->skipAuth = meta.value(u"skipAuth").toBool(false);
     candidate->server = meta.value(u"server").toBool(true);
     candidate->client = meta.value(u"client").toBool(false);
+    candidate->affinity = affinity;
     if (name.isString())
         candidate->name = name.toString();
     return true;
@@ -187,7 +201,7 @@ HandlerLoader::Result HandlerLoader::load(const QString &directory, Side side)
                 {label, tr("Skipped: the plugin object does not implement Stonyx::Sockets::SocketHandler")});
             continue;
         }
-        result.handlers.append({candidate.name, candidate.filePath, candidate.skipAuth, instance, handler});
+        result.handlers.append({candidate.name, candidate.filePath, candidate.skipAuth, instance, handler, candidate.affinity});
     }
     return result;
 }

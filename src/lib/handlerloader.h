@@ -17,8 +17,9 @@ class SocketHandler;
     \brief Discovers and loads handler plugins from a directory.
 
     Discovery reads each plugin's JSON metadata with QPluginLoader::metaData(), which
-    does not load the library; only plugins with the right interface id
-    (\c StonyxSocketHandler_iid) that serve the requested side are loaded. Files that
+    does not load the library (the fields are described at SocketHandler and in
+    \c src/lib/handlerloader-metadata.schema.json); only plugins with the right
+    interface id (\c StonyxSocketHandler_iid) that serve the requested side are loaded. Files that
     are not plugins, plugins with another IID, plugins whose instance does not
     implement SocketHandler and duplicate names are reported as problems and skipped.
     A missing directory yields no handlers and no problems.
@@ -41,6 +42,15 @@ public:
         Client, //!< Receives server messages (SocketClient).
     };
 
+    /*!
+        The thread a server-side handler asks to run on: metadata \c "thread".
+        A SocketClient runs every handler on its own thread and ignores it.
+    */
+    enum class Affinity {
+        Worker, //!< \c "worker" (the default): the thread of the connection being served.
+        Server, //!< \c "server": the thread of the SocketServer object, e.g. for a handler that uses objects living there.
+    };
+
     /*! A plugin found by discover(), not loaded yet. */
     struct Candidate {
         QString name;          //!< The handler name (metadata "name", else from the file name).
@@ -49,6 +59,7 @@ public:
         bool server = true;    //!< Metadata "server" (default true).
         bool client = false;   //!< Metadata "client" (default false).
         QJsonObject metadata;  //!< The whole "Stonyx" metadata object.
+        Affinity affinity = Affinity::Worker; //!< Metadata "thread" (default "worker").
     };
 
     /*! A file or plugin that was skipped, and why. */
@@ -64,6 +75,7 @@ public:
         bool skipAuth = false;
         QObject *instance = nullptr;     //!< The plugin's root object.
         SocketHandler *handler = nullptr; //!< The same object as a SocketHandler.
+        Affinity affinity = Affinity::Worker; //!< Metadata "thread".
     };
 
     /*! The outcome of load(). */

@@ -16,24 +16,6 @@ namespace Stonyx::Sockets {
 
 Q_LOGGING_CATEGORY(lcClient, "stonyx.sockets.client", QtInfoMsg)
 
-namespace {
-
-// Adapts a callable to the handler interface.
-class FunctionHandler final : public SocketHandler
-{
-public:
-    explicit FunctionHandler(ResponseFunction function)
-        : m_function(std::move(function))
-    {
-    }
-    void handleResponse(const QJsonValue &response) override { m_function(response); }
-
-private:
-    ResponseFunction m_function;
-};
-
-} // namespace
-
 
 QByteArray SocketClientPrivate::sessionKey(const SocketClient *client)
 {
@@ -407,11 +389,10 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
 
 void SocketClientPrivate::deliver(const QString &request, const QJsonValue &response)
 {
-    const auto it = handlers.constFind(request);
-    if (it != handlers.cend()) {
-        std::shared_ptr<SocketHandler> keepAlive = it->owned; // the handler may unregister itself
+    // The reference keeps the handler alive until it returns: it may unregister itself.
+    if (const HandlerRegistry::EntryRef entry = handlers.find(request)) {
         QPointer<SocketClient> alive(q);
-        it->handler->handleResponse(response);
+        entry->handler->handleResponse(response);
         if (!alive)
             return; // the handler deleted the client
     } else if (request != Message::AuthRequest) {
@@ -506,48 +487,36 @@ int SocketClient::reconnectAttempt() const
 
 bool SocketClient::registerHandler(const QString &name, SocketHandler *handler)
 {
-    if (name.isEmpty() || !handler || d->handlers.contains(name)) {
-        (void)d->setError(Error::HandlerError, name.isEmpty() || !handler
-                                                   ? tr("A handler needs a name and an object")
-                                                   : tr("A handler named \"%1\" is already registered").arg(name));
+    // A client runs every handler on its own thread (Affinity::Server).
+    QString error;
+    if (!d->handlers.add(name, handler, false, HandlerRegistry::Affinity::Server, &error)) {
+        (void)d->setError(Error::HandlerError, error);
         return false;
     }
-    d->handlers.insert(name, ClientHandler{handler, nullptr});
     return true;
 }
 
 bool SocketClient::registerHandler(const QString &name, ResponseFunction function)
 {
-    if (!function) {
-        (void)d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
+    QString error;
+    if (!d->handlers.add(name, std::move(function), HandlerRegistry::Affinity::Server, &error)) {
+        (void)d->setError(Error::HandlerError, error);
         return false;
     }
-    auto owned = std::make_shared<FunctionHandler>(std::move(function));
-    if (!registerHandler(name, owned.get()))
-        return false;
-    d->handlers[name].owned = std::move(owned);
     return true;
 }
 
 bool SocketClient::unregisterHandler(const QString &name)
 {
-    return d->handlers.remove(name) > 0;
+    return d->handlers.remove(name);
 }
 
 int SocketClient::loadHandlers(const QString &directory)
 {
-    HandlerLoader::Result result = HandlerLoader::load(directory, HandlerLoader::Side::Client);
-    int loaded = 0;
-    for (const HandlerLoader::Loaded &handler : std::as_const(result.handlers)) {
-        if (registerHandler(handler.name, handler.handler))
-            ++loaded;
-    }
-    for (const HandlerLoader::Problem &problem : std::as_const(result.problems)) {
-        qCWarning(lcClient, "%s: %s", qUtf8Printable(problem.filePath), qUtf8Printable(problem.message));
-        if (!d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message)))
-            break; // a slot deleted the client
-    }
-    return loaded;
+    // A false setError() means a slot deleted the client, and the registry with it.
+    return d->handlers.loadDirectory(directory, d->config.log(), [this](const QString &message) {
+        return d->setError(Error::HandlerError, message);
+    });
 }
 
 bool SocketClient::open()

@@ -5,6 +5,7 @@
 
 #include "closetracker_p.h"
 #include "framecipher.h"
+#include "handlerregistry_p.h"
 #include "sessioncodec_p.h"
 #include "message_p.h"
 #include "socketclient.h"
@@ -21,11 +22,6 @@
 namespace Stonyx::Sockets {
 
 Q_DECLARE_LOGGING_CATEGORY(lcClient)
-
-struct ClientHandler {
-    SocketHandler *handler = nullptr;
-    std::shared_ptr<SocketHandler> owned; // set when the client owns it (callables)
-};
 
 struct SocketClientPrivate {
     SocketClientPrivate(SocketClient *qq, const SocketConfig &cfg)
@@ -69,7 +65,7 @@ struct SocketClientPrivate {
     std::shared_ptr<const AesGcm::Key> globalKey; // made by open() when encryption is on
     QString globalKeyFor;
     SessionCodec codec;                            // for the current socket
-    QMap<QString, ClientHandler> handlers;
+    HandlerRegistry handlers{HandlerLoader::Side::Client, lcClient};
     QTimer heartBeatTimer;    // the next heartbeat
     QTimer heartBeatDeadline; // the answer to the heartbeat sent
     QTimer reconnectTimer;

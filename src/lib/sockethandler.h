@@ -24,21 +24,39 @@ class SocketConnection;
     metadata file keeps this library's fields under the key \c "Stonyx":
 
     \code
-    { "Stonyx": { "server": true, "client": false, "skipAuth": false, "name": "optionalName" } }
+    { "Stonyx": { "server": true, "client": false, "skipAuth": false, "name": "optionalName", "thread": "worker" } }
     \endcode
 
-    \c server and \c client say which sides the plugin serves (a plugin that serves
-    neither is skipped without being loaded); \c skipAuth opens the handler to
-    connections that have not authenticated; \c name overrides the name taken from the
-    file name (\c libvalidate-game.so gives \c validateGame).
+    \table
+    \header \li Field \li Type \li Default \li Meaning
+    \row \li \c server \li bool \li \c true \li The plugin answers requests on a SocketServer.
+    \row \li \c client \li bool \li \c false \li The plugin receives server messages on a SocketClient.
+    \row \li \c skipAuth \li bool \li \c false \li Connections that have not authenticated may use it.
+    \row \li \c name \li non-empty string \li from the file name
+         \li The handler name; \c libvalidate-game.so gives \c validateGame.
+    \row \li \c thread \li \c "worker" or \c "server" \li \c "worker"
+         \li Where a server-side handler runs (HandlerLoader::Affinity): \c "worker" on
+              the thread of the connection it serves, \c "server" always on the
+              SocketServer's own thread, for a handler that uses objects living there.
+              While a server serves its connections on its own thread the two are the
+              same. A SocketClient ignores it.
+    \endtable
+
+    A plugin that serves neither side is skipped without being loaded; a field of the
+    wrong type or value makes the plugin a reported problem (SocketServer::handlerProblems()),
+    and other fields are kept (HandlerLoader::Candidate::metadata) but not read. The
+    JSON schema \c src/lib/handlerloader-metadata.schema.json in the source tree
+    describes the same fields, for editors that validate.
 
     Handlers can also be registered in code, as an object implementing this interface
-    or as a callable (SocketServer::registerHandler(), SocketClient::registerHandler()).
+    or as a callable (SocketServer::registerHandler(), SocketClient::registerHandler());
+    those run on the server's or the client's own thread, like \c "thread": \c "server".
 
-    Thread affinity: handleRequest() is called on the server's thread and
-    handleResponse() on the client's; a handler shared by several servers or clients
-    on different threads must be thread-safe itself. A handler may unregister itself
-    during its own call.
+    Thread affinity: handleRequest() is called on the thread its \c "thread" metadata
+    names (today, the server's thread in every case) and handleResponse() on the
+    client's; a handler shared by several servers or clients on different threads, or
+    a plugin that runs on worker threads, must be thread-safe itself. A handler may
+    unregister itself during its own call: it stays alive until the call returns.
 */
 class STONYX_SOCKETS_EXPORT SocketHandler
 {

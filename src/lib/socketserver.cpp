@@ -27,23 +27,6 @@ Q_LOGGING_CATEGORY(lcServer, "stonyx.sockets.server", QtInfoMsg)
 
 namespace {
 
-// Adapts a callable to the handler interface so that both kinds dispatch alike.
-class FunctionHandler final : public SocketHandler
-{
-public:
-    explicit FunctionHandler(RequestFunction function)
-        : m_function(std::move(function))
-    {
-    }
-    QJsonValue handleRequest(const QJsonValue &data, SocketConnection *connection) override
-    {
-        return m_function(data, connection);
-    }
-
-private:
-    RequestFunction m_function;
-};
-
 QHostAddress hostAddress(const QString &host)
 {
     if (host == u"localhost")
@@ -634,9 +617,10 @@ void SocketServerPrivate::dispatchFrame(SocketConnection *connection, const QByt
         return;
     }
 
-    // 3. Handler lookup.
-    const auto it = handlers.constFind(message.request);
-    if (it == handlers.cend()) {
+    // 3. Handler lookup. The reference keeps the handler alive until its call returns,
+    // even if it is unregistered meanwhile (by a slot below, or by itself).
+    const HandlerRegistry::EntryRef entry = handlers.find(message.request);
+    if (!entry) {
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
         if (cd->authenticated) // the application may want to see it; never from strangers
@@ -646,7 +630,7 @@ void SocketServerPrivate::dispatchFrame(SocketConnection *connection, const QByt
 
     // 4. Auth gate.
     const bool isAuth = message.request == Message::AuthRequest;
-    if (!isAuth && !it->skipAuth && !cd->authenticated) {
+    if (!isAuth && !entry->skipAuth && !cd->authenticated) {
         reject(connection, SocketServer::Error::Unauthenticated, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("request \"%1\" before authentication").arg(message.request));
         return;
@@ -660,12 +644,10 @@ void SocketServerPrivate::dispatchFrame(SocketConnection *connection, const QByt
     }
 
     // 5. Call the handler; a deferred reply comes back through finishRequest() later.
-    // The handler may unregister itself (or the server may go) during the call: keep
-    // what the call needs alive, and look again afterwards.
-    const ServerHandler entry = *it;
+    // The server may go during the call: look again afterwards.
     QPointer<SocketConnection> guard(connection);
     cd->dispatching = message.request;
-    const QJsonValue result = entry.handler->handleRequest(message.payload, connection);
+    const QJsonValue result = entry->handler->handleRequest(message.payload, connection);
     if (!guard || !connection->d->server)
         return;
     cd->dispatching.clear();
@@ -782,73 +764,49 @@ void SocketServer::setConfig(const SocketConfig &config)
 
 bool SocketServer::registerHandler(const QString &name, SocketHandler *handler, HandlerOptions options)
 {
-    if (name.isEmpty() || !handler) {
-        d->setError(Error::HandlerError, tr("A handler needs a name and an object"));
+    // Handlers registered in code keep to the server's thread (Affinity::Server): they
+    // may use objects living there, as QML handlers do.
+    QString error;
+    if (!d->handlers.add(name, handler, options.testFlag(HandlerOption::SkipAuth), HandlerRegistry::Affinity::Server,
+                         &error)) {
+        d->setError(Error::HandlerError, error);
         return false;
     }
-    if (d->handlers.contains(name)) {
-        d->setError(Error::HandlerError, tr("A handler named \"%1\" is already registered").arg(name));
-        return false;
-    }
-    ServerHandler &entry = d->handlers[name];
-    entry.handler = handler;
-    entry.skipAuth = options.testFlag(HandlerOption::SkipAuth);
     return true;
 }
 
 bool SocketServer::registerHandler(const QString &name, RequestFunction function, HandlerOptions options)
 {
-    if (!function) {
-        d->setError(Error::HandlerError, tr("The handler \"%1\" has no function").arg(name));
+    QString error;
+    if (!d->handlers.add(name, std::move(function), options.testFlag(HandlerOption::SkipAuth),
+                         HandlerRegistry::Affinity::Server, &error)) {
+        d->setError(Error::HandlerError, error);
         return false;
     }
-    auto owned = std::make_shared<FunctionHandler>(std::move(function));
-    if (!registerHandler(name, owned.get(), options))
-        return false;
-    d->handlers[name].owned = std::move(owned);
     return true;
 }
 
 bool SocketServer::unregisterHandler(const QString &name)
 {
-    return d->handlers.remove(name) > 0;
+    return d->handlers.remove(name);
 }
 
 QStringList SocketServer::handlerNames() const
 {
-    return d->handlers.keys();
+    return d->handlers.names();
 }
 
 int SocketServer::loadHandlers(const QString &directory)
 {
-    HandlerLoader::Result result = HandlerLoader::load(directory, HandlerLoader::Side::Server);
-    int loaded = 0;
-    for (const HandlerLoader::Loaded &handler : std::as_const(result.handlers)) {
-        if (d->handlers.contains(handler.name)) {
-            result.problems.append({handler.filePath, tr("Skipped: a handler named \"%1\" is already registered")
-                                                          .arg(handler.name)});
-            continue;
-        }
-        ServerHandler &entry = d->handlers[handler.name];
-        entry.handler = handler.handler;
-        entry.skipAuth = handler.skipAuth;
-        entry.source = handler.filePath;
-        ++loaded;
-        if (d->config.log())
-            qCInfo(lcServer, "Loaded handler \"%s\" from %s%s", qUtf8Printable(handler.name),
-                   qUtf8Printable(handler.filePath), handler.skipAuth ? " (skipAuth)" : "");
-    }
-    for (const HandlerLoader::Problem &problem : std::as_const(result.problems)) {
-        qCWarning(lcServer, "%s: %s", qUtf8Printable(problem.filePath), qUtf8Printable(problem.message));
-        d->setError(Error::HandlerError, tr("%1: %2").arg(problem.filePath, problem.message));
-    }
-    d->handlerProblems.append(result.problems);
-    return loaded;
+    return d->handlers.loadDirectory(directory, d->config.log(), [this](const QString &message) {
+        d->setError(Error::HandlerError, message);
+        return true;
+    });
 }
 
 QList<HandlerLoader::Problem> SocketServer::handlerProblems() const
 {
-    return d->handlerProblems;
+    return d->handlers.problems();
 }
 
 bool SocketServer::listen()

@@ -5,6 +5,7 @@
 
 #include "connectiongate_p.h"
 #include "framecipher.h"
+#include "handlerregistry_p.h"
 #include "inboundmonitor_p.h"
 #include "ratelimiter_p.h"
 #include "sessioncodec_p.h"
@@ -31,13 +32,6 @@
 namespace Stonyx::Sockets {
 
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
-
-struct ServerHandler {
-    SocketHandler *handler = nullptr;          // the object answering
-    std::shared_ptr<SocketHandler> owned;      // set when the server owns it (callables)
-    bool skipAuth = false;
-    QString source;                            // plugin file, or empty when registered in code
-};
 
 struct SocketConnection::Private {
     SocketServer *server = nullptr;
@@ -94,8 +88,7 @@ struct SocketServerPrivate {
     QHash<std::pair<QHostAddress, quint16>, Pending> pending;
     std::shared_ptr<const AesGcm::Key> globalKey; // shared by the codecs of all connections
     QString globalKeyFor;                      // the authKey globalKey was derived from
-    QMap<QString, ServerHandler> handlers;
-    QList<HandlerLoader::Problem> handlerProblems;
+    HandlerRegistry handlers{HandlerLoader::Side::Server, lcServer};
     bool handlerDirLoaded = false;
     // Written on the server's thread only, under clientsMutex; read there without it,
     // and from other threads (sendTo() and friends, clientCount()...) with it.

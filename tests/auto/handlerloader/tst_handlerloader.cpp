@@ -3,6 +3,10 @@
 #include <Stonyx/Sockets/SocketHandler>
 
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPluginLoader>
 #include <QTest>
 
@@ -25,6 +29,31 @@ QString problemFor(const QList<HandlerLoader::Problem> &problems, const QString 
     for (const auto &p : problems) {
         if (p.filePath.contains(fileNamePart))
             return p.message;
+    }
+    return {};
+}
+
+QJsonObject readJson(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+// Checks a plugin's "Stonyx" object against the properties of the metadata schema:
+// the types, the enum and minLength it uses. Returns the first violation.
+QString schemaViolation(const QJsonObject &properties, const QJsonObject &fields)
+{
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        const QJsonObject rule = properties.value(it.key()).toObject();
+        const QString type = rule.value(u"type").toString();
+        if ((type == u"boolean" && !it->isBool()) || (type == u"string" && !it->isString()))
+            return it.key() + QStringLiteral(" is not a ") + type;
+        if (rule.contains(u"enum") && !rule.value(u"enum").toArray().contains(*it))
+            return it.key() + QStringLiteral(" is not in the enum");
+        if (rule.contains(u"minLength") && it->toString().size() < rule.value(u"minLength").toInt())
+            return it.key() + QStringLiteral(" is too short");
     }
     return {};
 }
@@ -86,6 +115,50 @@ private Q_SLOTS:
         const auto open = std::find_if(candidates.begin(), candidates.end(), [](const auto &c) { return c.name == u"openDoor"; });
         QVERIFY(open->skipAuth);
         QVERIFY(open->filePath.endsWith(QStringLiteral("libopen-door.so")));
+        QCOMPARE(open->affinity, HandlerLoader::Affinity::Worker); // no "thread": the default
+    }
+
+    void metadataSchema()
+    {
+        // src/lib/handlerloader-metadata.schema.json describes what discover() reads.
+        const QDir source(QStringLiteral(STONYX_SOURCE_DIR));
+        const QJsonObject schema = readJson(source.absoluteFilePath(QStringLiteral("src/lib/handlerloader-metadata.schema.json")));
+        QVERIFY(!schema.isEmpty());
+        const QJsonObject properties = schema[u"properties"][u"Stonyx"][u"properties"].toObject();
+        QCOMPARE(properties.keys(), (QStringList{QStringLiteral("client"), QStringLiteral("description"), QStringLiteral("name"),
+                                                 QStringLiteral("server"), QStringLiteral("skipAuth"), QStringLiteral("thread")}));
+        // Its defaults are the loader's.
+        const HandlerLoader::Candidate defaults;
+        QCOMPARE(properties[u"server"][u"default"], QJsonValue(defaults.server));
+        QCOMPARE(properties[u"client"][u"default"], QJsonValue(defaults.client));
+        QCOMPARE(properties[u"skipAuth"][u"default"], QJsonValue(defaults.skipAuth));
+        QCOMPARE(defaults.affinity, HandlerLoader::Affinity::Worker);
+        QCOMPARE(properties[u"thread"][u"default"], QJsonValue(QStringLiteral("worker")));
+        QCOMPARE(properties[u"thread"][u"enum"], QJsonValue(QJsonArray{QStringLiteral("worker"), QStringLiteral("server")}));
+
+        // The metadata in this repository: the loader accepts exactly what the schema does.
+        const QDir examples(source.absoluteFilePath(QStringLiteral("examples/handlers")));
+        const QDir plugins(source.absoluteFilePath(QStringLiteral("tests/auto/plugins")));
+        QStringList accepted;
+        for (const QString &file : examples.entryList({QStringLiteral("*.json")}))
+            accepted << examples.absoluteFilePath(file);
+        for (const char *file : {"validategame", "opendoor", "clientnews", "dormant", "duplicate", "nointerface"})
+            accepted << plugins.absoluteFilePath(QLatin1StringView(file) + QStringLiteral(".json"));
+        QCOMPARE(accepted.size(), 8); // auth.json and echo.json among them
+        for (const QString &path : std::as_const(accepted)) {
+            const QJsonObject metadata = readJson(path);
+            QVERIFY2(metadata[u"Stonyx"].isObject(), qPrintable(path));
+            QVERIFY2(schemaViolation(properties, metadata[u"Stonyx"].toObject()).isEmpty(), qPrintable(path));
+        }
+        QList<HandlerLoader::Problem> problems;
+        HandlerLoader::discover(QStringLiteral(STONYX_TEST_PLUGIN_DIR), HandlerLoader::Side::Server, &problems);
+        QVERIFY(!problemFor(problems, QStringLiteral("bad-metadata")).isEmpty());
+        QCOMPARE(schemaViolation(properties, readJson(plugins.absoluteFilePath(QStringLiteral("badmetadata.json")))[u"Stonyx"].toObject()),
+                 QStringLiteral("skipAuth is not a boolean"));
+        QCOMPARE(schemaViolation(properties, QJsonObject{{QStringLiteral("thread"), QStringLiteral("gui")}}),
+                 QStringLiteral("thread is not in the enum"));
+        QCOMPARE(schemaViolation(properties, QJsonObject{{QStringLiteral("name"), QString()}}),
+                 QStringLiteral("name is too short"));
     }
 
     void loadServerSide()
