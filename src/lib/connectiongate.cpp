@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -56,7 +57,10 @@ bool ConnectionGate::listen(const QHostAddress &address, quint16 port, int backl
         in6->sin6_port = htons(port);
         const Q_IPV6ADDR bytes = any ? QHostAddress(QHostAddress::AnyIPv6).toIPv6Address() : address.toIPv6Address();
         memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
-        in6->sin6_scope_id = uint32_t(address.scopeId().toUInt());
+        // A link-local address's scope: an interface index, or its name (fe80::1%eth0).
+        bool numeric = false;
+        const uint scope = address.scopeId().toUInt(&numeric);
+        in6->sin6_scope_id = numeric ? uint32_t(scope) : uint32_t(if_nametoindex(address.scopeId().toLocal8Bit().constData()));
         length = sizeof(sockaddr_in6);
     } else {
         auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
