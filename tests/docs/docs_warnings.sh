@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# docs_warnings: the API reference was generated without a single warning (an
+# undocumented public class, function, property, signal or enum value, a broken \ref or
+# link, an unknown command), and it has the pages it should have.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_docs
+
+status=0
+IFS=';' read -r -a logs <<<"$STONYX_DOCS_WARNING_LOGS"
+for log in "${logs[@]}"; do
+    [[ -f $log ]] || fail "warning log $log missing: the docs target did not run"
+    if [[ -s $log ]]; then
+        echo "$(wc -l <"$log") warning(s) in $log:" >&2
+        cat "$log" >&2
+        status=1
+    else
+        note "no warnings in ${log##*/}"
+    fi
+done
+[[ $status == 0 ]] || fail "the API reference has warnings (fix the doc comments named above)"
+
+html=$STONYX_DOCS_HTML_DIR
+expect_page() {
+    local file=$1 text=$2
+    [[ -f $html/$file ]] || fail "no page $file"
+    grep -qF -- "$text" "$html/$file" || fail "$file does not contain '$text'"
+}
+# C++ classes of every installed public header, with their members.
+for class in SocketServer SocketClient SocketConfig SocketConnection SocketHandler HandlerLoader FrameCipher; do
+    expect_page "classStonyx_1_1Sockets_1_1$class.html" "Stonyx::Sockets::$class"
+done
+expect_page classStonyx_1_1Sockets_1_1SocketServer.html 'broadcast'
+expect_page classStonyx_1_1Sockets_1_1SocketServer.html 'Properties'
+expect_page classStonyx_1_1Sockets_1_1SocketServer.html 'Signals'
+expect_page classStonyx_1_1Sockets_1_1SocketServer.html '#include &lt;Stonyx/Sockets/SocketServer&gt;'
+expect_page namespaceStonyx_1_1Sockets.html 'installTranslator'
+# The QML types, each with its QML properties, signals and methods.
+for type in SocketServer SocketClient SocketHandler SocketConnection; do
+    expect_page "classQml_1_1$type.html" "import Stonyx.Sockets"
+done
+expect_page classQml_1_1SocketClient.html 'send'
+expect_page classQml_1_1SocketClient.html 'authenticated'
+expect_page classQml_1_1SocketClient.html 'Properties'
+if grep -qE 'QmlSocket|QJSValue|setUrl' "$html/classQml_1_1SocketClient.html"; then
+    fail "the QML SocketClient page shows C++ details: $(grep -oE 'QmlSocket[A-Za-z]*|QJSValue|setUrl' "$html/classQml_1_1SocketClient.html" | sort -u | tr '\n' ' ')"
+fi
+# The guides: README.md's sections and docs/*.md as pages.
+expect_page index.html 'Guides'
+for guide in guide-c-quick-start guide-qml-quick-start guide-handler-plugins guide-configuration guide-protocol-summary; do
+    expect_page "$guide.html" '</h1>'
+done
+note "$(find "$html" -name '*.html' | wc -l) pages, no warnings"
