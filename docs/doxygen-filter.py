@@ -11,9 +11,11 @@ Doxygen prints point at the right line of the real header.
   Everything else passes through unchanged.
 
 * QML headers (qml/): each class registered with QML_ELEMENT or QML_NAMED_ELEMENT
-  becomes the QML type users see, in the namespace Qml: the class takes its QML name,
+  becomes the QML type users see, in the namespace QML
+  (left undocumented, so that the word QML in the text does not link to it) and
+  in the group qml-types (docs/api/namespaces.dox): the class takes its QML name,
   Q_PROPERTY lines become properties with QML types (documented by their getters),
-  signals stay (without the NOTIFY signals of properties, which QML users get as
+  signals stay (without the <property>Changed NOTIFY signals, which QML users get as
   on<Property>Changed), Q_INVOKABLE functions and public slots become methods, Q_ENUM
   enums stay. C++-only members (getters, setters, constructors, QQmlParserStatus and
   handler overrides) and classes that are not QML types are left out. qdoc's
@@ -81,6 +83,9 @@ def parse_property(body):
         if word in ('READ', 'MEMBER'):
             type_name = ' '.join(words[:i - 1])
             name = words[i - 1]
+            while name[:1] in ('*', '&'):
+                type_name += name[0]
+                name = name[1:]
             attributes = {}
             j = i
             while j < len(words):
@@ -172,7 +177,9 @@ def filter_cpp(lines, path):
         include = '/'.join(match.group(1).split('::')[:-1] + [match.group(2)])
         for j in range(i, len(lines)):
             if '*/' in lines[j]:
-                out[j] = lines[j].replace('*/', '<p><b>Header:</b> <tt>\\#include &lt;' + include
+                # Indented like the comment's text, or Markdown would see a code block.
+                indent = min((len(l) - len(l.lstrip()) for l in lines[i:j] if l.strip()), default=0)
+                out[j] = lines[j].replace('*/', ' ' * indent + '<p><b>Header:</b> <tt>\\#include &lt;' + include
                                           + '&gt;</tt></p> */', 1)
                 break
     i = 0
@@ -315,7 +322,9 @@ def emit_qml_class(lines, out, head, end, cpp_name, names):
             parsed = parse_property(prop.group(2))
             if parsed:
                 properties.append((j, parsed))
-                if 'NOTIFY' in parsed[2]:
+                # Change signals are implied by the property (on<Name>Changed); other
+                # NOTIFY signals (errorOccurred) are real signals of the type.
+                if parsed[2].get('NOTIFY', '').endswith('Changed'):
                     notify.add(parsed[2]['NOTIFY'])
 
     # The class doc comment: qdoc's QML commands become an import statement.
@@ -329,9 +338,12 @@ def emit_qml_class(lines, out, head, end, cpp_name, names):
                 replacement += ' \\n This type cannot be created in QML: ' + uncreatable.replace('\\', '\\\\') + '.'
             line = re.sub(r'\\inqmlmodule\s+([\w.]+)', replacement, line)
             out[j] = line
-        out[doc[0]] = 'namespace Qml { ' + out[doc[0]]
+        # Indented like the comment's text, or Markdown would see a code block.
+        indent = min((len(l) - len(l.lstrip()) for l in lines[doc[0] + 1:head - 1] if l.strip()), default=0)
+        out[head - 1] = out[head - 1].replace('*/', ' ' * indent + '\\ingroup qml-types */')
+        out[doc[0]] = 'namespace QML { ' + out[doc[0]]
     else:
-        out[head] = 'namespace Qml { '
+        out[head] = 'namespace QML { '
     out[head] += 'class ' + qml_name + (' {' if '{' in lines[head] else '')
     out[end] = '}; }'
 

@@ -218,7 +218,7 @@ def main():
     index += ['', '## API reference', '',
               '- @ref Stonyx::Sockets "C++ classes" (namespace Stonyx::Sockets, '
               '`#include <Stonyx/Sockets/...>`)',
-              '- @ref Qml "QML types" (`import Stonyx.Sockets`)', '']
+              '- @ref qml-types "QML types" (`import Stonyx.Sockets`)', '']
     write('index.md', index)
     expected = {'index.md'}
     for name, label, source, body in guide_pages + doc_pages:

@@ -33,4 +33,4 @@ shoot() {
 }
 
 shoot classStonyx_1_1Sockets_1_1SocketServer.html "$out/api-socketserver.png"
-shoot classQml_1_1SocketClient.html "$out/api-qml-socketclient.png"
+shoot classQML_1_1SocketClient.html "$out/api-qml-socketclient.png"

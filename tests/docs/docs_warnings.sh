@@ -37,14 +37,18 @@ expect_page classStonyx_1_1Sockets_1_1SocketServer.html '#include &lt;Stonyx/Soc
 expect_page namespaceStonyx_1_1Sockets.html 'installTranslator'
 # The QML types, each with its QML properties, signals and methods.
 for type in SocketServer SocketClient SocketHandler SocketConnection; do
-    expect_page "classQml_1_1$type.html" "import Stonyx.Sockets"
+    expect_page "classQML_1_1$type.html" "import Stonyx.Sockets"
 done
-expect_page classQml_1_1SocketClient.html 'send'
-expect_page classQml_1_1SocketClient.html 'authenticated'
-expect_page classQml_1_1SocketClient.html 'Properties'
-if grep -qE 'QmlSocket|QJSValue|setUrl' "$html/classQml_1_1SocketClient.html"; then
-    fail "the QML SocketClient page shows C++ details: $(grep -oE 'QmlSocket[A-Za-z]*|QJSValue|setUrl' "$html/classQml_1_1SocketClient.html" | sort -u | tr '\n' ' ')"
+expect_page classQML_1_1SocketClient.html 'send'
+expect_page classQML_1_1SocketClient.html 'authenticated'
+expect_page classQML_1_1SocketClient.html 'Properties'
+if grep -qE 'QmlSocket|QJSValue|setUrl' "$html/classQML_1_1SocketClient.html"; then
+    fail "the QML SocketClient page shows C++ details: $(grep -oE 'QmlSocket[A-Za-z]*|QJSValue|setUrl' "$html/classQML_1_1SocketClient.html" | sort -u | tr '\n' ' ')"
 fi
+# No doc comment shown as raw text (a Markdown code block made of a comment whose
+# indentation the filter broke).
+raw=$(grep -lE '<pre class="fragment">\\(class|brief|par|qml)' "$html"/*.html || true)
+[[ -z $raw ]] || fail "doc comments rendered as raw text in: $raw"
 # The guides: README.md's sections and docs/*.md as pages.
 expect_page index.html 'Guides'
 for guide in guide-c-quick-start guide-qml-quick-start guide-handler-plugins guide-configuration guide-protocol-summary; do

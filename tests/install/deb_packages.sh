@@ -254,7 +254,7 @@ if [[ $docs_built == 1 ]]; then
     [[ $(field "$STONYX_DEB_DOCS" Section) == doc ]] || fail "$STONYX_DEB_DOCS: Section is not doc"
     htmldir="/usr/share/doc/stonyx-sockets/html"
     expect_contents "$STONYX_DEB_DOCS" "$htmldir/index\.html" \
-        "$htmldir/classStonyx_1_1Sockets_1_1SocketServer\.html" "$htmldir/classQml_1_1SocketClient\.html" \
+        "$htmldir/classStonyx_1_1Sockets_1_1SocketServer\.html" "$htmldir/classQML_1_1SocketClient\.html" \
         -- "$htmldir/.*"
     dpkg-deb -x "${deb[$STONYX_DEB_DOCS]}" "$WORK/doc-root"
     grep -q 'Stonyx Sockets for Qt' "$WORK/doc-root$htmldir/index.html" \
