@@ -277,6 +277,23 @@ protocol), in /usr/share/doc/stonyx-sockets/html.")
     set(CPACK_DEBIAN_DOCS_PACKAGE_NAME ${STONYX_DEB_DOCS})
     set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION doc)
     set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE all)
+    if("Docs" IN_LIST CPACK_COMPONENTS_ALL)
+        # Registers the reference with doc-base (documentation browsers, dhelp).
+        set(doc_base "${_stonyx_generated_dir}/debian/${STONYX_DEB_DOCS}/doc-base/${STONYX_DEB_DOCS}")
+        file(CONFIGURE OUTPUT "${doc_base}" CONTENT "Document: ${STONYX_DEB_DOCS}
+Title: Stonyx Sockets for Qt API reference
+Author: ${STONYX_PACKAGE_MAINTAINER}
+Abstract: The HTML API reference of Stonyx Sockets for Qt: the C++ classes of
+ Stonyx::Sockets, the QML types of the module Stonyx.Sockets and the guides.
+Section: Programming/C++
+
+Format: HTML
+Index: /usr/${STONYX_INSTALL_HTMLDIR}/index.html
+Files: /usr/${STONYX_INSTALL_HTMLDIR}/*.html
+")
+        install(FILES "${doc_base}" DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc-base
+            COMPONENT Docs EXCLUDE_FROM_ALL)
+    endif()
 
     include(CPack)
 endfunction()

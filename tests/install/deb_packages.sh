@@ -255,7 +255,7 @@ if [[ $docs_built == 1 ]]; then
     htmldir="/usr/share/doc/stonyx-sockets/html"
     expect_contents "$STONYX_DEB_DOCS" "$htmldir/index\.html" \
         "$htmldir/classStonyx_1_1Sockets_1_1SocketServer\.html" "$htmldir/classQML_1_1SocketClient\.html" \
-        -- "$htmldir/.*"
+        "/usr/share/doc-base/$STONYX_DEB_DOCS" -- "$htmldir/.*"
     dpkg-deb -x "${deb[$STONYX_DEB_DOCS]}" "$WORK/doc-root"
     grep -q 'Stonyx Sockets for Qt' "$WORK/doc-root$htmldir/index.html" \
         || fail "$STONYX_DEB_DOCS: index.html is not the Stonyx Sockets API reference"
@@ -269,7 +269,7 @@ DESTDIR="$WORK/full" "$STONYX_CMAKE" --install "$build" >"$WORK/full-install.log
     || { cat "$WORK/full-install.log" >&2; fail "cmake --install of the packaging tree failed"; }
 (cd "$WORK/full" && find . ! -type d | sed 's|^\.||' | sort) >"$WORK/installed.txt"
 for package in "${packages[@]}"; do contents "$package"; done \
-    | grep -vE '^/usr/share/(doc/[^/]+/(copyright|changelog\.Debian\.gz)|lintian/overrides/.*)$' | sort >"$WORK/packaged.txt"
+    | grep -vE '^/usr/share/(doc/[^/]+/(copyright|changelog\.Debian\.gz)|lintian/overrides/.*|doc-base/.*)$' | sort >"$WORK/packaged.txt"
 missing=$(comm -23 "$WORK/installed.txt" "$WORK/packaged.txt")
 [[ -z $missing ]] || fail "installed by cmake --install but in no package:"$'\n'"$missing"
 extra=$(comm -13 "$WORK/installed.txt" "$WORK/packaged.txt")
