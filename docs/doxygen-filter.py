@@ -116,9 +116,23 @@ def find_declarations(lines, start, end, function):
 
 
 def qdoc_markup(lines):
-    """qdoc's \\c{text with spaces} (braces may nest) as Doxygen's <tt>; line by line."""
+    """qdoc's \\c{text with spaces} (braces may nest) as Doxygen's <tt>, and the product
+    name "Stonyx Sockets" without a link to the namespace Sockets; line by line,
+    outside code blocks."""
     result = []
+    in_code = False
     for line in lines:
+        if re.search(r'\\(code|qml)\b', line):
+            in_code = True
+        if re.search(r'\\end(code|qml)\b', line):
+            in_code = False
+            result.append(line)
+            continue
+        if in_code:
+            result.append(line)
+            continue
+        # The product name: "Sockets" in it is not a link to the namespace.
+        line = re.sub(r'\bStonyx Sockets\b', 'Stonyx %Sockets', line)
         out = ''
         i = 0
         while True:
