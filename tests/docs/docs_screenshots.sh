@@ -20,9 +20,10 @@ shoot() {
     local page=$1 png=$2
     [[ -f $STONYX_DOCS_HTML_DIR/$page ]] || fail "no page $page"
     rm -f "$png"
-    # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+    # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start;
+    # --disable-dev-shm-usage: containers often have a tiny /dev/shm.
     # The virtual time budget lets the page's scripts (navigation tree) finish first.
-    timeout 120 "$STONYX_CHROMIUM" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+    timeout 120 "$STONYX_CHROMIUM" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
         --no-first-run --no-default-browser-check --user-data-dir="$profile" \
         --window-size="$width,$height" --virtual-time-budget=5000 \
         --screenshot="$png" "file://$STONYX_DOCS_HTML_DIR/$page" >"$profile/chromium.log" 2>&1 \
