@@ -35,10 +35,17 @@ expect_page classStonyx_1_1Sockets_1_1SocketServer.html 'Properties'
 expect_page classStonyx_1_1Sockets_1_1SocketServer.html 'Signals'
 expect_page classStonyx_1_1Sockets_1_1SocketServer.html '#include &lt;Stonyx/Sockets/SocketServer&gt;'
 expect_page namespaceStonyx_1_1Sockets.html 'installTranslator'
-# The QML types, each with its QML properties, signals and methods.
-for type in SocketServer SocketClient SocketHandler SocketConnection; do
+# Every QML type the module registers (QML_ELEMENT / QML_NAMED_ELEMENT in qml/*.h) has
+# its page, with QML properties, signals and methods.
+types=$(sed -n -e 's/.*QML_NAMED_ELEMENT(\([A-Za-z0-9_]*\)).*/\1/p' "$STONYX_SOURCE_DIR"/qml/*.h | sort -u)
+[[ -n $types ]] || fail "no QML_NAMED_ELEMENT found in $STONYX_SOURCE_DIR/qml/*.h"
+for type in $types; do
     expect_page "classQML_1_1$type.html" "import Stonyx.Sockets"
 done
+for type in SocketServer SocketClient SocketHandler SocketConnection; do
+    grep -qx "$type" <<<"$types" || fail "the QML type $type is not registered"
+done
+note "QML types: $(echo $types)"
 expect_page classQML_1_1SocketClient.html 'send'
 expect_page classQML_1_1SocketClient.html 'authenticated'
 expect_page classQML_1_1SocketClient.html 'Properties'
@@ -52,6 +59,6 @@ raw=$(grep -lE '<pre class="fragment">\\(class|brief|par|qml)' "$html"/*.html ||
 # The guides: README.md's sections and docs/*.md as pages.
 expect_page index.html 'Guides'
 for guide in guide-c-quick-start guide-qml-quick-start guide-handler-plugins guide-configuration guide-protocol-summary; do
-    expect_page "$guide.html" '</h1>'
+    expect_page "$guide.html" '<div class="title">'
 done
 note "$(find "$html" -name '*.html' | wc -l) pages, no warnings"
