@@ -121,6 +121,7 @@ def qdoc_markup(lines):
     outside code blocks."""
     result = []
     in_code = False
+    pending_affinity = False
     for line in lines:
         if re.search(r'\\(code|qml)\b', line):
             in_code = True
@@ -133,6 +134,20 @@ def qdoc_markup(lines):
             continue
         # The product name: "Sockets" in it is not a link to the namespace.
         line = re.sub(r'\bStonyx Sockets\b', 'Stonyx %Sockets', line)
+        # Each class's thread affinity also goes to the "Threading model" page
+        # (\\threadaffinity is an \\xrefitem, Doxyfile.in), whether it is written
+        # "Thread affinity: ..." or as a qdoc section followed by its paragraph.
+        line = re.sub(r'^(\s*)Thread affinity:\s*', r'\1\\threadaffinity ', line)
+        if result and re.match(r'^\s*\\section1\s+Thread affinity\s*$', result[-1]) or pending_affinity:
+            if line.strip():
+                line = re.sub(r'^(\s*)', r'\1\\threadaffinity ', line, count=1)
+                pending_affinity = False
+                if re.match(r'^\s*\\section1', result[-1]):
+                    result[-1] = ''
+            else:
+                pending_affinity = True
+                if re.match(r'^\s*\\section1', result[-1]):
+                    result[-1] = ''
         out = ''
         i = 0
         while True:

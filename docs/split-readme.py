@@ -218,7 +218,8 @@ def main():
     index += ['', '## API reference', '',
               '- @ref Stonyx::Sockets "C++ classes" (namespace Stonyx::Sockets, '
               '`#include <Stonyx/Sockets/...>`)',
-              '- @ref qml-types "QML types" (`import Stonyx.Sockets`)', '']
+              '- @ref qml-types "QML types" (`import Stonyx.Sockets`)',
+              '- @ref threading "Threading model": the thread affinity of every class and QML type', '']
     write('index.md', index)
     expected = {'index.md'}
     for name, label, source, body in guide_pages + doc_pages:

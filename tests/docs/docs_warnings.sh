@@ -64,4 +64,7 @@ expect_page index.html 'Guides'
 for guide in guide-c-quick-start guide-qml-quick-start guide-handler-plugins guide-configuration guide-protocol-summary; do
     expect_page "$guide.html" '<div class="title">'
 done
+# The threading model page collects the thread affinity of the classes and QML types.
+expect_page threading.html 'Stonyx::Sockets::SocketServer'
+expect_page threading.html 'QML::SocketClient'
 note "$(find "$html" -name '*.html' | wc -l) pages, no warnings"
