@@ -34,4 +34,8 @@ shoot() {
 }
 
 shoot classStonyx_1_1Sockets_1_1SocketServer.html "$out/api-socketserver.png"
-shoot classQML_1_1SocketClient.html "$out/api-qml-socketclient.png"
+if [[ $STONYX_QML_BUILT == 1 ]]; then
+    shoot classQML_1_1SocketClient.html "$out/api-qml-socketclient.png"
+else
+    note "the QML module is not built: no QML SocketClient page to take"
+fi
