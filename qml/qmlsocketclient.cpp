@@ -31,6 +31,19 @@ STONYX_SAME_VALUE(QmlSocketClient::LimitExceeded, SocketClient::Error::LimitExce
 // Values of the QML type only stay clear of the C++ ones.
 static_assert(int(QmlSocketClient::InvalidData) >= 100);
 
+// The QML properties that are SocketConfig keys (QML name, key). Their NOTIFY signals
+// are emitted in this order when useEnvironment changes.
+constexpr EnvironmentConfig::Binding ConfigProperties[] = {
+    {"url", "address"},
+    {"authKey", "authKey"},
+    {"encryption", "encryption"},
+    {"heartbeatInterval", "heartBeatInterval"},
+    {"heartbeatTimeout", "heartBeatTimeout"},
+    {"reconnectBaseDelay", "reconnectBaseDelay"},
+    {"reconnectMaxDelay", "reconnectMaxDelay"},
+    {"maxReconnectAttempts", "maxReconnectAttempts"},
+};
+
 } // namespace
 
 struct QmlSocketClient::Private {
@@ -50,6 +63,7 @@ struct QmlSocketClient::Private {
 
     explicit Private(QmlSocketClient *qq)
         : q(qq)
+        , config(qq, QmlSocketClient::staticMetaObject, ConfigProperties)
     {
     }
 
@@ -274,28 +288,22 @@ QmlSocketClient::~QmlSocketClient()
 
 QUrl QmlSocketClient::url() const
 {
-    return d->config.config().address();
+    return d->config.value<QUrl>("url");
 }
 
 void QmlSocketClient::setUrl(const QUrl &url)
 {
-    const bool changed = d->config.config().address() != url;
-    d->config.set("address", [&](SocketConfig &c) { c.setAddress(url); });
-    if (changed)
-        Q_EMIT urlChanged();
+    d->config.setValue("url", url);
 }
 
 QString QmlSocketClient::authKey() const
 {
-    return d->config.config().authKey();
+    return d->config.value<QString>("authKey");
 }
 
 void QmlSocketClient::setAuthKey(const QString &authKey)
 {
-    const bool changed = d->config.config().authKey() != authKey;
-    d->config.set("authKey", [&](SocketConfig &c) { c.setAuthKey(authKey); });
-    if (changed)
-        Q_EMIT authKeyChanged();
+    d->config.setValue("authKey", authKey);
 }
 
 QJSValue QmlSocketClient::authData() const
@@ -313,80 +321,62 @@ void QmlSocketClient::setAuthData(const QJSValue &authData)
 
 bool QmlSocketClient::encryption() const
 {
-    return d->config.config().encryption();
+    return d->config.value<bool>("encryption");
 }
 
 void QmlSocketClient::setEncryption(bool encryption)
 {
-    const bool changed = d->config.config().encryption() != encryption;
-    d->config.set("encryption", [&](SocketConfig &c) { c.setEncryption(encryption); });
-    if (changed)
-        Q_EMIT encryptionChanged();
+    d->config.setValue("encryption", encryption);
 }
 
 int QmlSocketClient::heartbeatInterval() const
 {
-    return d->config.config().heartBeatInterval();
+    return d->config.value<int>("heartbeatInterval");
 }
 
 void QmlSocketClient::setHeartbeatInterval(int milliseconds)
 {
-    const bool changed = d->config.config().heartBeatInterval() != milliseconds;
-    d->config.set("heartBeatInterval", [&](SocketConfig &c) { c.setHeartBeatInterval(milliseconds); });
-    if (changed)
-        Q_EMIT heartbeatIntervalChanged();
+    d->config.setValue("heartbeatInterval", milliseconds);
 }
 
 int QmlSocketClient::heartbeatTimeout() const
 {
-    return d->config.config().heartBeatTimeout();
+    return d->config.value<int>("heartbeatTimeout");
 }
 
 void QmlSocketClient::setHeartbeatTimeout(int milliseconds)
 {
-    const bool changed = d->config.config().heartBeatTimeout() != milliseconds;
-    d->config.set("heartBeatTimeout", [&](SocketConfig &c) { c.setHeartBeatTimeout(milliseconds); });
-    if (changed)
-        Q_EMIT heartbeatTimeoutChanged();
+    d->config.setValue("heartbeatTimeout", milliseconds);
 }
 
 int QmlSocketClient::reconnectBaseDelay() const
 {
-    return d->config.config().reconnectBaseDelay();
+    return d->config.value<int>("reconnectBaseDelay");
 }
 
 void QmlSocketClient::setReconnectBaseDelay(int milliseconds)
 {
-    const bool changed = d->config.config().reconnectBaseDelay() != milliseconds;
-    d->config.set("reconnectBaseDelay", [&](SocketConfig &c) { c.setReconnectBaseDelay(milliseconds); });
-    if (changed)
-        Q_EMIT reconnectBaseDelayChanged();
+    d->config.setValue("reconnectBaseDelay", milliseconds);
 }
 
 int QmlSocketClient::reconnectMaxDelay() const
 {
-    return d->config.config().reconnectMaxDelay();
+    return d->config.value<int>("reconnectMaxDelay");
 }
 
 void QmlSocketClient::setReconnectMaxDelay(int milliseconds)
 {
-    const bool changed = d->config.config().reconnectMaxDelay() != milliseconds;
-    d->config.set("reconnectMaxDelay", [&](SocketConfig &c) { c.setReconnectMaxDelay(milliseconds); });
-    if (changed)
-        Q_EMIT reconnectMaxDelayChanged();
+    d->config.setValue("reconnectMaxDelay", milliseconds);
 }
 
 int QmlSocketClient::maxReconnectAttempts() const
 {
-    return d->config.config().maxReconnectAttempts();
+    return d->config.value<int>("maxReconnectAttempts");
 }
 
 void QmlSocketClient::setMaxReconnectAttempts(int attempts)
 {
-    const bool changed = d->config.config().maxReconnectAttempts() != attempts;
-    d->config.set("maxReconnectAttempts", [&](SocketConfig &c) { c.setMaxReconnectAttempts(attempts); });
-    if (changed)
-        Q_EMIT maxReconnectAttemptsChanged();
+    d->config.setValue("maxReconnectAttempts", attempts);
 }
 
 bool QmlSocketClient::useEnvironment() const
@@ -399,15 +389,7 @@ void QmlSocketClient::setUseEnvironment(bool use)
     if (!d->config.setUseEnvironment(use))
         return;
     Q_EMIT useEnvironmentChanged();
-    // Every setting may have changed.
-    Q_EMIT urlChanged();
-    Q_EMIT authKeyChanged();
-    Q_EMIT encryptionChanged();
-    Q_EMIT heartbeatIntervalChanged();
-    Q_EMIT heartbeatTimeoutChanged();
-    Q_EMIT reconnectBaseDelayChanged();
-    Q_EMIT reconnectMaxDelayChanged();
-    Q_EMIT maxReconnectAttemptsChanged();
+    d->config.notifyAll(); // every setting may have changed
     if (!d->complete)
         return;
     if (d->active && !d->client) {

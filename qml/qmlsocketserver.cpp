@@ -9,7 +9,6 @@
 
 #include <QJSEngine>
 #include <QLoggingCategory>
-#include <QMap>
 #include <QQmlEngine>
 
 namespace Stonyx::Sockets {
@@ -40,227 +39,15 @@ STONYX_SAME_VALUE(QmlSocketServer::Close, SocketConfig::RateLimitPolicy::Close);
 // Values of the QML type only stay clear of the C++ ones.
 static_assert(int(QmlSocketServer::InvalidData) > int(SocketServer::Error::TlsError));
 
+// The QML properties that are SocketConfig keys (QML name, key). Their NOTIFY signals
+// are emitted in this order when useEnvironment changes.
+constexpr EnvironmentConfig::Binding ConfigProperties[] = {
+    {"address", "host"},   {"port", "port"}, {"authKey", "authKey"},
+    {"encryption", "encryption"}, {"log", "log"},   {"rateLimitPolicy", "rateLimitPolicy"},
+};
+
 } // namespace
 
-// ---------------------------------------------------------------------------------------
-// QmlSocketConnection
-
-QmlSocketConnection::QmlSocketConnection(SocketConnection *connection, QObject *parent)
-    : QObject(parent)
-    , m_connection(connection)
-    , m_id(connection->id())
-    , m_address(connection->peerAddress().toString())
-    , m_port(connection->peerPort())
-    , m_authenticated(connection->isAuthenticated())
-    , m_metadata(connection->metadata())
-{
-    connect(connection, &SocketConnection::authenticatedChanged, this, [this](bool authenticated) {
-        if (m_authenticated == authenticated)
-            return;
-        m_authenticated = authenticated;
-        Q_EMIT authenticatedChanged();
-    });
-    connect(connection, &SocketConnection::metadataChanged, this, [this] {
-        m_metadata = m_connection ? m_connection->metadata() : m_metadata;
-        Q_EMIT metadataChanged();
-    });
-}
-
-double QmlSocketConnection::clientId() const
-{
-    return double(m_id);
-}
-
-QString QmlSocketConnection::address() const
-{
-    return m_address;
-}
-
-int QmlSocketConnection::port() const
-{
-    return m_port;
-}
-
-bool QmlSocketConnection::isConnected() const
-{
-    return !m_connection.isNull();
-}
-
-bool QmlSocketConnection::isAuthenticated() const
-{
-    return m_authenticated;
-}
-
-QJsonObject QmlSocketConnection::metadata() const
-{
-    return m_metadata;
-}
-
-void QmlSocketConnection::setMetadata(const QJsonObject &metadata)
-{
-    if (m_connection)
-        m_connection->setMetadata(metadata); // notifies through metadataChanged
-}
-
-SocketConnection *QmlSocketConnection::connection() const
-{
-    return m_connection;
-}
-
-bool QmlSocketConnection::setMetadataValue(const QString &key, const QJSValue &value)
-{
-    QJsonValue json;
-    QString problem;
-    auto *server = qobject_cast<QmlSocketServer *>(parent());
-    if (!JsonConversion::toJson(value, key, &json, &problem)) {
-        if (server)
-            server->reportError(QmlSocketServer::InvalidData, tr("Cannot set the metadata field \"%1\": %2").arg(key, problem));
-        return false;
-    }
-    if (!m_connection)
-        return false;
-    if (json.isUndefined()) {
-        QJsonObject metadata = m_connection->metadata();
-        metadata.remove(key);
-        m_connection->setMetadata(metadata);
-    } else {
-        m_connection->setMetadataValue(key, json);
-    }
-    return true;
-}
-
-bool QmlSocketConnection::send(const QString &request, const QJSValue &response)
-{
-    QJsonValue json;
-    QString problem;
-    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
-        if (auto *server = qobject_cast<QmlSocketServer *>(parent()))
-            server->reportError(QmlSocketServer::InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
-        return false;
-    }
-    return m_connection && m_connection->send(request, json);
-}
-
-void QmlSocketConnection::close(int closeCode, const QString &reason)
-{
-    if (m_connection)
-        m_connection->close(closeCode, reason);
-}
-
-QmlPendingReply *QmlSocketConnection::deferReply()
-{
-    if (!m_connection)
-        return nullptr;
-    const PendingReply reply = m_connection->deferReply();
-    if (!reply.isPending())
-        return nullptr;
-    return QmlPendingReply::create(qjsEngine(this), reply, QmlSocketHandler::dispatching(), this);
-}
-
-void QmlSocketConnection::markDisconnected()
-{
-    if (!m_connection)
-        return;
-    m_connection.clear();
-    Q_EMIT connectedChanged();
-}
-
-// ---------------------------------------------------------------------------------------
-// QmlClientModel
-
-QmlClientModel::QmlClientModel(QObject *parent)
-    : QAbstractListModel(parent)
-{
-}
-
-int QmlClientModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-QVariant QmlClientModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    QmlSocketConnection *connection = m_rows.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-    case AddressRole:
-        return connection->address();
-    case ClientIdRole:
-        return connection->clientId();
-    case PortRole:
-        return connection->port();
-    case AuthenticatedRole:
-        return connection->isAuthenticated();
-    case MetadataRole:
-        return connection->metadata().toVariantMap();
-    case ConnectionRole:
-        return QVariant::fromValue(connection);
-    default:
-        return {};
-    }
-}
-
-QHash<int, QByteArray> QmlClientModel::roleNames() const
-{
-    return {
-        {ClientIdRole, "clientId"},         {AddressRole, "address"},   {PortRole, "port"},
-        {AuthenticatedRole, "authenticated"}, {MetadataRole, "metadata"}, {ConnectionRole, "connection"},
-    };
-}
-
-QmlSocketConnection *QmlClientModel::get(int row) const
-{
-    return row >= 0 && row < m_rows.size() ? m_rows.at(row) : nullptr;
-}
-
-void QmlClientModel::add(QmlSocketConnection *connection)
-{
-    const int row = int(m_rows.size());
-    beginInsertRows({}, row, row);
-    m_rows.append(connection);
-    endInsertRows();
-    connect(connection, &QmlSocketConnection::authenticatedChanged, this,
-            [this, connection] { changed(connection, AuthenticatedRole); });
-    connect(connection, &QmlSocketConnection::metadataChanged, this,
-            [this, connection] { changed(connection, MetadataRole); });
-    Q_EMIT countChanged();
-}
-
-void QmlClientModel::remove(QmlSocketConnection *connection)
-{
-    const int row = int(m_rows.indexOf(connection));
-    if (row < 0)
-        return;
-    disconnect(connection, nullptr, this, nullptr);
-    beginRemoveRows({}, row, row);
-    m_rows.removeAt(row);
-    endRemoveRows();
-    Q_EMIT countChanged();
-}
-
-void QmlClientModel::clear()
-{
-    if (m_rows.isEmpty())
-        return;
-    beginResetModel();
-    for (QmlSocketConnection *connection : std::as_const(m_rows))
-        disconnect(connection, nullptr, this, nullptr);
-    m_rows.clear();
-    endResetModel();
-    Q_EMIT countChanged();
-}
-
-void QmlClientModel::changed(QmlSocketConnection *connection, int role)
-{
-    const int row = int(m_rows.indexOf(connection));
-    if (row >= 0)
-        Q_EMIT dataChanged(index(row), index(row), {role});
-}
-
-// ---------------------------------------------------------------------------------------
-// QmlSocketServer
 
 struct QmlSocketServer::Private {
     QmlSocketServer *q;
@@ -269,8 +56,7 @@ struct QmlSocketServer::Private {
     bool active = false;
     bool complete = false;
     SocketServer *server = nullptr; // made anew for every start
-    QmlClientModel *model;
-    QMap<qint64, QmlSocketConnection *> connections;
+    QmlClientModel *clients; // the one client registry, which QML also sees as a model
     QList<QPointer<QmlSocketHandler>> handlers;
     QStringList registered; // names this object registered with the server
     Error error = NoError;
@@ -278,7 +64,8 @@ struct QmlSocketServer::Private {
 
     explicit Private(QmlSocketServer *qq)
         : q(qq)
-        , model(new QmlClientModel(qq))
+        , config(qq, QmlSocketServer::staticMetaObject, ConfigProperties)
+        , clients(new QmlClientModel(qq))
     {
     }
 
@@ -321,25 +108,26 @@ void QmlSocketServer::Private::start()
     serverConfig.setHandlerDir(handlerDirectory);
     server = new SocketServer(serverConfig, q);
     QObject::connect(server, &SocketServer::listeningChanged, q, &QmlSocketServer::listeningChanged);
-    QObject::connect(server, &SocketServer::clientCountChanged, q, &QmlSocketServer::clientCountChanged);
     QObject::connect(server, &SocketServer::errorOccurred, q, [this](SocketServer::Error e) {
         setError(static_cast<Error>(e), server->errorString());
     });
     QObject::connect(server, &SocketServer::clientConnected, q, [this](qint64 id) {
-        if (QmlSocketConnection *client = wrap(id))
+        if (QmlSocketConnection *client = wrap(id)) {
             Q_EMIT q->clientConnected(client);
+            Q_EMIT q->clientCountChanged();
+        }
     });
     QObject::connect(server, &SocketServer::clientAuthenticated, q, [this](qint64 id) {
-        if (QmlSocketConnection *client = connections.value(id))
+        if (QmlSocketConnection *client = clients->find(id))
             Q_EMIT q->clientAuthenticated(client);
     });
     QObject::connect(server, &SocketServer::clientDisconnected, q, [this](qint64 id, int code, const QString &reason) {
-        QmlSocketConnection *client = connections.take(id);
+        QmlSocketConnection *client = clients->take(id);
         if (!client)
             return;
         client->markDisconnected();
-        model->remove(client);
         Q_EMIT q->clientDisconnected(double(id), code, reason);
+        Q_EMIT q->clientCountChanged();
         client->deleteLater();
     });
     QObject::connect(server, &SocketServer::clientRejected, q,
@@ -348,7 +136,7 @@ void QmlSocketServer::Private::start()
                      });
     QObject::connect(server, &SocketServer::messageReceived, q,
                      [this](qint64 id, const QString &request, const QJsonValue &data) {
-                         if (QmlSocketConnection *client = connections.value(id))
+                         if (QmlSocketConnection *client = clients->find(id))
                              Q_EMIT q->messageReceived(client, request, JsonConversion::toScript(qjsEngine(q), data));
                      });
 
@@ -368,12 +156,14 @@ void QmlSocketServer::Private::stop()
     QObject::disconnect(old, nullptr, q, nullptr);
     old->deleteLater();
     registered.clear();
-    for (QmlSocketConnection *client : std::as_const(connections)) {
+    // close() reported every client gone; any left over go now.
+    const QList<QmlSocketConnection *> left = clients->takeAll();
+    for (QmlSocketConnection *client : left) {
         client->markDisconnected();
         client->deleteLater();
     }
-    connections.clear();
-    model->clear();
+    if (!left.isEmpty())
+        Q_EMIT q->clientCountChanged();
 }
 
 QmlSocketConnection *QmlSocketServer::Private::wrap(qint64 id)
@@ -383,8 +173,7 @@ QmlSocketConnection *QmlSocketServer::Private::wrap(qint64 id)
         return nullptr;
     auto *client = new QmlSocketConnection(connection, q);
     QQmlEngine::setObjectOwnership(client, QQmlEngine::CppOwnership);
-    connections.insert(id, client);
-    model->add(client);
+    clients->add(client);
     return client;
 }
 
@@ -496,54 +285,42 @@ QmlSocketServer::~QmlSocketServer()
 
 QString QmlSocketServer::address() const
 {
-    return d->config.config().host();
+    return d->config.value<QString>("address");
 }
 
 void QmlSocketServer::setAddress(const QString &address)
 {
-    const bool changed = d->config.config().host() != address;
-    d->config.set("host", [&](SocketConfig &c) { c.setHost(address); });
-    if (changed)
-        Q_EMIT addressChanged();
+    d->config.setValue("address", address);
 }
 
 int QmlSocketServer::port() const
 {
-    return d->config.config().port();
+    return d->config.value<int>("port");
 }
 
 void QmlSocketServer::setPort(int port)
 {
-    const bool changed = d->config.config().port() != port;
-    d->config.set("port", [&](SocketConfig &c) { c.setPort(port); });
-    if (changed)
-        Q_EMIT portChanged();
+    d->config.setValue("port", port);
 }
 
 QString QmlSocketServer::authKey() const
 {
-    return d->config.config().authKey();
+    return d->config.value<QString>("authKey");
 }
 
 void QmlSocketServer::setAuthKey(const QString &authKey)
 {
-    const bool changed = d->config.config().authKey() != authKey;
-    d->config.set("authKey", [&](SocketConfig &c) { c.setAuthKey(authKey); });
-    if (changed)
-        Q_EMIT authKeyChanged();
+    d->config.setValue("authKey", authKey);
 }
 
 bool QmlSocketServer::encryption() const
 {
-    return d->config.config().encryption();
+    return d->config.value<bool>("encryption");
 }
 
 void QmlSocketServer::setEncryption(bool encryption)
 {
-    const bool changed = d->config.config().encryption() != encryption;
-    d->config.set("encryption", [&](SocketConfig &c) { c.setEncryption(encryption); });
-    if (changed)
-        Q_EMIT encryptionChanged();
+    d->config.setValue("encryption", encryption);
 }
 
 QString QmlSocketServer::handlerDirectory() const
@@ -561,20 +338,17 @@ void QmlSocketServer::setHandlerDirectory(const QString &directory)
 
 bool QmlSocketServer::log() const
 {
-    return d->config.config().log();
+    return d->config.value<bool>("log");
 }
 
 void QmlSocketServer::setLog(bool log)
 {
-    const bool changed = d->config.config().log() != log;
-    d->config.set("log", [&](SocketConfig &c) { c.setLog(log); });
-    if (changed)
-        Q_EMIT logChanged();
+    d->config.setValue("log", log);
 }
 
 QmlSocketServer::RateLimitPolicy QmlSocketServer::rateLimitPolicy() const
 {
-    return static_cast<RateLimitPolicy>(d->config.config().rateLimitPolicy());
+    return static_cast<RateLimitPolicy>(d->config.value<SocketConfig::RateLimitPolicy>("rateLimitPolicy"));
 }
 
 void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
@@ -584,12 +358,7 @@ void QmlSocketServer::setRateLimitPolicy(RateLimitPolicy policy)
                                             .arg(int(policy)));
         return;
     }
-    const bool changed = rateLimitPolicy() != policy;
-    d->config.set("rateLimitPolicy", [&](SocketConfig &c) {
-        c.setRateLimitPolicy(static_cast<SocketConfig::RateLimitPolicy>(policy));
-    });
-    if (changed)
-        Q_EMIT rateLimitPolicyChanged();
+    d->config.setValue("rateLimitPolicy", static_cast<SocketConfig::RateLimitPolicy>(policy));
 }
 
 bool QmlSocketServer::useEnvironment() const
@@ -602,13 +371,7 @@ void QmlSocketServer::setUseEnvironment(bool use)
     if (!d->config.setUseEnvironment(use))
         return;
     Q_EMIT useEnvironmentChanged();
-    // Every setting may have changed.
-    Q_EMIT addressChanged();
-    Q_EMIT portChanged();
-    Q_EMIT authKeyChanged();
-    Q_EMIT encryptionChanged();
-    Q_EMIT logChanged();
-    Q_EMIT rateLimitPolicyChanged();
+    d->config.notifyAll(); // every setting may have changed
     if (!d->complete)
         return;
     if (!d->checkConfig())
@@ -657,12 +420,12 @@ int QmlSocketServer::serverPort() const
 
 QmlClientModel *QmlSocketServer::clients() const
 {
-    return d->model;
+    return d->clients;
 }
 
 int QmlSocketServer::clientCount() const
 {
-    return d->server ? d->server->clientCount() : 0;
+    return d->clients->rowCount();
 }
 
 QmlSocketServer::Error QmlSocketServer::error() const
@@ -683,7 +446,7 @@ QQmlListProperty<QmlSocketHandler> QmlSocketServer::handlers()
 
 QmlSocketConnection *QmlSocketServer::client(double clientId) const
 {
-    return d->connections.value(qint64(clientId));
+    return d->clients->find(qint64(clientId));
 }
 
 bool QmlSocketServer::sendTo(double clientId, const QString &request, const QJSValue &response)
@@ -737,7 +500,8 @@ void QmlSocketServer::componentComplete()
 
 QmlSocketConnection *QmlSocketServer::wrapperFor(SocketConnection *connection) const
 {
-    return connection ? d->connections.value(connection->id()) : nullptr;
+    QmlSocketConnection *client = connection ? d->clients->find(connection->id()) : nullptr;
+    return client && client->connection() == connection ? client : nullptr;
 }
 
 void QmlSocketServer::reportError(Error error, const QString &message)

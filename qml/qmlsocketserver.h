@@ -3,160 +3,17 @@
 
 #include <Stonyx/Sockets/SocketServer>
 
-#include <QAbstractListModel>
+#include "qmlclientmodel.h"
+#include "qmlsocketconnection.h"
+
 #include <QJSValue>
-#include <QJsonObject>
-#include <QPointer>
 #include <QQmlListProperty>
 #include <QQmlParserStatus>
 #include <QtQml/qqmlregistration.h>
 
 namespace Stonyx::Sockets {
 
-class QmlPendingReply;
 class QmlSocketHandler;
-class QmlSocketServer;
-
-/*!
-    \qmltype SocketConnection
-    \inqmlmodule Stonyx.Sockets
-    \brief One client of a SocketServer, as QML sees it.
-
-    SocketServer creates these; handlers receive one with every request, and the
-    server's signals and client model carry them. The object is destroyed shortly
-    after the client disconnects.
-
-    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
-    (the GUI thread); use it on that thread only.
-*/
-class QmlSocketConnection : public QObject
-{
-    Q_OBJECT
-    QML_NAMED_ELEMENT(SocketConnection)
-    QML_UNCREATABLE("SocketConnection objects are made by SocketServer")
-    Q_PROPERTY(double clientId READ clientId CONSTANT)
-    Q_PROPERTY(QString address READ address CONSTANT)
-    Q_PROPERTY(int port READ port CONSTANT)
-    Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
-    Q_PROPERTY(bool authenticated READ isAuthenticated NOTIFY authenticatedChanged)
-    Q_PROPERTY(QJsonObject metadata READ metadata WRITE setMetadata NOTIFY metadataChanged)
-
-public:
-    /*! \internal Wraps \a connection. */
-    QmlSocketConnection(SocketConnection *connection, QObject *parent);
-
-    /*! The id the server gave this client (from 1). */
-    double clientId() const;
-    /*! The client's IP address as text. */
-    QString address() const;
-    /*! The client's TCP port. */
-    int port() const;
-    /*! False once the client is gone. */
-    bool isConnected() const;
-    /*! True once the auth handler accepted the client. */
-    bool isAuthenticated() const;
-    /*! Application data attached to this client, e.g. by the auth handler. */
-    QJsonObject metadata() const;
-    void setMetadata(const QJsonObject &metadata);
-    /*! The wrapped connection, or null once it is gone. */
-    SocketConnection *connection() const;
-
-    /*! Sets one metadata field to \a value (any JSON-compatible value). Returns false if it cannot be stored. */
-    Q_INVOKABLE bool setMetadataValue(const QString &key, const QJSValue &value);
-    /*!
-        Sends \a response under \a request to this client. Returns false if the
-        client is gone or \a response cannot be sent as JSON (the server then reports
-        an error).
-    */
-    Q_INVOKABLE bool send(const QString &request, const QJSValue &response);
-    /*! Closes the connection with the WebSocket \a closeCode (1000 = normal) and \a reason. */
-    Q_INVOKABLE void close(int closeCode, const QString &reason);
-    /*!
-        Called from inside a SocketHandler's handleRequest function: promises an
-        answer to the request being handled. Return nothing from the function and
-        call resolve() on the returned PendingReply later. Outside a handler it
-        returns null.
-    */
-    Q_INVOKABLE Stonyx::Sockets::QmlPendingReply *deferReply();
-
-    /*! \internal Marks the client as gone. */
-    void markDisconnected();
-
-Q_SIGNALS:
-    /*! The client disconnected. */
-    void connectedChanged();
-    /*! The authentication state changed. */
-    void authenticatedChanged();
-    /*! The metadata changed. */
-    void metadataChanged();
-
-private:
-    QPointer<SocketConnection> m_connection;
-    qint64 m_id;
-    QString m_address;
-    int m_port;
-    bool m_authenticated = false;
-    QJsonObject m_metadata;
-};
-
-/*!
-    \qmltype SocketClientModel
-    \inqmlmodule Stonyx.Sockets
-    \brief The clients of a SocketServer as a list model, in connection order.
-
-    Roles: \c clientId, \c address, \c port, \c authenticated, \c metadata (an
-    object) and \c connection (the SocketConnection).
-
-    Thread affinity: lives on the thread of its SocketServer, the QML engine's thread
-    (the GUI thread), as a model used by views must.
-*/
-class QmlClientModel : public QAbstractListModel
-{
-    Q_OBJECT
-    QML_NAMED_ELEMENT(SocketClientModel)
-    QML_UNCREATABLE("The client model belongs to a SocketServer")
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
-
-public:
-    /*! The model's roles. */
-    enum Role {
-        ClientIdRole = Qt::UserRole + 1,
-        AddressRole,
-        PortRole,
-        AuthenticatedRole,
-        MetadataRole,
-        ConnectionRole,
-    };
-    Q_ENUM(Role)
-
-    /*! Creates an empty model. */
-    explicit QmlClientModel(QObject *parent = nullptr);
-
-    /*! The number of clients. */
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
-    /*! The value of \a role for the client at \a index. */
-    QVariant data(const QModelIndex &index, int role) const override;
-    /*! The role names listed above. */
-    QHash<int, QByteArray> roleNames() const override;
-
-    /*! Returns the connection in \a row, or null. */
-    Q_INVOKABLE Stonyx::Sockets::QmlSocketConnection *get(int row) const;
-
-    /*! \internal */
-    void add(QmlSocketConnection *connection);
-    /*! \internal */
-    void remove(QmlSocketConnection *connection);
-    /*! \internal */
-    void clear();
-
-Q_SIGNALS:
-    /*! The number of clients changed. */
-    void countChanged();
-
-private:
-    void changed(QmlSocketConnection *connection, int role);
-    QList<QmlSocketConnection *> m_rows;
-};
 
 /*!
     \qmltype SocketServer
@@ -193,6 +50,7 @@ private:
 class QmlSocketServer : public QObject, public QQmlParserStatus
 {
     Q_OBJECT
+    Q_MOC_INCLUDE("qmlsockethandler.h")
     QML_NAMED_ELEMENT(SocketServer)
     Q_INTERFACES(QQmlParserStatus)
     Q_CLASSINFO("DefaultProperty", "handlers")

@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
 #include <QSslSocket>
 #include <QWebSocket>
 
@@ -80,10 +81,9 @@ private:
 InboundMonitor::InboundMonitor(QTcpSocket *tcp, int messageTimeout, QObject *parent)
     : QObject(parent)
     , m_tcp(tcp)
+    , m_timeout(messageTimeout)
 {
-    m_deadline.setSingleShot(true);
-    m_deadline.setInterval(messageTimeout);
-    connect(&m_deadline, &QTimer::timeout, this, &InboundMonitor::messageTimedOut);
+    m_clock.start();
     m_scanner.setRequireMask(true); // the peer is a client
     // Connected before Qt's own slots exist: runs before they read the new bytes.
     connect(tcp, &QIODevice::readyRead, this, &InboundMonitor::onReadyRead);
@@ -102,7 +102,43 @@ void InboundMonitor::attach(QWebSocket *socket)
     onReadyRead();
 }
 
-InboundMonitor::~InboundMonitor() = default;
+InboundMonitor::~InboundMonitor()
+{
+    setArmedCounter(nullptr);
+}
+
+void InboundMonitor::setArmedCounter(ArmedDeadlines *counter)
+{
+    if (m_armed && deadlineActive())
+        --m_armed->count;
+    m_armed = counter;
+    if (m_armed && deadlineActive() && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+}
+
+void InboundMonitor::startDeadline()
+{
+    if (m_timeout <= 0)
+        return;
+    if (!deadlineActive() && m_armed && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+    m_deadlineAt = m_clock.elapsed() + m_timeout;
+}
+
+void InboundMonitor::stopDeadline()
+{
+    if (deadlineActive() && m_armed)
+        --m_armed->count;
+    m_deadlineAt = -1;
+}
+
+void InboundMonitor::checkDeadline()
+{
+    if (!deadlineActive() || m_clock.elapsed() < m_deadlineAt)
+        return;
+    stopDeadline();
+    Q_EMIT messageTimedOut();
+}
 
 void InboundMonitor::onReadyRead()
 {
@@ -132,14 +168,14 @@ void InboundMonitor::scan(QByteArrayView bytes)
     if (events.closeFrame)
         m_closeFrameReceived = true;
     if (events.invalid) {
-        m_deadline.stop();
+        stopDeadline();
         Q_EMIT invalidFrame();
         return;
     }
     if (events.messageEnded || !m_scanner.inMessage())
-        m_deadline.stop();
-    if (m_scanner.inMessage() && !m_paused && !m_deadline.isActive() && m_deadline.interval() > 0)
-        m_deadline.start();
+        stopDeadline();
+    if (m_scanner.inMessage() && !m_paused && !deadlineActive())
+        startDeadline();
 }
 
 void InboundMonitor::pause()
@@ -147,7 +183,7 @@ void InboundMonitor::pause()
     if (m_paused || !m_tcp)
         return;
     m_paused = true;
-    m_deadline.stop();
+    stopDeadline();
     m_tcp->setReadBufferSize(1); // Qt stops reading from the kernel once it holds a byte
 }
 
@@ -167,13 +203,13 @@ void InboundMonitor::resume()
     if (!m_tcp)
         return;
     m_tcp->setReadBufferSize(0); // unlimited again: Qt reads on
-    if (m_scanner.inMessage() && m_deadline.interval() > 0)
-        m_deadline.start();
+    if (m_scanner.inMessage())
+        startDeadline();
 }
 
 void InboundMonitor::onAboutToClose()
 {
-    m_deadline.stop();
+    stopDeadline();
     // Emitted once by QWebSocket when it sends its close frame (our close, Qt's own for
     // a protocol error, or the answer to the peer's close), and again by the TCP socket.
     // Only when the server closes first does the peer still owe its close frame.

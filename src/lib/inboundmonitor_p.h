@@ -34,13 +34,25 @@
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
-#include <QTimer>
+#include <QElapsedTimer>
+
+#include <functional>
 
 QT_BEGIN_NAMESPACE
 class QWebSocket;
 QT_END_NAMESPACE
 
 namespace Stonyx::Sockets {
+
+/*!
+    The message deadlines running on a server, counted so that its coarse timer scans
+    for late messages only while there are some; \c wake is called when the count
+    leaves 0 (the timer may be stopped). Owned by the server; server thread.
+*/
+struct ArmedDeadlines {
+    int count = 0;
+    std::function<void()> wake;
+};
 
 class InboundMonitor : public QObject
 {
@@ -78,6 +90,20 @@ public:
     void resume();
     bool isPaused() const { return m_paused; }
 
+    /*!
+        Emits messageTimedOut() if a message is overdue. The server calls it from its
+        coarse timer (one for all connections, no timer per connection), so a late
+        message is caught within one tick of its deadline.
+    */
+    void checkDeadline();
+    /*!
+        Counts this monitor in \a *counter while its message deadline runs (null: no
+        longer). The server scans for late messages only while its count is above 0.
+    */
+    void setArmedCounter(ArmedDeadlines *counter);
+    /*! True if checkDeadline() would emit now: cheap, for a scan of many connections. */
+    bool deadlinePassed() const { return m_deadlineAt >= 0 && m_clock.elapsed() >= m_deadlineAt; }
+
     /*! How long the server waits for the peer's close frame after sending its own. */
     static constexpr int CloseHandshakeTimeout = 2000;
 
@@ -95,8 +121,15 @@ private:
 
     QPointer<QTcpSocket> m_tcp;
     QWebSocket *m_socket = nullptr; // set by attach()
+    void startDeadline();
+    void stopDeadline();
+    bool deadlineActive() const { return m_deadlineAt >= 0; }
+
     FrameScanner m_scanner;
-    QTimer m_deadline;
+    QElapsedTimer m_clock;     // for the message deadline
+    qint64 m_deadlineAt = -1;  // on m_clock; -1: none running
+    int m_timeout = 0;         // ms; 0: no message deadline
+    ArmedDeadlines *m_armed = nullptr; // the server's count of running message deadlines
     qint64 m_known = 0;        // bytes in the socket's buffer already scanned
     bool m_closeFrameReceived = false;
     bool m_closeFrameSent = false;

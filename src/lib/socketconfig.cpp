@@ -3,17 +3,24 @@
 #include "message_p.h"
 
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonParseError>
+#include <QMetaEnum>
+#include <QMetaProperty>
 #include <QSharedData>
 
-#include <functional>
-#include <tuple>
+#include <algorithm>
+#include <cstring>
 #include <limits>
+#include <optional>
+#include <utility>
 
 namespace Stonyx::Sockets {
 
+// The storage of the keys, with their defaults. Everything else about a key (name, type,
+// environment variable, JSON form, equality) comes from SocketConfig's Q_PROPERTY list,
+// plus the rules below for what the type does not say.
 class SocketConfigData : public QSharedData
 {
 public:
@@ -51,32 +58,131 @@ public:
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
-
-    auto tie() const
-    {
-        return std::tie(port, host, address, authKey, heartBeatInterval, heartBeatTimeout, rateLimitPolicy, handlerDir, log, encryption, reconnectBaseDelay,
-                        reconnectMaxDelay, maxReconnectAttempts, maxMessageSize, maxFrameSize, handshakeTimeout,
-                        authTimeout, messageTimeout, maxUnauthenticated, maxUnauthenticatedPerAddress, listenBacklog, workerThreads, rateLimit,
-                        rateBurst, idleHeartBeats, maxSendBuffer, allowedOrigins, tlsCertificate, tlsPrivateKey,
-                        tlsCaCertificates, tlsAllowSelfSigned, loadError);
-    }
-    bool operator==(const SocketConfigData &o) const { return tie() == o.tie(); }
 };
 
 namespace {
 
-// One description per key: its environment variable, and how to apply a textual
-// (environment) or JSON value. Both paths validate, so errors name the key.
-using TextSetter = std::function<bool(SocketConfig &, const QString &)>;
-using JsonSetter = std::function<bool(SocketConfig &, const QJsonValue &)>;
+const char *const Context = "Stonyx::Sockets::SocketConfig"; // SocketConfig::tr()'s context
 
-struct Key {
-    const char *name;
-    const char *env;
-    TextSetter fromText;
-    JsonSetter fromJson;
+constexpr qint64 IntMax = std::numeric_limits<int>::max();
+constexpr qint64 Int64Min = std::numeric_limits<qint64>::min();
+constexpr qint64 Int64Max = std::numeric_limits<qint64>::max();
+
+// What a key's type alone does not say about it. A key's name, type, environment
+// variable, JSON form, getter and setter come from SocketConfig's Q_PROPERTY list;
+// keys not listed here take any value of their type.
+enum RuleFlag {
+    NoFlags = 0,
+    NotEmpty = 1 << 0,      // strings: validate() rejects an empty value
+    NotEmptyInput = 1 << 1, // strings: an empty environment or JSON value is refused
+    Trimmed = 1 << 2,       // strings: input is trimmed (secrets and paths are taken as they are)
+    UnlimitedWords = 1 << 3, // -1 (Unlimited) is also "unlimited" or "Infinity" as text, and null in JSON
+    WebSocketUrl = 1 << 4,  // URLs: ws:// or wss:// with a host
 };
 
+struct KeyRule {
+    const char *key;
+    qint64 min = Int64Min;       // numbers: the valid range (validate() and input)
+    qint64 max = Int64Max;
+    qint64 inputMax = Int64Max;  // numbers: a tighter upper bound for environment and JSON input only
+    int flags = NoFlags;
+    const char *message = nullptr; // validate()'s error (translated); %1 is the value
+};
+
+// The messages several keys share.
+const char *const SizesMessage = QT_TRANSLATE_NOOP(
+    "Stonyx::Sockets::SocketConfig",
+    "Configuration keys \"maxMessageSize\", \"maxFrameSize\" and \"maxSendBuffer\" must be positive");
+const char *const LimitsMessage = QT_TRANSLATE_NOOP(
+    "Stonyx::Sockets::SocketConfig",
+    "Limits (\"authTimeout\", \"messageTimeout\", \"maxUnauthenticated\", \"maxUnauthenticatedPerAddress\", "
+    "\"rateLimit\", \"idleHeartBeats\") must not be negative");
+
+// In the order validate() checks them: the first broken rule is the one reported.
+const KeyRule Rules[] = {
+    {.key = "port", .min = 0, .max = 65535,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"port\" must be between 0 and 65535, not %1")},
+    {.key = "heartBeatInterval", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"heartBeatInterval\" must be positive, not %1")},
+    {.key = "reconnectBaseDelay", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"reconnectBaseDelay\" must not be negative, not %1")},
+    {.key = "reconnectMaxDelay", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"reconnectMaxDelay\" must not be negative, not %1")},
+    {.key = "maxReconnectAttempts", .min = SocketConfig::Unlimited, .max = IntMax, .flags = UnlimitedWords,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig",
+                                  "Configuration key \"maxReconnectAttempts\" must be -1 (unlimited) or more, not %1")},
+    {.key = "host", .flags = NotEmpty | NotEmptyInput | Trimmed,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"host\" must not be empty")},
+    {.key = "maxMessageSize", .min = 1, .max = Int64Max, .message = SizesMessage},
+    {.key = "maxFrameSize", .min = 1, .max = Int64Max, .message = SizesMessage},
+    {.key = "maxSendBuffer", .min = 1, .max = Int64Max, .message = SizesMessage},
+    {.key = "handshakeTimeout", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"handshakeTimeout\" must be positive, not %1")},
+    {.key = "heartBeatTimeout", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"heartBeatTimeout\" must not be negative, not %1")},
+    {.key = "authTimeout", .min = 0, .max = IntMax, .message = LimitsMessage},
+    {.key = "messageTimeout", .min = 0, .max = IntMax, .message = LimitsMessage},
+    {.key = "maxUnauthenticated", .min = 0, .max = IntMax, .message = LimitsMessage},
+    {.key = "maxUnauthenticatedPerAddress", .min = 0, .max = IntMax, .message = LimitsMessage},
+    {.key = "rateLimit", .min = 0, .max = IntMax, .message = LimitsMessage},
+    {.key = "idleHeartBeats", .min = 0, .max = IntMax, .inputMax = 1000, .message = LimitsMessage},
+    {.key = "listenBacklog", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"listenBacklog\" must be at least 1, not %1")},
+    {.key = "workerThreads", .min = 0, .max = 1024,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig",
+                                  "Configuration key \"workerThreads\" must be between 0 (one per core) and 1024, not %1")},
+    {.key = "rateBurst", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"rateBurst\" must be at least 1, not %1")},
+    {.key = "handlerDir", .flags = NotEmptyInput},
+    {.key = "address", .flags = WebSocketUrl},
+};
+
+const KeyRule &ruleFor(const char *key)
+{
+    static const KeyRule none{.key = ""};
+    const auto it = std::find_if(std::begin(Rules), std::end(Rules), [key](const KeyRule &r) { return qstrcmp(r.key, key) == 0; });
+    return it == std::end(Rules) ? none : *it;
+}
+
+// The configuration keys: SocketConfig's properties (a Q_GADGET has no inherited ones).
+QList<QMetaProperty> properties()
+{
+    const QMetaObject &meta = SocketConfig::staticMetaObject;
+    QList<QMetaProperty> list;
+    for (int i = meta.propertyOffset(); i < meta.propertyCount(); ++i)
+        list.append(meta.property(i));
+    return list;
+}
+
+QMetaProperty propertyFor(const char *key)
+{
+    const QMetaObject &meta = SocketConfig::staticMetaObject;
+    return meta.property(meta.indexOfProperty(key));
+}
+
+// By the whole name: a JSON key "port\u0000x" is not "port".
+QMetaProperty propertyFor(QStringView key)
+{
+    const QMetaObject &meta = SocketConfig::staticMetaObject;
+    for (int i = meta.propertyOffset(); i < meta.propertyCount(); ++i) {
+        if (key == QLatin1String(meta.property(i).name()))
+            return meta.property(i);
+    }
+    return {};
+}
+
+// SOCKET_ and the key in upper snake case; "heartBeat" is one word, as in the Node.js
+// library's SOCKET_HEARTBEAT_INTERVAL.
+QString variableFor(const char *key)
+{
+    QString name = QStringLiteral("SOCKET_");
+    for (const char *c = key; *c; ++c) {
+        if (c != key && *c >= 'A' && *c <= 'Z')
+            name += u'_';
+        name += QChar::fromLatin1(*c).toUpper();
+    }
+    return name.replace(QLatin1String("HEART_BEAT"), QLatin1String("HEARTBEAT"));
+}
 
 bool parseInt64(const QString &text, qint64 min, qint64 max, qint64 *out)
 {
@@ -88,236 +194,155 @@ bool parseInt64(const QString &text, qint64 min, qint64 max, qint64 *out)
     return true;
 }
 
-bool jsonInt64(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
-{
-    if (value.isString())
-        return parseInt64(value.toString(), min, max, out);
-    if (!value.isDouble())
-        return false;
-    const double v = value.toDouble();
-    if (v != static_cast<double>(static_cast<qint64>(v)) || v < static_cast<double>(min) || v > static_cast<double>(max))
-        return false;
-    *out = static_cast<qint64>(v);
-    return true;
-}
-
-// The int versions: callers pass bounds within int's range.
-bool parseInt(const QString &text, qint64 min, qint64 max, int *out)
-{
-    qint64 v = 0;
-    return parseInt64(text, min, max, &v) && (*out = static_cast<int>(v), true);
-}
-
-bool jsonInt(const QJsonValue &value, qint64 min, qint64 max, int *out)
-{
-    qint64 v = 0;
-    return jsonInt64(value, min, max, &v) && (*out = static_cast<int>(v), true);
-}
-
 // Only "true" and "false" (any case): the Node.js library treats every other value of
 // SOCKET_ENCRYPTION as false, so accepting "1" or "yes" as true would make one shared
 // environment file give a plaintext Node.js peer and an encrypting Qt one. No trimming
 // either: "true " is not "true" to the Node.js library.
-bool parseBool(const QString &text, bool *out)
+std::optional<bool> parseBool(const QString &text)
 {
-    const QString &t = text;
-    if (t.compare(u"true", Qt::CaseInsensitive) == 0) {
-        *out = true;
+    if (text.compare(u"true", Qt::CaseInsensitive) == 0)
         return true;
-    }
-    if (t.compare(u"false", Qt::CaseInsensitive) == 0) {
-        *out = false;
-        return true;
-    }
-    return false;
-}
-
-bool jsonBool(const QJsonValue &value, bool *out)
-{
-    if (value.isBool()) {
-        *out = value.toBool();
-        return true;
-    }
-    return value.isString() && parseBool(value.toString(), out);
-}
-
-constexpr qint64 IntMax = std::numeric_limits<int>::max();
-
-template<typename Setter>
-Key intKey(const char *name, const char *env, qint64 min, qint64 max, Setter set)
-{
-    return Key{name, env,
-               [=](SocketConfig &c, const QString &t) {
-                   int v = 0;
-                   return parseInt(t, min, max, &v) && (set(c, v), true);
-               },
-               [=](SocketConfig &c, const QJsonValue &j) {
-                   int v = 0;
-                   return jsonInt(j, min, max, &v) && (set(c, v), true);
-               }};
-}
-
-template<typename Setter>
-Key int64Key(const char *name, const char *env, qint64 min, qint64 max, Setter set)
-{
-    return Key{name, env,
-               [=](SocketConfig &c, const QString &t) {
-                   qint64 v = 0;
-                   return parseInt64(t, min, max, &v) && (set(c, v), true);
-               },
-               [=](SocketConfig &c, const QJsonValue &j) {
-                   qint64 v = 0;
-                   return jsonInt64(j, min, max, &v) && (set(c, v), true);
-               }};
-}
-
-// A list: comma-separated in the environment, a JSON array of strings (or one string) in files.
-bool applyOrigins(SocketConfig &c, const QString &text)
-{
-    QStringList origins;
-    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
-        if (!part.trimmed().isEmpty())
-            origins << part.trimmed();
-    }
-    c.setAllowedOrigins(origins);
-    return true;
-}
-
-bool applyOriginsJson(SocketConfig &c, const QJsonValue &j)
-{
-    if (j.isString())
-        return applyOrigins(c, j.toString());
-    if (!j.isArray())
+    if (text.compare(u"false", Qt::CaseInsensitive) == 0)
         return false;
-    QStringList origins;
-    for (const QJsonValue &v : j.toArray()) {
-        if (!v.isString())
-            return false;
-        origins << v.toString();
+    return std::nullopt;
+}
+
+bool isInteger(const QMetaProperty &property)
+{
+    const int type = property.metaType().id();
+    return !property.isEnumType() && (type == QMetaType::Int || type == QMetaType::LongLong);
+}
+
+// The range a number may take as input: the rule's, within the property's type.
+std::pair<qint64, qint64> inputRange(const QMetaProperty &property, const KeyRule &rule)
+{
+    const bool isInt = property.metaType().id() == QMetaType::Int;
+    return {std::max(rule.min, isInt ? qint64(std::numeric_limits<int>::min()) : Int64Min),
+            std::min({rule.max, rule.inputMax, isInt ? IntMax : Int64Max})};
+}
+
+QVariant number(const QMetaProperty &property, qint64 value)
+{
+    return property.metaType().id() == QMetaType::Int ? QVariant(int(value)) : QVariant(value);
+}
+
+QVariant enumValue(const QMetaProperty &property, int value)
+{
+    QVariant v(value);
+    v.convert(property.metaType());
+    return v;
+}
+
+// An environment variable's text (or a JSON string) as a value of the key's type.
+std::optional<QVariant> fromText(const QMetaProperty &property, const KeyRule &rule, const QString &text)
+{
+    if (property.isEnumType()) { // a key of the enum, in any case
+        const QMetaEnum meta = property.enumerator();
+        const QString t = text.trimmed();
+        for (int i = 0; i < meta.keyCount(); ++i) {
+            if (t.compare(QLatin1String(meta.key(i)), Qt::CaseInsensitive) == 0)
+                return enumValue(property, meta.value(i));
+        }
+        return std::nullopt;
     }
-    c.setAllowedOrigins(origins);
-    return true;
-}
-
-template<typename Setter>
-Key boolKey(const char *name, const char *env, Setter set)
-{
-    return Key{name, env,
-               [=](SocketConfig &c, const QString &t) {
-                   bool v = false;
-                   return parseBool(t, &v) && (set(c, v), true);
-               },
-               [=](SocketConfig &c, const QJsonValue &j) {
-                   bool v = false;
-                   return jsonBool(j, &v) && (set(c, v), true);
-               }};
-}
-
-template<typename Setter>
-Key stringKey(const char *name, const char *env, bool allowEmpty, Setter set)
-{
-    return Key{name, env,
-               [=](SocketConfig &c, const QString &t) { return (allowEmpty || !t.isEmpty()) && (set(c, t), true); },
-               [=](SocketConfig &c, const QJsonValue &j) {
-                   return j.isString() && (allowEmpty || !j.toString().isEmpty()) && (set(c, j.toString()), true);
-               }};
-}
-
-bool applyAddress(SocketConfig &c, const QString &text)
-{
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())
-        return false;
-    c.setAddress(url);
-    return true;
-}
-
-// maxReconnectAttempts: a count, or "unlimited"/"Infinity"/-1 for no limit (the Node.js default).
-bool applyAttempts(SocketConfig &c, const QString &text)
-{
-    const QString t = text.trimmed().toLower();
-    if (t == u"unlimited" || t == u"infinity" || t == u"-1") {
-        c.setMaxReconnectAttempts(SocketConfig::Unlimited);
-        return true;
+    switch (property.metaType().id()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong: {
+        auto [min, max] = inputRange(property, rule);
+        if (rule.flags & UnlimitedWords) { // as text, Unlimited is a word (or exactly "-1"), counts start at 0
+            const QString t = text.trimmed();
+            if (t.compare(u"unlimited", Qt::CaseInsensitive) == 0 || t.compare(u"infinity", Qt::CaseInsensitive) == 0
+                || t == u"-1")
+                return number(property, SocketConfig::Unlimited);
+            min = std::max(min, qint64(SocketConfig::Unlimited) + 1);
+        }
+        qint64 v = 0;
+        if (!parseInt64(text, min, max, &v))
+            return std::nullopt;
+        return number(property, v);
     }
-    int v = 0;
-    if (!parseInt(t, 0, IntMax, &v))
-        return false;
-    c.setMaxReconnectAttempts(v);
-    return true;
+    case QMetaType::Bool:
+        if (const std::optional<bool> b = parseBool(text))
+            return QVariant(*b);
+        return std::nullopt;
+    case QMetaType::QString:
+        if ((rule.flags & NotEmptyInput) && text.isEmpty())
+            return std::nullopt;
+        return QVariant((rule.flags & Trimmed) ? text.trimmed() : text);
+    case QMetaType::QUrl: {
+        const QUrl url(text.trimmed(), QUrl::StrictMode);
+        if (!url.isValid()
+            || ((rule.flags & WebSocketUrl) && ((url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty())))
+            return std::nullopt;
+        return QVariant(url);
+    }
+    case QMetaType::QStringList: { // comma-separated
+        QStringList list;
+        for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+            if (!part.trimmed().isEmpty())
+                list << part.trimmed();
+        }
+        return QVariant(list);
+    }
+    default:
+        return std::nullopt;
+    }
 }
 
-// rateLimitPolicy: "throttle" (stop reading until tokens refill) or "close" (1008).
-bool applyRatePolicy(SocketConfig &c, const QString &text)
+// A JSON value as a value of the key's type. Strings are read as the environment's text.
+std::optional<QVariant> fromJson(const QMetaProperty &property, const KeyRule &rule, const QJsonValue &json)
 {
-    const QString t = text.trimmed();
-    if (t.compare(u"throttle", Qt::CaseInsensitive) == 0)
-        c.setRateLimitPolicy(SocketConfig::RateLimitPolicy::Throttle);
-    else if (t.compare(u"close", Qt::CaseInsensitive) == 0)
-        c.setRateLimitPolicy(SocketConfig::RateLimitPolicy::Close);
-    else
-        return false;
-    return true;
+    if (json.isString())
+        return fromText(property, rule, json.toString());
+    if (json.isNull() && (rule.flags & UnlimitedWords)) // JSON has no Infinity
+        return number(property, SocketConfig::Unlimited);
+    if (isInteger(property) && json.isDouble()) {
+        const auto [min, max] = inputRange(property, rule);
+        const double v = json.toDouble();
+        if (v != static_cast<double>(static_cast<qint64>(v)) || v < static_cast<double>(min) || v > static_cast<double>(max))
+            return std::nullopt;
+        return number(property, static_cast<qint64>(v));
+    }
+    if (property.metaType().id() == QMetaType::Bool && json.isBool())
+        return QVariant(json.toBool());
+    if (property.metaType().id() == QMetaType::QStringList && json.isArray()) {
+        QStringList list;
+        for (const QJsonValue &item : json.toArray()) {
+            if (!item.isString())
+                return std::nullopt;
+            list << item.toString();
+        }
+        return QVariant(list);
+    }
+    return std::nullopt;
 }
 
-const std::vector<Key> &keys()
+QJsonValue toJsonValue(const QMetaProperty &property, const KeyRule &rule, const QVariant &value)
 {
-    static const std::vector<Key> table = {
-        intKey("port", "SOCKET_PORT", 0, 65535, [](SocketConfig &c, int v) { c.setPort(v); }),
-        stringKey("host", "SOCKET_HOST", false, [](SocketConfig &c, const QString &v) { c.setHost(v.trimmed()); }),
-        Key{"address", "SOCKET_ADDRESS", applyAddress,
-            [](SocketConfig &c, const QJsonValue &j) { return j.isString() && applyAddress(c, j.toString()); }},
-        stringKey("authKey", "SOCKET_AUTH_KEY", true, [](SocketConfig &c, const QString &v) { c.setAuthKey(v); }),
-        intKey("heartBeatInterval", "SOCKET_HEARTBEAT_INTERVAL", 1, IntMax,
-               [](SocketConfig &c, int v) { c.setHeartBeatInterval(v); }),
-        intKey("heartBeatTimeout", "SOCKET_HEARTBEAT_TIMEOUT", 0, IntMax,
-               [](SocketConfig &c, int v) { c.setHeartBeatTimeout(v); }),
-        stringKey("handlerDir", "SOCKET_HANDLER_DIR", false, [](SocketConfig &c, const QString &v) { c.setHandlerDir(v); }),
-        boolKey("log", "SOCKET_LOG", [](SocketConfig &c, bool v) { c.setLog(v); }),
-        boolKey("encryption", "SOCKET_ENCRYPTION", [](SocketConfig &c, bool v) { c.setEncryption(v); }),
-        intKey("reconnectBaseDelay", "SOCKET_RECONNECT_BASE_DELAY", 0, IntMax,
-               [](SocketConfig &c, int v) { c.setReconnectBaseDelay(v); }),
-        intKey("reconnectMaxDelay", "SOCKET_RECONNECT_MAX_DELAY", 0, IntMax,
-               [](SocketConfig &c, int v) { c.setReconnectMaxDelay(v); }),
-        Key{"maxReconnectAttempts", "SOCKET_MAX_RECONNECT_ATTEMPTS", applyAttempts,
-            [](SocketConfig &c, const QJsonValue &j) {
-                if (j.isNull()) { // JSON has no Infinity; null means "unlimited"
-                    c.setMaxReconnectAttempts(SocketConfig::Unlimited);
-                    return true;
-                }
-                int v = 0;
-                if (j.isString())
-                    return applyAttempts(c, j.toString());
-                return jsonInt(j, -1, IntMax, &v) && (c.setMaxReconnectAttempts(v), true);
-            }},
-        int64Key("maxMessageSize", "SOCKET_MAX_MESSAGE_SIZE", 1, std::numeric_limits<qint64>::max(),
-                 [](SocketConfig &c, qint64 v) { c.setMaxMessageSize(v); }),
-        int64Key("maxFrameSize", "SOCKET_MAX_FRAME_SIZE", 1, std::numeric_limits<qint64>::max(),
-                 [](SocketConfig &c, qint64 v) { c.setMaxFrameSize(v); }),
-        intKey("handshakeTimeout", "SOCKET_HANDSHAKE_TIMEOUT", 1, IntMax, [](SocketConfig &c, int v) { c.setHandshakeTimeout(v); }),
-        intKey("authTimeout", "SOCKET_AUTH_TIMEOUT", 0, IntMax, [](SocketConfig &c, int v) { c.setAuthTimeout(v); }),
-        intKey("messageTimeout", "SOCKET_MESSAGE_TIMEOUT", 0, IntMax, [](SocketConfig &c, int v) { c.setMessageTimeout(v); }),
-        intKey("maxUnauthenticated", "SOCKET_MAX_UNAUTHENTICATED", 0, IntMax,
-               [](SocketConfig &c, int v) { c.setMaxUnauthenticated(v); }),
-        intKey("maxUnauthenticatedPerAddress", "SOCKET_MAX_UNAUTHENTICATED_PER_ADDRESS", 0, IntMax,
-               [](SocketConfig &c, int v) { c.setMaxUnauthenticatedPerAddress(v); }),
-        intKey("listenBacklog", "SOCKET_LISTEN_BACKLOG", 1, IntMax, [](SocketConfig &c, int v) { c.setListenBacklog(v); }),
-        intKey("workerThreads", "SOCKET_WORKER_THREADS", 0, 1024, [](SocketConfig &c, int v) { c.setWorkerThreads(v); }),
-        intKey("rateLimit", "SOCKET_RATE_LIMIT", 0, IntMax, [](SocketConfig &c, int v) { c.setRateLimit(v); }),
-        intKey("rateBurst", "SOCKET_RATE_BURST", 1, IntMax, [](SocketConfig &c, int v) { c.setRateBurst(v); }),
-        Key{"rateLimitPolicy", "SOCKET_RATE_LIMIT_POLICY", applyRatePolicy,
-            [](SocketConfig &c, const QJsonValue &j) { return j.isString() && applyRatePolicy(c, j.toString()); }},
-        intKey("idleHeartBeats", "SOCKET_IDLE_HEARTBEATS", 0, 1000, [](SocketConfig &c, int v) { c.setIdleHeartBeats(v); }),
-        int64Key("maxSendBuffer", "SOCKET_MAX_SEND_BUFFER", 1, std::numeric_limits<qint64>::max(),
-                 [](SocketConfig &c, qint64 v) { c.setMaxSendBuffer(v); }),
-        Key{"allowedOrigins", "SOCKET_ALLOWED_ORIGINS", applyOrigins, applyOriginsJson},
-        stringKey("tlsCertificate", "SOCKET_TLS_CERTIFICATE", true, [](SocketConfig &c, const QString &v) { c.setTlsCertificate(v); }),
-        stringKey("tlsPrivateKey", "SOCKET_TLS_PRIVATE_KEY", true, [](SocketConfig &c, const QString &v) { c.setTlsPrivateKey(v); }),
-        stringKey("tlsCaCertificates", "SOCKET_TLS_CA_CERTIFICATES", true,
-                  [](SocketConfig &c, const QString &v) { c.setTlsCaCertificates(v); }),
-        boolKey("tlsAllowSelfSigned", "SOCKET_TLS_ALLOW_SELF_SIGNED", [](SocketConfig &c, bool v) { c.setTlsAllowSelfSigned(v); }),
-    };
-    return table;
+    if (property.isEnumType()) { // the key in camelCase: "throttle"
+        QString key = QString::fromLatin1(property.enumerator().valueToKey(value.toInt()));
+        if (!key.isEmpty())
+            key[0] = key[0].toLower();
+        return key;
+    }
+    switch (property.metaType().id()) {
+    case QMetaType::Int:
+        if ((rule.flags & UnlimitedWords) && value.toInt() == SocketConfig::Unlimited)
+            return QJsonValue(QJsonValue::Null);
+        return value.toInt();
+    case QMetaType::LongLong:
+        return value.toLongLong();
+    case QMetaType::Bool:
+        return value.toBool();
+    case QMetaType::QString:
+        return value.toString();
+    case QMetaType::QUrl:
+        return value.toUrl().toString();
+    case QMetaType::QStringList:
+        return QJsonArray::fromStringList(value.toStringList());
+    default:
+        return QJsonValue(QJsonValue::Undefined);
+    }
 }
 
 } // namespace
@@ -352,15 +377,16 @@ SocketConfig SocketConfig::fromEnvironment(const QProcessEnvironment &environmen
 bool SocketConfig::applyEnvironment(const QProcessEnvironment &environment, QString *errorString)
 {
     SocketConfig result = *this;
-    for (const Key &key : keys()) {
-        const QString variable = QString::fromLatin1(key.env);
+    for (const QMetaProperty &property : properties()) {
+        const QString variable = variableFor(property.name());
         if (!environment.contains(variable))
             continue;
         const QString value = environment.value(variable);
-        if (!key.fromText(result, value)) {
+        const std::optional<QVariant> parsed = fromText(property, ruleFor(property.name()), value);
+        if (!parsed || !property.writeOnGadget(&result, *parsed)) {
             if (errorString)
                 *errorString = tr("Invalid value \"%1\" for %2 (configuration key \"%3\")")
-                                   .arg(value, variable, QString::fromLatin1(key.name));
+                                   .arg(value, variable, QString::fromLatin1(property.name()));
             return false;
         }
     }
@@ -378,14 +404,14 @@ bool SocketConfig::applyJson(const QJsonObject &object, QString *errorString)
 {
     SocketConfig result = *this;
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const auto key = std::find_if(keys().begin(), keys().end(),
-                                      [&](const Key &k) { return it.key() == QLatin1String(k.name); });
-        if (key == keys().end()) {
+        const QMetaProperty property = propertyFor(it.key());
+        if (!property.isValid()) {
             if (errorString)
                 *errorString = tr("Unknown configuration key \"%1\"").arg(it.key());
             return false;
         }
-        if (!key->fromJson(result, it.value())) {
+        const std::optional<QVariant> parsed = fromJson(property, ruleFor(property.name()), it.value());
+        if (!parsed || !property.writeOnGadget(&result, *parsed)) {
             if (errorString)
                 *errorString = tr("Invalid value %1 for configuration key \"%2\"")
                                    .arg(QString::fromUtf8(Message::toJsonText(it.value())), it.key());
@@ -432,76 +458,36 @@ bool SocketConfig::loadFile(const QString &path, QString *errorString)
 
 QJsonObject SocketConfig::toJson() const
 {
-    return QJsonObject{
-        {QStringLiteral("port"), d->port},
-        {QStringLiteral("host"), d->host},
-        {QStringLiteral("address"), address().toString()},
-        {QStringLiteral("authKey"), d->authKey},
-        {QStringLiteral("heartBeatInterval"), d->heartBeatInterval},
-        {QStringLiteral("heartBeatTimeout"), d->heartBeatTimeout},
-        {QStringLiteral("handlerDir"), d->handlerDir},
-        {QStringLiteral("log"), d->log},
-        {QStringLiteral("encryption"), d->encryption},
-        {QStringLiteral("reconnectBaseDelay"), d->reconnectBaseDelay},
-        {QStringLiteral("reconnectMaxDelay"), d->reconnectMaxDelay},
-        {QStringLiteral("maxReconnectAttempts"),
-         d->maxReconnectAttempts == Unlimited ? QJsonValue(QJsonValue::Null) : QJsonValue(d->maxReconnectAttempts)},
-        {QStringLiteral("maxMessageSize"), d->maxMessageSize},
-        {QStringLiteral("maxFrameSize"), d->maxFrameSize},
-        {QStringLiteral("handshakeTimeout"), d->handshakeTimeout},
-        {QStringLiteral("authTimeout"), d->authTimeout},
-        {QStringLiteral("messageTimeout"), d->messageTimeout},
-        {QStringLiteral("maxUnauthenticated"), d->maxUnauthenticated},
-        {QStringLiteral("maxUnauthenticatedPerAddress"), d->maxUnauthenticatedPerAddress},
-        {QStringLiteral("listenBacklog"), d->listenBacklog},
-        {QStringLiteral("workerThreads"), d->workerThreads},
-        {QStringLiteral("rateLimit"), d->rateLimit},
-        {QStringLiteral("rateBurst"), d->rateBurst},
-        {QStringLiteral("rateLimitPolicy"), d->rateLimitPolicy == RateLimitPolicy::Close ? QStringLiteral("close")
-                                                                                          : QStringLiteral("throttle")},
-        {QStringLiteral("idleHeartBeats"), d->idleHeartBeats},
-        {QStringLiteral("maxSendBuffer"), d->maxSendBuffer},
-        {QStringLiteral("allowedOrigins"), QJsonArray::fromStringList(d->allowedOrigins)},
-        {QStringLiteral("tlsCertificate"), d->tlsCertificate},
-        {QStringLiteral("tlsPrivateKey"), d->tlsPrivateKey},
-        {QStringLiteral("tlsCaCertificates"), d->tlsCaCertificates},
-        {QStringLiteral("tlsAllowSelfSigned"), d->tlsAllowSelfSigned},
-    };
+    QJsonObject object;
+    for (const QMetaProperty &property : properties())
+        object.insert(QLatin1String(property.name()),
+                      toJsonValue(property, ruleFor(property.name()), property.readOnGadget(this)));
+    return object;
+}
+
+QString SocketConfig::environmentVariable(const QString &key)
+{
+    const QMetaProperty property = propertyFor(key);
+    return property.isValid() ? variableFor(property.name()) : QString();
 }
 
 QString SocketConfig::validate() const
 {
     if (!d->loadError.isEmpty())
         return d->loadError;
-    if (d->port < 0 || d->port > 65535)
-        return tr("Configuration key \"port\" must be between 0 and 65535, not %1").arg(d->port);
-    if (d->heartBeatInterval <= 0)
-        return tr("Configuration key \"heartBeatInterval\" must be positive, not %1").arg(d->heartBeatInterval);
-    if (d->reconnectBaseDelay < 0)
-        return tr("Configuration key \"reconnectBaseDelay\" must not be negative, not %1").arg(d->reconnectBaseDelay);
-    if (d->reconnectMaxDelay < 0)
-        return tr("Configuration key \"reconnectMaxDelay\" must not be negative, not %1").arg(d->reconnectMaxDelay);
-    if (d->maxReconnectAttempts < Unlimited)
-        return tr("Configuration key \"maxReconnectAttempts\" must be -1 (unlimited) or more, not %1")
-            .arg(d->maxReconnectAttempts);
-    if (d->host.isEmpty())
-        return tr("Configuration key \"host\" must not be empty");
-    if (d->maxMessageSize <= 0 || d->maxFrameSize <= 0 || d->maxSendBuffer <= 0)
-        return tr("Configuration keys \"maxMessageSize\", \"maxFrameSize\" and \"maxSendBuffer\" must be positive");
-    if (d->handshakeTimeout <= 0)
-        return tr("Configuration key \"handshakeTimeout\" must be positive, not %1").arg(d->handshakeTimeout);
-    if (d->heartBeatTimeout < 0)
-        return tr("Configuration key \"heartBeatTimeout\" must not be negative, not %1").arg(d->heartBeatTimeout);
-    if (d->authTimeout < 0 || d->messageTimeout < 0 || d->maxUnauthenticated < 0 || d->maxUnauthenticatedPerAddress < 0
-        || d->rateLimit < 0 || d->idleHeartBeats < 0)
-        return tr("Limits (\"authTimeout\", \"messageTimeout\", \"maxUnauthenticated\", \"maxUnauthenticatedPerAddress\", "
-                  "\"rateLimit\", \"idleHeartBeats\") must not be negative");
-    if (d->listenBacklog < 1)
-        return tr("Configuration key \"listenBacklog\" must be at least 1, not %1").arg(d->listenBacklog);
-    if (d->workerThreads < 0 || d->workerThreads > 1024)
-        return tr("Configuration key \"workerThreads\" must be between 0 (one per core) and 1024, not %1").arg(d->workerThreads);
-    if (d->rateBurst < 1)
-        return tr("Configuration key \"rateBurst\" must be at least 1, not %1").arg(d->rateBurst);
+    for (const KeyRule &rule : Rules) {
+        if (!rule.message)
+            continue;
+        const QMetaProperty property = propertyFor(rule.key);
+        const QVariant value = property.readOnGadget(this);
+        const bool valid = property.metaType().id() == QMetaType::QString
+            ? !(rule.flags & NotEmpty) || !value.toString().isEmpty()
+            : value.toLongLong() >= rule.min && value.toLongLong() <= rule.max;
+        if (valid)
+            continue;
+        const QString message = QCoreApplication::translate(Context, rule.message);
+        return std::strstr(rule.message, "%1") ? message.arg(value.toLongLong()) : message;
+    }
     if (d->tlsCertificate.isEmpty() != d->tlsPrivateKey.isEmpty())
         return tr("Configuration keys \"tlsCertificate\" and \"tlsPrivateKey\" must be set together");
     return {};
@@ -584,7 +570,15 @@ void SocketConfig::setTlsAllowSelfSigned(bool allow) { d->tlsAllowSelfSigned = a
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {
-    return d == other.d || *d == *other.d;
+    if (d == other.d)
+        return true;
+    // address() follows the port while it is unset: compare whether it was set, too.
+    if (d->address != other.d->address || d->loadError != other.d->loadError)
+        return false;
+    const QList<QMetaProperty> keys = properties();
+    return std::all_of(keys.begin(), keys.end(), [&](const QMetaProperty &property) {
+        return property.readOnGadget(this) == property.readOnGadget(&other);
+    });
 }
 
 } // namespace Stonyx::Sockets

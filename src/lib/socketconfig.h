@@ -31,27 +31,19 @@ class SocketConfigData;
     read and written on different threads; one object must not be written from two
     threads at once.
 
-    | key | environment variable | default |
-    |---|---|---|
-    | port | SOCKET_PORT | 2667 |
-    | host | SOCKET_HOST | 127.0.0.1 (the address a server listens on) |
-    | address | SOCKET_ADDRESS | ws://localhost:{port} (the URL a client connects to) |
-    | authKey | SOCKET_AUTH_KEY | AUTH_KEY |
-    | heartBeatInterval | SOCKET_HEARTBEAT_INTERVAL | 30000 ms |
-    | heartBeatTimeout | SOCKET_HEARTBEAT_TIMEOUT | 0 = one heartBeatInterval (client: answer deadline) |
-    | handlerDir | SOCKET_HANDLER_DIR | ./socket-handlers |
-    | log | SOCKET_LOG | false |
-    | encryption | SOCKET_ENCRYPTION | true |
-    | reconnectBaseDelay | SOCKET_RECONNECT_BASE_DELAY | 1000 ms |
-    | reconnectMaxDelay | SOCKET_RECONNECT_MAX_DELAY | 60000 ms |
-    | maxReconnectAttempts | SOCKET_MAX_RECONNECT_ATTEMPTS | unlimited (-1) |
+    Every setting is a key: a property of this class (see the Q_PROPERTY list and the
+    getters below, which give each key's default). Its environment variable is
+    \c SOCKET_ and the key in upper snake case, "heartBeat" counting as one word:
+    port is \c SOCKET_PORT, authKey \c SOCKET_AUTH_KEY, heartBeatInterval
+    \c SOCKET_HEARTBEAT_INTERVAL, tlsAllowSelfSigned \c SOCKET_TLS_ALLOW_SELF_SIGNED
+    (environmentVariable() returns it). In a JSON file the key is the name itself.
+    Booleans are \c true or \c false (any case); lists (allowedOrigins) are
+    comma-separated in the environment and arrays in JSON; maxReconnectAttempts also
+    takes \c unlimited or \c Infinity (\c null in JSON); rateLimitPolicy is
+    \c throttle or \c close.
 
-    Limits and liveness (not part of the Node.js library; see the README's security section):
-    maxMessageSize, maxFrameSize, handshakeTimeout, authTimeout, messageTimeout,
-    maxUnauthenticated, maxUnauthenticatedPerAddress, listenBacklog, workerThreads, rateLimit, rateBurst, rateLimitPolicy,
-    idleHeartBeats, maxSendBuffer, allowedOrigins; TLS: tlsCertificate, tlsPrivateKey,
-    tlsCaCertificates, tlsAllowSelfSigned. Their variables are SOCKET_ and the key in
-    upper snake case (SOCKET_MAX_MESSAGE_SIZE, SOCKET_TLS_CERTIFICATE, ...).
+    The keys from port to maxReconnectAttempts are those of the Node.js library. The
+    others are limits and liveness (see the README's security section) and TLS.
 
     Invalid values are rejected with an error that names the key; the configuration
     is then left unchanged.
@@ -142,20 +134,26 @@ public:
     bool loadFile(const QString &path, QString *errorString = nullptr);
     /*! Returns every setting as a JSON object (the authKey is included). */
     QJsonObject toJson() const;
+    /*!
+        Returns the environment variable of the configuration key \a key (e.g.
+        \c SOCKET_HEARTBEAT_INTERVAL for \c heartBeatInterval), or an empty string if
+        \a key is not one.
+    */
+    static QString environmentVariable(const QString &key);
 
-    /*! The TCP port; 0 lets a server pick a free one. */
+    /*! The TCP port (2667); 0 lets a server pick a free one. */
     int port() const;
     void setPort(int port);
-    /*! The address a server listens on (an IP address or \c localhost, \c any). */
+    /*! The address a server listens on (an IP address or \c localhost, \c any); \c 127.0.0.1. */
     QString host() const;
     void setHost(const QString &host);
     /*! The URL a client connects to; \c ws://localhost:{port} unless set. */
     QUrl address() const;
     void setAddress(const QUrl &address);
-    /*! The shared secret the global key is derived from, sent in the auth request. */
+    /*! The shared secret the global key is derived from, sent in the auth request (\c AUTH_KEY). */
     QString authKey() const;
     void setAuthKey(const QString &authKey);
-    /*! Milliseconds between a heartbeat response and the client's next heartbeat. */
+    /*! Milliseconds between a heartbeat response and the client's next heartbeat (30000). */
     int heartBeatInterval() const;
     void setHeartBeatInterval(int milliseconds);
     /*!
@@ -167,22 +165,22 @@ public:
     void setHeartBeatTimeout(int milliseconds);
     /*! heartBeatTimeout(), or heartBeatInterval() when it is 0. */
     int effectiveHeartBeatTimeout() const;
-    /*! The directory handler plugins are loaded from. A missing directory is not an error. */
+    /*! The directory handler plugins are loaded from (\c ./socket-handlers). A missing directory is not an error. */
     QString handlerDir() const;
     void setHandlerDir(const QString &directory);
-    /*! Whether connects, authentications and disconnects are logged. */
+    /*! Whether connects, authentications and disconnects are logged (false). */
     bool log() const;
     void setLog(bool log);
-    /*! Whether frames are encrypted (AES-256-GCM). Both sides must agree. */
+    /*! Whether frames are encrypted (AES-256-GCM; true). Both sides must agree. */
     bool encryption() const;
     void setEncryption(bool encryption);
-    /*! The first reconnect delay in milliseconds; it doubles with every attempt. */
+    /*! The first reconnect delay in milliseconds (1000); it doubles with every attempt. */
     int reconnectBaseDelay() const;
     void setReconnectBaseDelay(int milliseconds);
-    /*! The largest reconnect delay in milliseconds (before jitter). */
+    /*! The largest reconnect delay in milliseconds before jitter (60000). */
     int reconnectMaxDelay() const;
     void setReconnectMaxDelay(int milliseconds);
-    /*! How many failed reconnect attempts a client makes before giving up; Unlimited (-1) never gives up, 0 never reconnects. */
+    /*! How many failed reconnect attempts a client makes before giving up; Unlimited (-1, the default) never gives up, 0 never reconnects. */
     int maxReconnectAttempts() const;
     void setMaxReconnectAttempts(int attempts);
 
@@ -234,7 +232,7 @@ public:
     /*! Messages a connection may send at once above the average rate (200). */
     int rateBurst() const;
     void setRateBurst(int messages);
-    /*! What happens to a connection above rateLimit(): throttled (default) or closed. */
+    /*! What happens to a connection above rateLimit(): throttled (the default) or closed. */
     RateLimitPolicy rateLimitPolicy() const;
     void setRateLimitPolicy(RateLimitPolicy policy);
     /*!
@@ -249,19 +247,19 @@ public:
     */
     qint64 maxSendBuffer() const;
     void setMaxSendBuffer(qint64 bytes);
-    /*! Browser Origins the server accepts; empty accepts every Origin (and clients without one). */
+    /*! Browser Origins the server accepts; empty (the default) accepts every Origin (and clients without one). */
     QStringList allowedOrigins() const;
     void setAllowedOrigins(const QStringList &origins);
-    /*! Server: PEM certificate (chain) file; with tlsPrivateKey() the server speaks wss://. */
+    /*! Server: PEM certificate (chain) file (none); with tlsPrivateKey() the server speaks wss://. */
     QString tlsCertificate() const;
     void setTlsCertificate(const QString &file);
-    /*! Server: PEM private key file. */
+    /*! Server: PEM private key file (none). */
     QString tlsPrivateKey() const;
     void setTlsPrivateKey(const QString &file);
     /*! Client: PEM file of CA certificates to trust for wss:// (empty: the system store). */
     QString tlsCaCertificates() const;
     void setTlsCaCertificates(const QString &file);
-    /*! Client: accept a self-signed or otherwise unverifiable certificate. For development only. */
+    /*! Client: accept a self-signed or otherwise unverifiable certificate (false). For development only. */
     bool tlsAllowSelfSigned() const;
     void setTlsAllowSelfSigned(bool allow);
 

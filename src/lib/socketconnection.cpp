@@ -41,39 +41,59 @@ SocketServer *SocketConnection::server() const
 
 QJsonObject SocketConnection::metadata() const
 {
+    QMutexLocker locker(&d->metadataMutex);
     return d->metadata;
 }
 
 void SocketConnection::setMetadata(const QJsonObject &metadata)
 {
-    if (d->metadata == metadata)
-        return;
-    d->metadata = metadata;
+    {
+        QMutexLocker locker(&d->metadataMutex);
+        if (d->metadata == metadata)
+            return;
+        d->metadata = metadata;
+    }
     Q_EMIT metadataChanged();
 }
 
 void SocketConnection::setMetadataValue(const QString &key, const QJsonValue &value)
 {
-    if (d->metadata.value(key) == value)
-        return;
-    d->metadata.insert(key, value);
+    {
+        QMutexLocker locker(&d->metadataMutex);
+        if (d->metadata.value(key) == value)
+            return;
+        d->metadata.insert(key, value);
+    }
     Q_EMIT metadataChanged();
 }
 
 QJsonValue SocketConnection::metadataValue(const QString &key) const
 {
+    QMutexLocker locker(&d->metadataMutex);
     return d->metadata.value(key);
 }
 
 bool SocketConnection::send(const QString &request, const QJsonValue &response)
 {
-    if (!d->server)
+    if (!d->server || d->closing)
         return false;
+    if (QThread::currentThread() != thread()) {
+        // Serialised here; sealed and sent on the connection's thread, in call order.
+        QMetaObject::invokeMethod(this, [this, json = Message::encodeResponse(request, response)] {
+            if (d->server)
+                SocketServerPrivate::get(d->server)->sendMessage(this, json);
+        }, Qt::QueuedConnection);
+        return true;
+    }
     return SocketServerPrivate::get(d->server)->sendMessage(this, Message::encodeResponse(request, response));
 }
 
 void SocketConnection::close(int closeCode, const QString &reason)
 {
+    if (QThread::currentThread() != thread()) {
+        QMetaObject::invokeMethod(this, [this, closeCode, reason] { close(closeCode, reason); }, Qt::QueuedConnection);
+        return;
+    }
     if (d->closing)
         return;
     d->closing = true;

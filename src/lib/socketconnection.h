@@ -25,8 +25,14 @@ class SocketServer;
 
     All per-connection state (keys, authentication, metadata) lives in this object.
 
-    Thread affinity: a connection lives on its server's thread; call its methods from
-    that thread only (handlers are called there).
+    Thread affinity: a connection lives on its server's thread, where handlers are
+    called with it. From there every method may be called. From other threads:
+    id(), peerAddress(), peerPort(), isAuthenticated(), metadata() and metadataValue()
+    may be read; send() and close() are posted to the connection's thread (in call
+    order); setMetadata(), setMetadataValue() and deferReply() belong to the
+    connection's thread. The object is deleted on its thread once the client is
+    gone: from other threads prefer SocketServer::sendTo() with the id, which cannot
+    outlive the connection.
 */
 class STONYX_SOCKETS_EXPORT SocketConnection : public QObject
 {
@@ -62,13 +68,16 @@ public:
 
     /*!
         Sends \c{{"request": request, "response": response}} to this client, encrypted
-        as the session requires. Returns false if the connection is closing.
+        as the session requires. Returns false if the connection is closing. From
+        another thread the message is serialised there and sent on the connection's
+        thread.
     */
     bool send(const QString &request, const QJsonValue &response);
 
     /*!
         Closes the connection with the WebSocket \a closeCode (1000 = normal) and
         \a reason. The server then reports clientDisconnected() and removes the client.
+        From another thread the close is posted to the connection's thread.
     */
     void close(int closeCode, const QString &reason);
 

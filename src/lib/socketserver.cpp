@@ -9,9 +9,16 @@
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
-#include <QSslServer>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocketCorsAuthenticator>
+
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <algorithm>
+#include <functional>
 
 namespace Stonyx::Sockets {
 
@@ -56,6 +63,14 @@ SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &c
     : q(qq)
     , config(cfg)
 {
+    clock.start();
+    armedMessageDeadlines.wake = [this] { wakeTick(); };
+}
+
+void SocketServerPrivate::wakeTick()
+{
+    if (tick && !tick->isActive())
+        tick->start();
 }
 
 bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
@@ -84,11 +99,11 @@ bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
     if (key.isNull())
         return fail(SocketServer::tr("%1 holds no RSA or EC private key in PEM form (configuration key \"tlsPrivateKey\")")
                         .arg(config.tlsPrivateKey()));
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificateChain(chain);
-    tls.setPrivateKey(key);
-    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
-    *configuration = tls;
+    QSslConfiguration loaded = QSslConfiguration::defaultConfiguration();
+    loaded.setLocalCertificateChain(chain);
+    loaded.setPrivateKey(key);
+    loaded.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    *configuration = loaded;
     return true;
 }
 
@@ -113,87 +128,87 @@ void SocketServerPrivate::setError(SocketServer::Error e, const QString &message
     Q_EMIT q->errorOccurred(e);
 }
 
-void SocketServerPrivate::onTcpConnection()
+void SocketServerPrivate::onAccepted(qintptr descriptor, const QString &address)
 {
-    while (tcpServer && tcpServer->hasPendingConnections()) {
-        QTcpSocket *socket = tcpServer->nextPendingConnection();
-        if (!socket)
-            break;
-        purgeUnauthenticated();
-        const QString address = socket->peerAddress().toString();
-        const int total = int(unauthenticated.size());
-        const int fromAddress = unauthenticatedFrom(address);
-        const int maxTotal = config.maxUnauthenticated();
-        const int maxPerAddress = config.maxUnauthenticatedPerAddress();
-        if ((maxTotal > 0 && total >= maxTotal) || (maxPerAddress > 0 && fromAddress >= maxPerAddress)) {
-            // Refused before the WebSocket handshake costs anything.
-            const QString reason = maxTotal > 0 && total >= maxTotal
-                ? SocketServer::tr("%n unauthenticated connection(s) open in total", nullptr, total)
-                : SocketServer::tr("%n unauthenticated connection(s) open from this address", nullptr, fromAddress);
-            qCWarning(lcServer, "Refusing a connection from %s: %s", qUtf8Printable(address), qUtf8Printable(reason));
-            Q_EMIT q->clientRejected(0, SocketServer::Error::LimitExceeded,
-                                     SocketServer::tr("Refused a connection from %1: %2").arg(address, reason));
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        unauthenticated.insert(socket, {socket, address});
-        // Qt's own handshake timeout drops the socket silently; this one says so. The
-        // socket may outlive the server (close() hands it to Qt's server to finish).
-        QTimer::singleShot(config.handshakeTimeout(), socket, [this, server = QPointer<SocketServer>(q), socket] {
-            if (!server || !unauthenticated.contains(socket))
-                return; // gone, or upgraded: the connection took its place
-            const QString peer = socket->peerAddress().toString();
-            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                      qUtf8Printable(peer), config.handshakeTimeout());
-            Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
-                                     SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
-                                         .arg(peer)
-                                         .arg(config.handshakeTimeout()));
-            socket->abort();
-        });
-        // Before Qt connects its own slots to the socket (see InboundMonitor).
-        new InboundMonitor(socket, config.messageTimeout(), socket);
-        webSocketServer->handleConnection(socket);
+    QTcpSocket *socket = secure ? new QSslSocket(sockets) : new QTcpSocket(sockets);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcServer, "Cannot use an accepted connection from %s: %s", qUtf8Printable(address),
+                  qUtf8Printable(socket->errorString()));
+        ::close(int(descriptor));
+        delete socket;
+        gate->leave(address);
+        return;
     }
+    const std::pair<QHostAddress, quint16> key(socket->peerAddress(), socket->peerPort());
+    QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] { onPendingSocketGone(key, socket); });
+    // Qt's own handshake timeout drops the socket silently; onTick() says so.
+    pending.insert(key, {socket, address, clock.elapsed() + config.handshakeTimeout()});
+    wakeTick();
+    if (!secure) {
+        startWebSocketHandshake(socket);
+        return;
+    }
+    auto *ssl = static_cast<QSslSocket *>(socket);
+    ssl->setSslConfiguration(tls);
+    // Until encrypted, nobody else looks after this socket: a failed TLS handshake ends it.
+    QObject::connect(ssl, &QAbstractSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError) {
+        qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(ssl->peerAddress().toString()),
+                  qUtf8Printable(ssl->errorString()));
+    });
+    QObject::connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
+    QObject::connect(ssl, &QSslSocket::encrypted, q, [this, ssl] {
+        QObject::disconnect(ssl, &QAbstractSocket::errorOccurred, ssl, nullptr);
+        QObject::disconnect(ssl, &QAbstractSocket::disconnected, ssl, nullptr);
+        startWebSocketHandshake(ssl);
+    });
+    ssl->startServerEncryption();
 }
 
-void SocketServerPrivate::releaseUnauthenticated(QObject *key)
+void SocketServerPrivate::startWebSocketHandshake(QTcpSocket *socket)
 {
-    unauthenticated.remove(key);
+    // Before Qt connects its own slots to the socket (see InboundMonitor).
+    new InboundMonitor(socket, config.messageTimeout(), socket);
+    webSocketServer->handleConnection(socket);
 }
 
-// Sockets that died during their handshake leave stale entries; Qt does not keep our
-// connections to a TCP socket it upgrades, so they are found by their null pointer.
-void SocketServerPrivate::purgeUnauthenticated()
+void SocketServerPrivate::onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket)
 {
-    unauthenticated.removeIf([](const auto &entry) { return entry.value().object.isNull(); });
+    if (gate)
+        gate->connectionClosed(); // a descriptor is free again
+    const auto it = pending.find(key);
+    if (it == pending.end() || it->socket != socket)
+        return; // upgraded (the connection counts now), or forgotten by close()
+    const QString address = it->address;
+    pending.erase(it);
+    if (gate)
+        gate->leave(address);
 }
 
-int SocketServerPrivate::unauthenticatedFrom(const QString &address) const
+void SocketServerPrivate::releaseAdmission(SocketConnection *connection)
 {
-    return int(std::count_if(unauthenticated.cbegin(), unauthenticated.cend(),
-                             [&](const Unauthenticated &u) { return u.address == address; }));
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->admitted)
+        return;
+    cd->admitted = false;
+    if (gate)
+        gate->leave(cd->admittedAddress);
 }
 
 void SocketServerPrivate::onNewConnection()
 {
     while (QWebSocket *socket = webSocketServer->nextPendingConnection()) {
         SocketConnection *connection = createConnection(socket);
-        // Find the TCP socket under it (same peer address and port) and let the
-        // connection take over its place among the unauthenticated.
-        purgeUnauthenticated();
-        for (auto it = unauthenticated.begin(); it != unauthenticated.end(); ++it) {
-            auto *tcp = qobject_cast<QTcpSocket *>(it->object.data());
-            if (tcp && tcp->peerPort() == socket->peerPort() && tcp->peerAddress() == socket->peerAddress()) {
-                connection->d->tcpSocket = tcp;
-                watchInbound(connection, tcp);
-                const QString address = it->address;
-                unauthenticated.erase(it);
-                unauthenticated.insert(connection, {connection, address});
-                break;
-            }
-        }
+        // Find the TCP socket under it (same peer address and port): the connection
+        // takes over its place among the unauthenticated.
+        const auto it = pending.find(std::pair(socket->peerAddress(), socket->peerPort()));
+        if (it == pending.end())
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        cd->tcpSocket = it->socket;
+        cd->admittedAddress = it->address;
+        cd->admitted = true;
+        pending.erase(it);
+        watchInbound(connection, cd->tcpSocket);
     }
 }
 
@@ -204,6 +219,7 @@ void SocketServerPrivate::watchInbound(SocketConnection *connection, QTcpSocket 
         monitor = new InboundMonitor(tcp, config.messageTimeout(), connection);
     monitor->setParent(connection);
     monitor->attach(connection->d->socket);
+    monitor->setArmedCounter(&armedMessageDeadlines);
     connection->d->inbound = monitor;
     // Qt 6.4.2 accepts unmasked frames from a client; RFC 6455 §5.1 says to close.
     QObject::connect(monitor, &InboundMonitor::invalidFrame, connection, [this, connection] {
@@ -220,19 +236,16 @@ void SocketServerPrivate::detach(SocketConnection *connection)
 {
     SocketConnection::Private *cd = connection->d.get();
     QObject::disconnect(cd->socket, nullptr, connection, nullptr);
-    for (QTimer *timer : {cd->authTimer, cd->idleTimer}) {
-        if (!timer)
-            continue;
-        timer->stop();
-        QObject::disconnect(timer, nullptr, connection, nullptr);
-        timer->deleteLater(); // it may be the one whose timeout brought us here
-    }
-    cd->authTimer = nullptr;
-    cd->idleTimer = nullptr;
-    if (cd->inbound)
+    cd->authDeadline = -1;
+    cd->nextIdleCheck = -1;
+    if (cd->inbound) {
+        cd->inbound->setArmedCounter(nullptr); // the connection may outlive the server
         QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
-    QObject::disconnect(&cd->drainBacklog, nullptr, connection, nullptr);
-    cd->drainBacklog.stop();
+    }
+    if (cd->drainBacklog) {
+        cd->drainBacklog->stop();
+        QObject::disconnect(cd->drainBacklog.get(), nullptr, connection, nullptr);
+    }
     cd->backlog.clear();
     cd->server = nullptr;
 }
@@ -262,22 +275,15 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
     cd->lastActivity.start();
     cd->rateClock.start();
     cd->rate = RateLimiter(config.rateLimit(), config.rateBurst(), 0);
-    cd->drainBacklog.setSingleShot(true);
-    QObject::connect(&cd->drainBacklog, &QTimer::timeout, connection, [this, connection] { onDrainBacklog(connection); });
-    if (config.authTimeout() > 0) {
-        cd->authTimer = new QTimer(connection);
-        cd->authTimer->setSingleShot(true);
-        QObject::connect(cd->authTimer, &QTimer::timeout, connection, [this, connection] {
-            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
-                   SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
-        });
-        cd->authTimer->start(config.authTimeout());
+    if (config.authTimeout() > 0)
+        cd->authDeadline = clock.elapsed() + config.authTimeout();
+    if (config.idleHeartBeats() > 0)
+        cd->nextIdleCheck = clock.elapsed() + config.heartBeatInterval();
+    for (qint64 deadline : {cd->authDeadline, cd->nextIdleCheck}) {
+        if (deadline >= 0)
+            nextDue = std::min(nextDue, deadline);
     }
-    if (config.idleHeartBeats() > 0) {
-        cd->idleTimer = new QTimer(connection);
-        QObject::connect(cd->idleTimer, &QTimer::timeout, connection, [this, connection] { onIdleCheck(connection); });
-        cd->idleTimer->start(config.heartBeatInterval());
-    }
+    wakeTick();
     QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
 
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
@@ -287,7 +293,10 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
     QObject::connect(socket, &QWebSocket::disconnected, connection,
                      [this, connection] { onDisconnected(connection); });
 
-    clients.insert(connection->id(), connection);
+    {
+        QMutexLocker locker(&clientsMutex);
+        clients.insert(connection->id(), connection);
+    }
     if (config.log())
         qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
     Q_EMIT q->clientConnected(connection->id());
@@ -297,9 +306,12 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
 
 void SocketServerPrivate::onDisconnected(SocketConnection *connection)
 {
-    if (!clients.remove(connection->id()))
-        return;
-    releaseUnauthenticated(connection);
+    {
+        QMutexLocker locker(&clientsMutex);
+        if (!clients.remove(connection->id()))
+            return;
+    }
+    releaseAdmission(connection);
     SocketConnection::Private *cd = connection->d.get();
     // The code and reason of the close we sent; else what the peer's close frame said
     // (or Qt's own close, e.g. 1009); else the connection was lost without a close
@@ -318,7 +330,11 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
         Q_EMIT q->clientRejected(cd->id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
                                  reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code) : reason);
     }
-    cd->drainBacklog.stop();
+    if (cd->drainBacklog)
+        cd->drainBacklog->stop();
+    if (cd->inbound) // gone: no longer counted (the object may outlive the server)
+        cd->inbound->setArmedCounter(nullptr);
+    wakeTick(); // for trimMemory()
     cd->backlog.clear();
     cd->sessionCipher.clear();
     cd->globalCipher.clear();
@@ -378,6 +394,145 @@ void SocketServerPrivate::onIdleCheck(SocketConnection *connection)
         cd->socket->ping();
 }
 
+void SocketServerPrivate::startDrainTimer(SocketConnection *connection, int ms)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->drainBacklog) {
+        // Only throttled connections pay for a timer of their own.
+        cd->drainBacklog = std::make_unique<QTimer>();
+        cd->drainBacklog->setSingleShot(true);
+        QObject::connect(cd->drainBacklog.get(), &QTimer::timeout, connection,
+                         [this, connection] { onDrainBacklog(connection); });
+    }
+    cd->drainBacklog->start(ms);
+}
+
+int SocketServerPrivate::tickInterval() const
+{
+    // A quarter of the shortest deadline: each fires at most a quarter late.
+    int shortest = 1000;
+    for (int deadline : {config.handshakeTimeout(), config.authTimeout(), config.messageTimeout(),
+                         config.idleHeartBeats() > 0 ? config.heartBeatInterval() : 0}) {
+        if (deadline > 0)
+            shortest = std::min(shortest, deadline);
+    }
+    return std::clamp(shortest / 4, 10, 250);
+}
+
+void SocketServerPrivate::onTick()
+{
+    const qint64 now = clock.elapsed();
+    // TCP connections without a WebSocket handshake in time.
+    QList<std::pair<std::pair<QHostAddress, quint16>, QPointer<QTcpSocket>>> late;
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        if (now >= it->handshakeDeadline)
+            late.append({it.key(), it->socket});
+    }
+    for (const auto &[key, socket] : std::as_const(late)) {
+        const auto it = pending.constFind(key);
+        if (!socket || it == pending.cend() || it->socket != socket)
+            continue;
+        pending[key].handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
+        const QString peer = it->address;
+        int summary = 0;
+        const bool logged = droppedLog.allow(now, &summary);
+        if (summary > 0)
+            qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                      summary, droppedLog.interval() / 1000);
+        if (logged)
+            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                      qUtf8Printable(peer), config.handshakeTimeout());
+        Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout,
+                                 SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                                     .arg(peer)
+                                     .arg(config.handshakeTimeout()));
+        if (socket)
+            socket->abort();
+    }
+    // Connections: authentication, liveness and message deadlines. First a cheap scan
+    // for the ones due (most are not); then, since a check may close a connection
+    // (and a slot may do anything), those are handled through guarded pointers.
+    const bool scanDeadlines = now >= nextDue;
+    if (!scanDeadlines && armedMessageDeadlines.count <= 0) {
+        finishTick(now);
+        return;
+    }
+    constexpr qint64 Never = std::numeric_limits<qint64>::max();
+    auto earliest = [](const SocketConnection::Private *cd) {
+        qint64 next = Never;
+        if (cd->authDeadline >= 0)
+            next = cd->authDeadline;
+        if (cd->nextIdleCheck >= 0)
+            next = std::min(next, cd->nextIdleCheck);
+        return next;
+    };
+    qint64 next = Never;
+    QList<QPointer<SocketConnection>> due;
+    for (SocketConnection *connection : std::as_const(clients)) {
+        const SocketConnection::Private *cd = connection->d.get();
+        if (cd->closing || !cd->server)
+            continue;
+        const qint64 deadline = earliest(cd);
+        if (now >= deadline || (cd->inbound && cd->inbound->deadlinePassed()))
+            due.append(connection);
+        else
+            next = std::min(next, deadline);
+    }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
+        if (!connection || !connection->d->server || connection->d->closing)
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        if (cd->authDeadline >= 0 && now >= cd->authDeadline) {
+            cd->authDeadline = -1;
+            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                   SocketServer::tr("not authenticated within %1 ms").arg(config.authTimeout()));
+            continue;
+        }
+        if (cd->nextIdleCheck >= 0 && now >= cd->nextIdleCheck) {
+            // Every heartBeatInterval, as a timer of its own would (not again at once after a late tick).
+            cd->nextIdleCheck = std::max(cd->nextIdleCheck + config.heartBeatInterval(), now + 1);
+            onIdleCheck(connection);
+            if (!connection || connection->d->closing)
+                continue;
+        }
+        if (cd->inbound)
+            cd->inbound->checkDeadline();
+    }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
+        if (connection && !connection->d->closing)
+            next = std::min(next, earliest(connection->d.get()));
+    }
+    if (scanDeadlines)
+        nextDue = next;
+    finishTick(now);
+}
+
+void SocketServerPrivate::finishTick(qint64 now)
+{
+    if (const int suppressed = droppedLog.takeSuppressed(now); suppressed > 0)
+        qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                  suppressed, droppedLog.interval() / 1000);
+    trimMemory();
+    // Nothing to watch: sleep until a connection comes, closes or starts a message.
+    const bool trimmable = peakClients - (clients.size() + pending.size()) >= 256;
+    if (pending.isEmpty() && nextDue == std::numeric_limits<qint64>::max() && armedMessageDeadlines.count <= 0
+        && droppedLog.suppressed() == 0 && !trimmable && tick)
+        tick->stop();
+}
+
+void SocketServerPrivate::trimMemory()
+{
+    const qsizetype count = clients.size() + pending.size();
+    peakClients = std::max(peakClients, count);
+#if defined(__GLIBC__)
+    // Worth it after a burst only: at least 256 connections gone, and half of the peak.
+    if (peakClients - count >= 256 && count <= peakClients / 2) {
+        malloc_trim(0);
+        peakClients = count;
+    }
+#endif
+}
+
 void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
@@ -408,7 +563,7 @@ void SocketServerPrivate::onFrame(SocketConnection *connection, const QByteArray
     cd->backlog.append(frame);
     if (cd->inbound)
         cd->inbound->pause();
-    cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+    startDrainTimer(connection, int(cd->rate.msUntilToken()));
     if (!cd->throttleLogged) {
         cd->throttleLogged = true;
         qCInfo(lcServer, "Throttling client %s: more than %d messages per second", qUtf8Printable(describe(connection)),
@@ -432,7 +587,7 @@ void SocketServerPrivate::onDrainBacklog(SocketConnection *connection)
         // within the 5 s that Qt waits for the rest of a frame.
         if (cd->inbound)
             cd->inbound->holdPaused();
-        cd->drainBacklog.start(int(cd->rate.msUntilToken()));
+        startDrainTimer(connection, int(cd->rate.msUntilToken()));
     } else if (cd->inbound) {
         cd->inbound->resume();
     }
@@ -540,9 +695,8 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
     const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey), Seal::GlobalKey);
     const bool wasAuthenticated = cd->authenticated;
     cd->authenticated = true;
-    if (cd->authTimer)
-        cd->authTimer->stop();
-    releaseUnauthenticated(connection);
+    cd->authDeadline = -1;
+    releaseAdmission(connection);
     if (config.log())
         qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
                wasAuthenticated ? " again" : "");
@@ -726,35 +880,30 @@ bool SocketServer::listen()
         return false;
     const bool secure = !tls.isNull();
 
-    // TCP first, so connection caps apply before any handshake work; the WebSocket
-    // server only performs handshakes on the sockets handed to it.
-    QTcpServer *tcp = nullptr;
-    if (secure) {
-        auto *sslServer = new QSslServer(this);
-        sslServer->setSslConfiguration(tls);
-        sslServer->setHandshakeTimeout(d->config.handshakeTimeout());
-        connect(sslServer, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
-            qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(socket->peerAddress().toString()),
-                      qUtf8Printable(socket->errorString()));
-        });
-        tcp = sslServer;
-    } else {
-        tcp = new QTcpServer(this);
-    }
-    // Qt's default backlog is 50: after a restart, thousands of reconnecting clients
-    // would overflow it and each retry its SYN a second or more later.
-    tcp->setListenBacklogSize(d->config.listenBacklog());
-    if (!tcp->listen(address, quint16(d->config.port()))) {
+    // TCP first, so connection caps apply before any handshake work (TLS or WebSocket);
+    // the WebSocket server only performs handshakes on the sockets handed to it.
+    auto *gate = new ConnectionGate(this);
+    QString listenError;
+    if (!gate->listen(address, quint16(d->config.port()), d->config.listenBacklog(),
+                      {d->config.maxUnauthenticated(), d->config.maxUnauthenticatedPerAddress()}, &listenError)) {
         d->setError(Error::ListenError, tr("Cannot listen on %1 port %2: %3")
                                             .arg(d->config.host())
                                             .arg(d->config.port())
-                                            .arg(tcp->errorString()));
-        delete tcp;
+                                            .arg(listenError));
+        delete gate;
         return false;
     }
-    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode, this);
+    connect(gate, &ConnectionGate::refused, this, [this](const QString &peer, const QString &reason) {
+        Q_EMIT clientRejected(0, Error::LimitExceeded, tr("Refused a connection from %1: %2").arg(peer, reason));
+    });
+    gate->setSink([this](qintptr descriptor, const QHostAddress &, const QString &peer) { d->onAccepted(descriptor, peer); });
+    d->tls = tls;
+    d->secure = secure;
+    d->sockets = new QObject(this);
+    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode);
     // A backstop: our own timer (onTcpConnection) fires first and logs why.
     ws->setHandshakeTimeout(d->config.handshakeTimeout() + 1000);
+    ws->setParent(d->sockets);
     connect(ws, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
     // Without a slot on this signal Qt accepts every Origin.
     connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {
@@ -766,9 +915,11 @@ bool SocketServer::listen()
         if (!ok)
             qCWarning(lcServer, "Refusing a WebSocket handshake from Origin %s: not in allowedOrigins", qUtf8Printable(origin));
     });
-    connect(tcp, &QTcpServer::pendingConnectionAvailable, this, [this] { d->onTcpConnection(); });
-    d->tcpServer = tcp;
+    d->gate = gate;
     d->webSocketServer = ws;
+    d->tick = new QTimer(this);
+    connect(d->tick, &QTimer::timeout, this, [this] { d->onTick(); });
+    d->tick->start(d->tickInterval());
     if (d->config.log())
         qCInfo(lcServer, "Listening on %s (encryption %s%s)", qUtf8Printable(serverUrl().toString()),
                d->config.encryption() ? "on" : "off", secure ? ", TLS" : "");
@@ -789,11 +940,13 @@ QSslConfiguration SocketServer::sslConfiguration() const
 
 void SocketServer::close()
 {
-    if (!d->tcpServer)
+    if (!d->gate)
         return;
-    QTcpServer *tcp = std::exchange(d->tcpServer, nullptr);
+    // Stop accepting at once; the accepted sockets' parent lives on until they are gone.
+    delete std::exchange(d->gate, nullptr);
+    delete std::exchange(d->tick, nullptr);
+    QObject *tcp = std::exchange(d->sockets, nullptr);
     QWebSocketServer *ws = std::exchange(d->webSocketServer, nullptr);
-    tcp->close();
     ws->close();
     const QList<SocketConnection *> open = d->clients.values();
     for (SocketConnection *connection : open) {
@@ -809,11 +962,10 @@ void SocketServer::close()
         QObject::connect(socket, &QWebSocket::disconnected, connection, &QObject::deleteLater);
         QTimer::singleShot(2000, connection, &QObject::deleteLater);
     }
-    d->unauthenticated.clear();
-    // The TCP sockets are children of the TCP server: it must live until they are gone.
-    tcp->disconnect(this);
+    d->pending.clear();
+    // The TCP sockets are children of this holder: it must live until they are gone.
+    ws->disconnect(this);
     tcp->setParent(nullptr);
-    ws->setParent(tcp);
     if (open.isEmpty()) {
         tcp->deleteLater();
     } else {
@@ -829,7 +981,7 @@ void SocketServer::close()
 
 bool SocketServer::isListening() const
 {
-    return d->tcpServer && d->tcpServer->isListening();
+    return d->gate && d->gate->isListening();
 }
 
 QUrl SocketServer::serverUrl() const
@@ -837,64 +989,100 @@ QUrl SocketServer::serverUrl() const
     if (!isListening())
         return {};
     QUrl url;
-    url.setScheme(qobject_cast<QSslServer *>(d->tcpServer) ? QStringLiteral("wss") : QStringLiteral("ws"));
-    QHostAddress address = d->tcpServer->serverAddress();
+    url.setScheme(d->secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QHostAddress address = d->gate->serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHostIPv6;
     url.setHost(address.toString());
-    url.setPort(d->tcpServer->serverPort());
+    url.setPort(d->gate->serverPort());
     return url;
 }
 
 quint16 SocketServer::serverPort() const
 {
-    return isListening() ? d->tcpServer->serverPort() : 0;
+    return isListening() ? d->gate->serverPort() : 0;
 }
 
 int SocketServer::clientCount() const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return int(d->clients.size());
 }
 
 QList<qint64> SocketServer::clientIds() const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return d->clients.keys();
 }
 
 SocketConnection *SocketServer::client(qint64 id) const
 {
+    QMutexLocker locker(&d->clientsMutex);
     return d->clients.value(id);
 }
 
 bool SocketServer::sendTo(qint64 id, const QString &request, const QJsonValue &response)
 {
+    if (!d->onServerThread()) {
+        {
+            QMutexLocker locker(&d->clientsMutex);
+            if (!d->clients.contains(id))
+                return false;
+        }
+        // Serialised here, on the caller's thread; sealed and sent on the server's.
+        QMetaObject::invokeMethod(this, [this, id, json = Message::encodeResponse(request, response)] {
+            if (SocketConnection *connection = d->clients.value(id))
+                d->sendMessage(connection, json);
+        }, Qt::QueuedConnection);
+        return true;
+    }
     SocketConnection *connection = d->clients.value(id);
     return connection && d->sendMessage(connection, Message::encodeResponse(request, response));
 }
 
-int SocketServer::broadcast(const QString &request, const QJsonValue &response)
+int SocketServerPrivate::sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches)
 {
-    const QByteArray json = Message::encodeResponse(request, response);
     int sent = 0;
-    for (SocketConnection *connection : std::as_const(d->clients)) {
-        if (connection->isAuthenticated() && d->sendMessage(connection, json))
+    for (SocketConnection *connection : std::as_const(clients)) {
+        if (connection->isAuthenticated() && matches(connection) && sendMessage(connection, json))
             ++sent;
     }
     return sent;
+}
+
+int SocketServerPrivate::postToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches)
+{
+    // Counted now (the clients that match when called), sent on the server's thread.
+    int count = 0;
+    {
+        QMutexLocker locker(&clientsMutex);
+        for (SocketConnection *connection : std::as_const(clients)) {
+            if (connection->isAuthenticated() && matches(connection))
+                ++count;
+        }
+    }
+    if (count > 0)
+        QMetaObject::invokeMethod(q, [this, json, matches = std::move(matches)] { sendToMatching(json, matches); },
+                                  Qt::QueuedConnection);
+    return count;
+}
+
+int SocketServer::broadcast(const QString &request, const QJsonValue &response)
+{
+    // The JSON is serialised once for every client; each is sealed with its own key.
+    const QByteArray json = Message::encodeResponse(request, response);
+    const auto everyone = [](SocketConnection *) { return true; };
+    return d->onServerThread() ? d->sendToMatching(json, everyone) : d->postToMatching(json, everyone);
 }
 
 int SocketServer::sendToByMeta(const QString &key, const QJsonValue &value, const QString &request,
                                const QJsonValue &response)
 {
     const QByteArray json = Message::encodeResponse(request, response);
-    int sent = 0;
-    for (SocketConnection *connection : std::as_const(d->clients)) {
-        if (connection->isAuthenticated() && connection->metadataValue(key) == value && d->sendMessage(connection, json))
-            ++sent;
-    }
-    return sent;
+    const auto matches = [key, value](SocketConnection *connection) { return connection->metadataValue(key) == value; };
+    return d->onServerThread() ? d->sendToMatching(json, matches) : d->postToMatching(json, matches);
 }
 
 QString SocketServer::errorText(Error error)

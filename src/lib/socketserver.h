@@ -41,9 +41,37 @@ struct SocketServerPrivate;
 
     \section1 Thread affinity
 
-    A SocketServer, its SocketConnection objects, their sockets and timers live on the
-    thread that created the server, and every method must be called from that thread
-    (QObject rules). Handlers run and signals are emitted on that thread.
+    A SocketServer, its SocketConnection objects, their sockets and the server's timer
+    live on the thread that created the server (its thread). This version serves every
+    connection there, as SocketConfig::workerThreads() = 1 does; worker threads are
+    not implemented yet. Handlers run and signals are emitted on the server's thread.
+
+    Call from the server's thread only: the configuration, handler registration,
+    listen(), close(), setSslConfiguration(), and the destructor.
+
+    Safe from any thread:
+    \list
+    \li sendTo(), broadcast() and sendToByMeta(): from another thread the JSON is
+        serialised on the calling thread and the sealing and sending are posted to the
+        server's thread, in call order. sendTo() then returns whether the client
+        existed, broadcast() and sendToByMeta() how many authenticated clients matched
+        at the time of the call.
+    \li clientCount(), clientIds() and client() (a mutex guards the registry; the
+        connection returned may close at any time: use its id from other threads).
+    \endlist
+
+    \section1 Accepting connections
+
+    The server listens on a socket of its own. The admission caps
+    (SocketConfig::maxUnauthenticated(), SocketConfig::maxUnauthenticatedPerAddress())
+    are counted as connections come and go, in constant time per connection, and are
+    applied before any TLS or WebSocket handshake. When the process runs out of file
+    descriptors the server stops accepting, logs it once, and accepts again when a
+    connection closes (or half a second later), instead of spinning. Refused and
+    dropped connections are each reported with clientRejected(); their log lines are
+    limited to a few per 10 seconds plus a summary line. One coarse timer per server
+    (a quarter of the shortest deadline, at most 250 ms) checks the handshake, auth,
+    idle and message deadlines of all connections.
 
     \code
     Stonyx::Sockets::SocketServer server;
@@ -145,20 +173,27 @@ public:
     /*! The port listened on, or 0. */
     quint16 serverPort() const;
 
-    /*! The number of open connections, authenticated or not. */
+    /*! The number of open connections, authenticated or not. Thread-safe. */
     int clientCount() const;
-    /*! The ids of all open connections. */
+    /*! The ids of all open connections. Thread-safe. */
     QList<qint64> clientIds() const;
-    /*! The connection with \a id, or nullptr. */
+    /*! The connection with \a id, or nullptr. Thread-safe (see the class's thread affinity). */
     SocketConnection *client(qint64 id) const;
 
-    /*! Sends a message to the client \a id. Returns false if there is no such client. */
+    /*!
+        Sends a message to the client \a id. Returns false if there is no such client.
+        Thread-safe: from another thread the sending is posted to the server's thread.
+    */
     bool sendTo(qint64 id, const QString &request, const QJsonValue &response);
-    /*! Sends a message to every authenticated client. Returns how many it went to. */
+    /*!
+        Sends a message to every authenticated client (serialised once, sealed per
+        client). Returns how many it went to. Thread-safe: from another thread, how
+        many it is going to (the sending is posted to the server's thread).
+    */
     int broadcast(const QString &request, const QJsonValue &response);
     /*!
         Sends a message to every authenticated client whose metadata field \a key
-        equals \a value. Returns how many it went to.
+        equals \a value. Returns how many it went to. Thread-safe, like broadcast().
     */
     int sendToByMeta(const QString &key, const QJsonValue &value, const QString &request, const QJsonValue &response);
 

@@ -3,6 +3,7 @@
 // limit is crossed by one peer; the close code and the log line are checked, and a
 // well-behaved client on the same server must be unaffected.
 
+#include "connectiongate_p.h" // LogThrottle, on a synthetic clock
 #include "testpeer.h"
 
 #include <Stonyx/Sockets/SocketClient>
@@ -10,10 +11,18 @@
 #include <Stonyx/Sockets/SocketServer>
 
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <atomic>
+#include <ctime>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace Stonyx::Sockets;
 using TestPeer::RawClient;
@@ -22,6 +31,61 @@ using TestPeer::RawTcpPeer;
 namespace {
 
 const QString Key = QStringLiteral("limits-key");
+
+// Counts the log lines that match a pattern (and keeps them out of the test log); the
+// others go to the handler that was installed before. A message handler is a plain
+// function, so the one counter installed at a time is reached through a static.
+class LogCounter
+{
+public:
+    explicit LogCounter(const QString &pattern)
+        : m_pattern(pattern)
+    {
+        s_current = this;
+        m_previous = qInstallMessageHandler(&LogCounter::handle);
+    }
+    ~LogCounter()
+    {
+        qInstallMessageHandler(m_previous);
+        s_current = nullptr;
+    }
+    int count() const { return m_count.load(); }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        LogCounter *self = s_current;
+        if (self && message.contains(self->m_pattern)) {
+            ++self->m_count;
+            return;
+        }
+        if (self && self->m_previous)
+            self->m_previous(type, context, message);
+    }
+
+    static inline LogCounter *s_current = nullptr;
+    QRegularExpression m_pattern;
+    QtMessageHandler m_previous = nullptr;
+    std::atomic<int> m_count{0};
+};
+
+double processCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+int openDescriptors()
+{
+    int n = 0;
+    if (DIR *dir = opendir("/proc/self/fd")) {
+        while (readdir(dir))
+            ++n;
+        closedir(dir);
+    }
+    return n; // counts ".", ".." and the directory's own descriptor: a little over
+}
 
 } // namespace
 
@@ -609,6 +673,121 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(failed.size() == 1, 10000);
         QCOMPARE(accepted.size(), 3); // the first try and two reconnects
         QTRY_COMPARE(closedByClient, 3); // none left open by the client
+    }
+
+    void logThrottle()
+    {
+        Stonyx::Sockets::LogThrottle throttle(3, 10000);
+        int summary = -1;
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(throttle.allow(1000 + i, &summary));
+            QCOMPARE(summary, 0);
+        }
+        for (int i = 0; i < 100; ++i)
+            QVERIFY(!throttle.allow(2000 + i, &summary));
+        QCOMPARE(throttle.suppressed(), 100);
+        QCOMPARE(throttle.takeSuppressed(10999), 0); // the interval is not over
+        // The first event of the next interval is logged, with the summary of the last.
+        QVERIFY(throttle.allow(11000, &summary));
+        QCOMPARE(summary, 100);
+        QVERIFY(throttle.allow(11001, &summary));
+        QVERIFY(throttle.allow(11002, &summary));
+        QVERIFY(!throttle.allow(11003, &summary));
+        QCOMPARE(throttle.takeSuppressed(21000), 1); // a flush with no event
+        QVERIFY(throttle.allow(30000, &summary));
+        QCOMPARE(summary, 0);
+    }
+
+    void refusalsAreLoggedRateLimited()
+    {
+        // Twenty refusals in a burst: each is reported with clientRejected(), but only
+        // the first few are logged, the rest are summed up later.
+        SocketConfig c = baseConfig(false);
+        c.setMaxUnauthenticatedPerAddress(1);
+        start(c);
+        RawClient holder(false, Key);
+        QVERIFY(holder.open(m_server->serverUrl()));
+        const int before = int(m_rejections->size());
+        LogCounter refusing(QStringLiteral("Refusing a connection from 127.0.0.1"));
+        std::vector<std::unique_ptr<QTcpSocket>> refused;
+        for (int i = 0; i < 20; ++i) {
+            refused.push_back(std::make_unique<QTcpSocket>());
+            refused.back()->connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_rejections->size()) - before, 20, 10000);
+        QCOMPARE(refusing.count(), 5); // ConnectionGate::LogBurst
+        QCOMPARE(lastRejection(), SocketServer::Error::LimitExceeded);
+        for (const auto &socket : refused)
+            QTRY_COMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+        verifyBystander();
+    }
+
+    void handshakeDropsAreLoggedRateLimited()
+    {
+        SocketConfig c = baseConfig(false);
+        c.setHandshakeTimeout(200);
+        c.setMaxUnauthenticatedPerAddress(0);
+        start(c);
+        const int before = int(m_rejections->size());
+        LogCounter dropping(QStringLiteral("Dropping a connection from 127.0.0.1: no WebSocket handshake"));
+        std::vector<std::unique_ptr<QTcpSocket>> silent;
+        for (int i = 0; i < 12; ++i) {
+            silent.push_back(std::make_unique<QTcpSocket>());
+            silent.back()->connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        }
+        for (const auto &socket : silent)
+            QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE(int(m_rejections->size()) - before, 12); // every drop is reported...
+        QCOMPARE(dropping.count(), 5);                        // ...the first few logged
+        QCOMPARE(lastRejection(), SocketServer::Error::Timeout);
+        verifyBystander();
+    }
+
+    void outOfDescriptors()
+    {
+        // With no file descriptor left, accept() fails (EMFILE). The server must neither
+        // spin on the listening socket nor stop accepting for good once some are free.
+        start(baseConfig(false));
+        rlimit original{};
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &original), 0);
+        std::vector<int> filler;
+        auto restore = qScopeGuard([&] {
+            for (int fd : filler)
+                ::close(fd);
+            setrlimit(RLIMIT_NOFILE, &original);
+        });
+        rlimit low = original;
+        low.rlim_cur = rlim_t(openDescriptors() + 32);
+        QCOMPARE(setrlimit(RLIMIT_NOFILE, &low), 0);
+        for (int fd; (fd = ::dup(STDIN_FILENO)) >= 0;)
+            filler.push_back(fd);
+        QVERIFY(!filler.empty());
+        // One descriptor for the client socket; the kernel completes its TCP handshake
+        // (the listen backlog), the server cannot accept it.
+        ::close(filler.back());
+        filler.pop_back();
+        LogCounter exhausted(QStringLiteral("Cannot accept connections"));
+        QTcpSocket waiting;
+        waiting.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QVERIFY(waiting.waitForConnected(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(exhausted.count(), 1, 5000);
+        const double cpuBefore = processCpuSeconds();
+        QTest::qWait(2000);
+        const double cpu = processCpuSeconds() - cpuBefore;
+        QVERIFY2(cpu < 0.5, qPrintable(QStringLiteral("%1 s of CPU in 2 s while out of descriptors").arg(cpu)));
+        QCOMPARE(exhausted.count(), 1); // logged once, not per retry
+        QCOMPARE(m_server->clientCount(), 1); // the bystander only
+        // Descriptors free again: the waiting connection is accepted, and new ones too.
+        restore.dismiss();
+        for (int fd : filler)
+            ::close(fd);
+        filler.clear();
+        setrlimit(RLIMIT_NOFILE, &original);
+        RawClient later(false, Key);
+        QVERIFY(later.open(m_server->serverUrl()));
+        QVERIFY(later.authenticate());
+        QCOMPARE(m_server->clientCount(), 2);
+        verifyBystander();
     }
 
     void limitsFromEnvironment()

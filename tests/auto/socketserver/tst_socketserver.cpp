@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <thread>
+
 using namespace Stonyx::Sockets;
 using TestPeer::RawClient;
 
@@ -486,6 +488,75 @@ private Q_SLOTS:
         QCOMPARE(gotB.last().at(0).toString(), QStringLiteral("direct"));
         QVERIFY(!m_server->sendTo(987654, QStringLiteral("direct"), 1));
         QCOMPARE(gotA1.size(), 2);
+    }
+
+    void noTimerPerConnection()
+    {
+        // Deadlines are timestamps checked by the server's one coarse timer: a
+        // connection with an auth deadline and idle checks owns no QTimer.
+        startServer(true);
+        QVERIFY(m_server->config().authTimeout() > 0 && m_server->config().idleHeartBeats() > 0);
+        auto waiting = rawClient(true, false);
+        auto authenticated = rawClient(true, true);
+        QVERIFY(waiting && authenticated);
+        QCOMPARE(m_server->clientCount(), 2);
+        for (qint64 id : m_server->clientIds()) {
+            SocketConnection *connection = m_server->client(id);
+            QVERIFY(connection);
+            QCOMPARE(connection->findChildren<QTimer *>(Qt::FindDirectChildrenOnly).size(), 0);
+        }
+    }
+
+    void messagingFromForeignThreads_data() { TestPeer::addEncryptionRows(); }
+    void messagingFromForeignThreads()
+    {
+        // sendTo(), broadcast(), sendToByMeta() and SocketConnection::send() called from
+        // a thread that is not the server's (no Qt event loop): each message reaches
+        // its clients, in the order of the calls.
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        auto a = client(encryption, {{QStringLiteral("room"), QStringLiteral("a")}});
+        auto b = client(encryption, {{QStringLiteral("room"), QStringLiteral("b")}});
+        QVERIFY(a && b);
+        auto stranger = rawClient(encryption, false);
+        QVERIFY(stranger);
+        QSignalSpy gotA(a.get(), &SocketClient::messageReceived);
+        QSignalSpy gotB(b.get(), &SocketClient::messageReceived);
+        qint64 idOfA = 0;
+        for (qint64 id : m_server->clientIds()) {
+            if (m_server->client(id)->metadataValue(QStringLiteral("room")) == QJsonValue(QStringLiteral("a")))
+                idOfA = id;
+        }
+        QVERIFY(idOfA);
+        int broadcastCount = -1;
+        int roomCount = -1;
+        bool sentTo = false;
+        bool sentToMissing = true;
+        bool connectionSent = false;
+        SocketServer *server = m_server.get();
+        std::thread foreign([&] {
+            sentTo = server->sendTo(idOfA, QStringLiteral("direct"), 1);
+            sentToMissing = server->sendTo(987654, QStringLiteral("direct"), 0);
+            broadcastCount = server->broadcast(QStringLiteral("news"), 2);
+            roomCount = server->sendToByMeta(QStringLiteral("room"), QStringLiteral("b"), QStringLiteral("room"), 3);
+            connectionSent = server->client(idOfA)->send(QStringLiteral("conn"), 4);
+        });
+        foreign.join();
+        QVERIFY(sentTo);
+        QVERIFY(!sentToMissing);
+        QCOMPARE(broadcastCount, 2); // the authenticated clients, not the stranger
+        QCOMPARE(roomCount, 1);
+        QVERIFY(connectionSent);
+        QTRY_COMPARE(gotA.size(), 3);
+        QTRY_COMPARE(gotB.size(), 2);
+        QStringList orderA, orderB;
+        for (const QList<QVariant> &m : std::as_const(gotA))
+            orderA << m.at(0).toString();
+        for (const QList<QVariant> &m : std::as_const(gotB))
+            orderB << m.at(0).toString();
+        QCOMPARE(orderA, (QStringList{QStringLiteral("direct"), QStringLiteral("news"), QStringLiteral("conn")}));
+        QCOMPARE(orderB, (QStringList{QStringLiteral("news"), QStringLiteral("room")}));
+        QVERIFY(!stranger->waitForMessage(200));
     }
 
     void badFrames_data()
