@@ -122,6 +122,7 @@ def qdoc_markup(lines):
     result = []
     in_code = False
     pending_affinity = False
+    lists = []
     for line in lines:
         if re.search(r'\\(code|qml)\b', line):
             in_code = True
@@ -132,6 +133,14 @@ def qdoc_markup(lines):
         if in_code:
             result.append(line)
             continue
+        # qdoc's lists.
+        match = re.match(r'^(\s*)\\(list|endlist)\b\s*(\S*)\s*$', line)
+        if match and match.group(2) == 'list':
+            lists.append('ol' if match.group(3) in ('1', 'a', 'A', 'i', 'I') else 'ul')
+            line = match.group(1) + '<' + lists[-1] + '>'
+        elif match and lists:
+            line = match.group(1) + '</' + lists.pop() + '>'
+        line = re.sub(r'^(\s*)\\li\b\s*', r'\1<li>', line)
         # The product name: "Sockets" in it is not a link to the namespace.
         line = re.sub(r'\bStonyx Sockets\b', 'Stonyx %Sockets', line)
         # Each class's thread affinity also goes to the "Threading model" page
