@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "framecipher_p.h"
 
+#include "aesgcm_p.h"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -24,21 +26,9 @@ QString lastOpenSslError()
     return QString::fromLatin1(buffer);
 }
 
-struct CipherDeleter {
-    void operator()(EVP_CIPHER *cipher) const { EVP_CIPHER_free(cipher); }
-};
-struct ContextDeleter {
-    void operator()(EVP_CIPHER_CTX *ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-
 int toInt(qsizetype size)
 {
     return static_cast<int>(size);
-}
-
-const unsigned char *bytes(QByteArrayView view)
-{
-    return reinterpret_cast<const unsigned char *>(view.data());
 }
 
 unsigned char *bytes(QByteArray &array)
@@ -48,37 +38,20 @@ unsigned char *bytes(QByteArray &array)
 
 } // namespace
 
+// The frame work itself is AesGcm's (shared with SessionCodec); this keeps the key
+// and the last error.
 struct FrameCipher::Private {
-    std::unique_ptr<EVP_CIPHER, CipherDeleter> cipher;
-    std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> encryptCtx;
-    std::unique_ptr<EVP_CIPHER_CTX, ContextDeleter> decryptCtx;
+    AesGcm::Error fetchError = AesGcm::Error::None;
+    std::shared_ptr<const AesGcm::Algorithm> algorithm = AesGcm::Algorithm::fetch(&fetchError);
+    AesGcm::Context sealer{AesGcm::Context::Direction::Seal};
+    AesGcm::Context opener{AesGcm::Context::Direction::Open};
     QByteArray key;
     QString errorString;
 
-    Private()
-        // Fetching explicitly (instead of EVP_aes_256_gcm()) avoids OpenSSL 3's
-        // implicit fetch on every EVP_*Init call.
-        : cipher(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr))
-        , encryptCtx(EVP_CIPHER_CTX_new())
-        , decryptCtx(EVP_CIPHER_CTX_new())
+    bool fail(AesGcm::Error error, qsizetype size = 0)
     {
-    }
-
-    bool fail(const QString &message)
-    {
-        errorString = message;
+        errorString = AesGcm::describe(error, size);
         return false;
-    }
-
-    // The key is set on the contexts once; each frame only sets the IV.
-    bool initContexts()
-    {
-        if (!cipher || !encryptCtx || !decryptCtx)
-            return fail(FrameCipher::tr("AES-256-GCM is not available from OpenSSL: %1").arg(lastOpenSslError()));
-        if (EVP_EncryptInit_ex2(encryptCtx.get(), cipher.get(), bytes(key), nullptr, nullptr) != 1
-            || EVP_DecryptInit_ex2(decryptCtx.get(), cipher.get(), bytes(key), nullptr, nullptr) != 1)
-            return fail(FrameCipher::tr("Could not set the AES-256-GCM key: %1").arg(lastOpenSslError()));
-        return true;
     }
 };
 
@@ -105,13 +78,19 @@ bool FrameCipher::setKey(const QByteArray &key)
 {
     clear();
     if (key.size() != KeySize)
-        return d->fail(tr("An AES-256 key must be %1 bytes, not %2").arg(KeySize).arg(key.size()));
+        return d->fail(AesGcm::Error::BadKeySize, key.size());
+    if (!d->algorithm)
+        return d->fail(AesGcm::Error::Unavailable);
+    // The key is set on the contexts once; each frame only sets the IV.
+    AesGcm::Error error = d->sealer.load(*d->algorithm, key);
+    if (error == AesGcm::Error::None)
+        error = d->opener.load(*d->algorithm, key);
+    if (error != AesGcm::Error::None) {
+        clear();
+        return d->fail(error);
+    }
     d->key = key;
     d->key.detach();
-    if (!d->initContexts()) {
-        clear();
-        return false;
-    }
     return true;
 }
 
@@ -132,86 +111,54 @@ void FrameCipher::clear()
     if (!d->key.isEmpty())
         OPENSSL_cleanse(d->key.data(), static_cast<size_t>(d->key.size()));
     d->key.clear();
+    d->sealer.unload();
+    d->opener.unload();
 }
 
 bool FrameCipher::isValid() const
 {
-    return d && d->key.size() == KeySize && d->cipher;
+    return d && d->key.size() == KeySize && d->algorithm;
 }
 
 QByteArray FrameCipher::seal(QByteArrayView plaintext)
 {
-    QByteArray iv(IvSize, Qt::Uninitialized);
-    if (RAND_bytes(bytes(iv), toInt(IvSize)) != 1) {
-        d->fail(tr("The random number generator failed: %1").arg(lastOpenSslError()));
-        return {};
-    }
-    return sealWithIv(plaintext, iv);
+    QByteArray frame;
+    if (const AesGcm::Error error = d->sealer.seal(plaintext, &frame); error != AesGcm::Error::None)
+        d->fail(error);
+    return frame;
 }
 
 QByteArray FrameCipher::sealWithIv(QByteArrayView plaintext, QByteArrayView iv)
 {
     if (!isValid()) {
-        d->fail(tr("No encryption key is set"));
+        d->fail(AesGcm::Error::NoKey);
         return {};
     }
+    // A null view would mean "random IV".
     if (iv.size() != IvSize) {
-        d->fail(tr("The IV must be %1 bytes").arg(IvSize));
+        d->fail(AesGcm::Error::BadIvSize);
         return {};
     }
-    if (plaintext.size() > std::numeric_limits<int>::max() - Overhead) {
-        d->fail(tr("The message is too large to encrypt"));
-        return {};
-    }
-    QByteArray frame(Overhead + plaintext.size(), Qt::Uninitialized);
-    unsigned char *out = bytes(frame);
-    std::memcpy(out, iv.data(), IvSize);
-    EVP_CIPHER_CTX *ctx = d->encryptCtx.get();
-    int written = 0;
-    int finalWritten = 0;
-    if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, bytes(iv), nullptr) != 1
-        || EVP_EncryptUpdate(ctx, out + Overhead, &written, bytes(plaintext), toInt(plaintext.size())) != 1
-        || EVP_EncryptFinal_ex(ctx, out + Overhead + written, &finalWritten) != 1
-        || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, toInt(TagSize), out + IvSize) != 1) {
-        d->fail(tr("Encryption failed: %1").arg(lastOpenSslError()));
-        return {};
-    }
+    QByteArray frame;
+    if (const AesGcm::Error error = d->sealer.seal(plaintext, &frame, iv); error != AesGcm::Error::None)
+        d->fail(error);
     return frame;
 }
 
 bool FrameCipher::open(QByteArrayView frame, QByteArray *plaintext)
 {
     Q_ASSERT(plaintext);
-    plaintext->clear();
-    if (!isValid())
-        return d->fail(tr("No decryption key is set"));
-    if (frame.size() < Overhead)
-        return d->fail(tr("The frame is %1 bytes, shorter than the %2 bytes of IV and tag")
-                           .arg(frame.size())
-                           .arg(Overhead));
-    const qsizetype cipherSize = frame.size() - Overhead;
-    if (cipherSize > std::numeric_limits<int>::max())
-        return d->fail(tr("The frame is too large to decrypt"));
-    QByteArray out(cipherSize, Qt::Uninitialized);
-    EVP_CIPHER_CTX *ctx = d->decryptCtx.get();
-    // OpenSSL takes a non-const tag pointer for the SET_TAG control, but only reads it.
-    unsigned char tag[TagSize];
-    std::memcpy(tag, frame.data() + IvSize, TagSize);
-    int written = 0;
-    int finalWritten = 0;
-    if (EVP_DecryptInit_ex2(ctx, nullptr, nullptr, bytes(frame.first(IvSize)), nullptr) != 1
-        || EVP_DecryptUpdate(ctx, bytes(out), &written, bytes(frame.sliced(Overhead)), toInt(cipherSize)) != 1
-        || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, toInt(TagSize), tag) != 1) {
-        ERR_clear_error();
-        return d->fail(tr("The frame could not be decrypted"));
+    if (!isValid()) {
+        plaintext->clear();
+        d->errorString = tr("No decryption key is set");
+        return false;
     }
-    if (EVP_DecryptFinal_ex(ctx, bytes(out) + written, &finalWritten) != 1) {
-        ERR_clear_error();
-        OPENSSL_cleanse(out.data(), static_cast<size_t>(out.size()));
-        return d->fail(tr("The frame failed authentication (wrong key or altered data)"));
-    }
-    out.resize(written + finalWritten);
+    // Into a fresh array: \a frame may view \a plaintext's own bytes.
+    QByteArray out;
+    const AesGcm::Error error = d->opener.open(frame, &out);
     *plaintext = std::move(out);
+    if (error != AesGcm::Error::None)
+        return d->fail(error, frame.size());
     return true;
 }
 

@@ -24,6 +24,10 @@ namespace Stonyx::Sockets {
     Key derivation (scrypt) and random bytes are static helpers. All work is done by
     OpenSSL 3; failures are reported through return values, never exceptions.
 
+    Random IVs come from OpenSSL's CSPRNG a small batch at a time (one RAND_bytes call
+    costs more than sealing a short message). A batch belongs to the process that drew
+    it: after fork() the child draws its own, so no IV is ever used twice.
+
     A FrameCipher is movable, not copyable, and must be used from one thread at a time.
 */
 class STONYX_SOCKETS_EXPORT FrameCipher

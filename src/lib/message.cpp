@@ -41,8 +41,85 @@ DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *ou
 
 namespace {
 
+// Printable ASCII without '"' and '\\': JSON text as it stands, the way QJsonDocument
+// writes it. Requests and session keys (base64) are such strings.
+bool isPlainAscii(QStringView text)
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || u >= 0x7f || u == u'"' || u == u'\\')
+            return false;
+    }
+    return true;
+}
+
+void appendPlainString(QByteArray &out, QStringView text)
+{
+    out += '"';
+    for (const QChar c : text)
+        out += char(c.unicode());
+    out += '"';
+}
+
+// The envelope written directly, without building a QJsonObject around the value: the
+// same bytes QJsonDocument writes (keys in its sorted order), for the common shapes: a
+// plain request name, an object, array, bool, null or no value. Empty otherwise.
+QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
+{
+    if (!isPlainAscii(request) || !isPlainAscii(sessionKey))
+        return {};
+    QByteArray valueText;
+    switch (value.type()) {
+    case QJsonValue::Object:
+        valueText = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        break;
+    case QJsonValue::Array:
+        valueText = QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+        break;
+    case QJsonValue::Bool:
+        valueText = value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+        break;
+    case QJsonValue::Null:
+        valueText = QByteArrayLiteral("null");
+        break;
+    case QJsonValue::Undefined:
+        break;
+    case QJsonValue::Double:
+    case QJsonValue::String:
+        return {};
+    }
+    QByteArray out;
+    out.reserve(32 + request.size() + key.size() + valueText.size() + sessionKey.size());
+    const bool hasValue = !value.isUndefined();
+    // QJsonObject sorts its keys: "data" < "request" < "response" < "sessionKey".
+    const bool valueFirst = hasValue && key < u"request";
+    out += '{';
+    if (valueFirst) {
+        appendPlainString(out, key);
+        out += ':';
+        out += valueText;
+        out += ',';
+    }
+    out += "\"request\":";
+    appendPlainString(out, request);
+    if (hasValue && !valueFirst) {
+        out += ',';
+        appendPlainString(out, key);
+        out += ':';
+        out += valueText;
+    }
+    if (!sessionKey.isEmpty()) {
+        out += ",\"sessionKey\":";
+        appendPlainString(out, sessionKey);
+    }
+    out += '}';
+    return out;
+}
+
 QByteArray encode(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
 {
+    if (QByteArray direct = encodeDirect(request, key, value, sessionKey); !direct.isEmpty())
+        return direct;
     QJsonObject object{{QStringLiteral("request"), request}};
     if (!value.isUndefined())
         object.insert(key, value);

@@ -3,6 +3,8 @@
 
 // Internal: the JSON envelope of protocol version 1. Not installed.
 
+#include "stonyxsockets_export.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -31,9 +33,10 @@ enum class DecodeResult {
 DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
 
 /*! {"request": request, "data": data} (data left out when undefined). */
-QByteArray encodeRequest(const QString &request, const QJsonValue &data);
+STONYX_SOCKETS_EXPORT QByteArray encodeRequest(const QString &request, const QJsonValue &data);
 /*! {"request": request, "response": response[, "sessionKey": sessionKey]}. */
-QByteArray encodeResponse(const QString &request, const QJsonValue &response, const QString &sessionKey = {});
+STONYX_SOCKETS_EXPORT QByteArray encodeResponse(const QString &request, const QJsonValue &response,
+                                                const QString &sessionKey = {});
 
 /*! Compact JSON text of any value (QJsonDocument only takes objects and arrays). */
 QByteArray toJsonText(const QJsonValue &value);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "socketclient_p.h"
-#include "framecipher_p.h"
 #include "message_p.h"
 #include "sendbuffer_p.h"
 
@@ -38,7 +37,7 @@ private:
 
 QByteArray SocketClientPrivate::sessionKey(const SocketClient *client)
 {
-    return FrameCipherPrivate::key(client->d->sessionCipher);
+    return client->d->codec.sessionKey();
 }
 
 qint64 SocketClientPrivate::bytesToWrite(const SocketClient *client)
@@ -102,7 +101,8 @@ void SocketClientPrivate::closeSocket(int code, const QString &reason)
 void SocketClientPrivate::connectSocket()
 {
     dropSocket();
-    sessionCipher.clear(); // a new connection always starts with the global key
+    // A new connection always starts with the global key.
+    codec = activeConfig.encryption() ? SessionCodec(globalKey) : SessionCodec();
     socketErrorReported = false;
     closeTracker.reset();
     heartBeatTimer.stop();
@@ -183,7 +183,7 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
     openDeadline.stop();
-    sessionCipher.clear();
+    codec.clearSessionKey();
     // The code of the close frame sent or received; 1006 if the connection was lost
     // without one (QWebSocket would say 1000).
     const int code = closeTracker.closeCode(*gone);
@@ -288,16 +288,12 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
 {
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return false;
-    QByteArray frame;
-    if (activeConfig.encryption()) {
-        FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
-        frame = cipher.seal(json);
-        if (frame.isEmpty()) {
-            (void)setError(SocketClient::Error::CryptoError, cipher.errorString());
-            return false;
-        }
+    QByteArray payload;
+    QString problem;
+    if (!codec.encode(json, SessionCodec::KeyChoice::Current, &payload, &problem)) {
+        (void)setError(SocketClient::Error::CryptoError, problem);
+        return false;
     }
-    const QByteArray &payload = activeConfig.encryption() ? frame : json;
     if (request) {
         const qint64 limit = activeConfig.maxSendBuffer();
         const qint64 bytes = frameSize(payload.size());
@@ -313,7 +309,7 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
             return false;
         }
     }
-    if (activeConfig.encryption())
+    if (codec.isEncrypted())
         return socket->sendBinaryMessage(payload) == payload.size();
     return socket->sendTextMessage(QString::fromUtf8(json)) == json.size();
 }
@@ -329,21 +325,15 @@ void SocketClientPrivate::sendHeartBeat()
 
 void SocketClientPrivate::onFrame(const QByteArray &frame)
 {
-    QByteArray plain;
-    const QByteArray *json = &frame;
-    if (activeConfig.encryption()) {
-        FrameCipher &cipher = sessionCipher.isValid() ? sessionCipher : globalCipher;
-        if (!cipher.open(frame, &plain)) {
-            qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(cipher.errorString()));
-            (void)setError(SocketClient::Error::InvalidMessage,
-                           SocketClient::tr("Dropped a frame from the server: %1").arg(cipher.errorString()));
-            return;
-        }
-        json = &plain;
-    }
     Message::Incoming message;
     QString problem;
-    if (Message::decode(*json, u"response", &message, &problem) != Message::DecodeResult::Ok) {
+    const SessionCodec::Decoded decoded = codec.decode(frame, u"response", &message, &problem);
+    if (decoded == SessionCodec::Decoded::InvalidFrame) {
+        qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(problem));
+        (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a frame from the server: %1").arg(problem));
+        return;
+    }
+    if (decoded != SessionCodec::Decoded::Message) {
         qCWarning(lcClient, "Dropped a message from the server: %s", qUtf8Printable(problem));
         (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a message from the server: %1").arg(problem));
         return;
@@ -369,14 +359,15 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
     const QJsonValue sessionKey = message.object.value(u"sessionKey");
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
-        if (!sessionCipher.setKey(key)) {
+        QString keyError;
+        if (!codec.setSessionKey(key, &keyError)) {
             (void)setError(SocketClient::Error::InvalidMessage,
-                           SocketClient::tr("The server sent an invalid session key: %1").arg(sessionCipher.errorString()));
+                           SocketClient::tr("The server sent an invalid session key: %1").arg(keyError));
             return;
         }
     }
     QPointer<SocketClient> alive(q);
-    if (Message::isTruthy(message.payload) || sessionCipher.isValid()) {
+    if (Message::isTruthy(message.payload) || codec.hasSessionKey()) {
         const bool wasReconnect = attempt > 0;
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
@@ -408,7 +399,7 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
     openDeadline.stop();
-    sessionCipher.clear();
+    codec.clearSessionKey();
     closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
     if (setAttempt(0) && setState(SocketClient::State::Disconnected))
         Q_EMIT q->disconnected(QWebSocketProtocol::CloseCodeNormal, reason);
@@ -585,11 +576,14 @@ bool SocketClient::open()
         }
         d->tlsConfiguration.addCaCertificates(cas);
     }
-    if (d->config.encryption() && (!d->globalCipher.isValid() || d->globalKeyFor != d->config.authKey())) {
+    if (d->config.encryption() && (!d->globalKey || d->globalKeyFor != d->config.authKey())) {
         QString cryptoError;
         const QByteArray key = FrameCipher::deriveGlobalKey(d->config.authKey(), &cryptoError);
-        if (key.isEmpty() || !d->globalCipher.setKey(key)) {
-            (void)d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : d->globalCipher.errorString());
+        AesGcm::Error keyError = AesGcm::Error::None;
+        // One fetch and one key schedule for this client and all its reconnects.
+        d->globalKey = key.isEmpty() ? nullptr : AesGcm::Key::create(AesGcm::Algorithm::fetch(&keyError), key, &keyError);
+        if (!d->globalKey) {
+            (void)d->setError(Error::CryptoError, key.isEmpty() ? cryptoError : AesGcm::describe(keyError));
             return false;
         }
         d->globalKeyFor = d->config.authKey();
@@ -609,7 +603,7 @@ void SocketClient::close()
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
     d->openDeadline.stop();
-    d->sessionCipher.clear();
+    d->codec.clearSessionKey();
     const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
     // With a close frame (1000) when open, so the server sees an orderly end.
     d->closeSocket(QWebSocketProtocol::CloseCodeNormal, QString());

@@ -5,6 +5,7 @@
 
 #include "closetracker_p.h"
 #include "framecipher.h"
+#include "sessioncodec_p.h"
 #include "message_p.h"
 #include "socketclient.h"
 
@@ -65,9 +66,9 @@ struct SocketClientPrivate {
     QString errorString;
     QPointer<QWebSocket> socket;
     QSslConfiguration tlsConfiguration;      // for wss://, made by open()
-    FrameCipher globalCipher;
+    std::shared_ptr<const AesGcm::Key> globalKey; // made by open() when encryption is on
     QString globalKeyFor;
-    FrameCipher sessionCipher;
+    SessionCodec codec;                            // for the current socket
     QMap<QString, ClientHandler> handlers;
     QTimer heartBeatTimer;    // the next heartbeat
     QTimer heartBeatDeadline; // the answer to the heartbeat sent

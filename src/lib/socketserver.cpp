@@ -13,6 +13,7 @@
 #include <QTimer>
 #include <QWebSocketCorsAuthenticator>
 
+#include <openssl/crypto.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -109,11 +110,19 @@ bool SocketServerPrivate::loadTlsConfiguration(QSslConfiguration *configuration)
 
 bool SocketServerPrivate::ensureGlobalKey()
 {
-    if (!config.encryption() || (!globalKey.isEmpty() && globalKeyFor == config.authKey()))
+    if (!config.encryption() || (globalKey && globalKeyFor == config.authKey()))
         return true;
     QString cryptoError;
-    globalKey = FrameCipher::deriveGlobalKey(config.authKey(), &cryptoError);
-    if (globalKey.isEmpty()) {
+    QByteArray key = FrameCipher::deriveGlobalKey(config.authKey(), &cryptoError);
+    AesGcm::Error keyError = AesGcm::Error::None;
+    if (!key.isEmpty()) {
+        // One fetch and one key schedule per server; every connection's codec shares it.
+        globalKey = AesGcm::Key::create(AesGcm::Algorithm::fetch(&keyError), key, &keyError);
+        OPENSSL_cleanse(key.data(), size_t(key.size()));
+        if (!globalKey)
+            cryptoError = AesGcm::describe(keyError);
+    }
+    if (!globalKey) {
         setError(SocketServer::Error::CryptoError, cryptoError);
         return false;
     }
@@ -259,7 +268,7 @@ SocketConnection *SocketServerPrivate::createConnection(QWebSocket *socket)
     dd->peerAddress = socket->peerAddress();
     dd->peerPort = socket->peerPort();
     if (config.encryption())
-        dd->globalCipher.setKey(globalKey);
+        dd->codec = SessionCodec(globalKey);
     auto *connection = new SocketConnection(std::move(dd), q);
     socket->setParent(connection);
     SocketConnection::Private *cd = connection->d.get();
@@ -336,8 +345,7 @@ void SocketServerPrivate::onDisconnected(SocketConnection *connection)
         cd->inbound->setArmedCounter(nullptr);
     wakeTick(); // for trimMemory()
     cd->backlog.clear();
-    cd->sessionCipher.clear();
-    cd->globalCipher.clear();
+    cd->codec.clearSessionKey();
     cd->closing = true; // gone: a deferred reply resolved from now on sends nothing
     if (!cd->closeCode && code != QWebSocketProtocol::CloseCodeNormal && code != QWebSocketProtocol::CloseCodeGoingAway)
         qCWarning(lcServer, "Client %s closed with code %d%s%s", qUtf8Printable(describe(connection)), code,
@@ -599,29 +607,22 @@ void SocketServerPrivate::dispatchFrame(SocketConnection *connection, const QByt
     if (cd->closing)
         return;
 
-    // 1. Decrypt and parse.
-    QByteArray plain;
-    const QByteArray *json = &frame;
-    if (config.encryption()) {
-        FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
-        if (!cipher.open(frame, &plain)) {
-            reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
-                   SocketServer::tr("invalid frame: %1").arg(cipher.errorString()));
-            return;
-        }
-        json = &plain;
-    }
+    // 1. Decrypt and parse (the session key once authenticated, else the global key).
     Message::Incoming message;
     QString problem;
-    switch (Message::decode(*json, u"data", &message, &problem)) {
-    case Message::DecodeResult::Ok:
+    switch (cd->codec.decode(frame, u"data", &message, &problem)) {
+    case SessionCodec::Decoded::Message:
         break;
-    case Message::DecodeResult::NotAnObject:
+    case SessionCodec::Decoded::InvalidFrame:
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
+               SocketServer::tr("invalid frame: %1").arg(problem));
+        return;
+    case SessionCodec::Decoded::NotAnObject:
         // Valid JSON, but no message: ignored, as the Node.js library does.
         qCInfo(lcServer, "Ignoring a message from client %s: %s", qUtf8Printable(describe(connection)),
                qUtf8Printable(problem));
         return;
-    case Message::DecodeResult::InvalidJson:
+    case SessionCodec::Decoded::InvalidJson:
         reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
                SocketServer::tr("invalid message: %1").arg(problem));
         return;
@@ -682,13 +683,15 @@ bool SocketServerPrivate::finishRequest(SocketConnection *connection, const QStr
     // A truthy auth result: authenticate, make the session key, answer under the global key.
     QString sessionKey;
     if (config.encryption()) {
-        const QByteArray key = FrameCipher::randomBytes(FrameCipher::KeySize);
-        if (key.isEmpty() || !cd->sessionCipher.setKey(key)) {
+        QByteArray key = FrameCipher::randomBytes(FrameCipher::KeySize);
+        QString keyError;
+        if (key.isEmpty() || !cd->codec.setSessionKey(key, &keyError)) {
             reject(connection, SocketServer::Error::CryptoError, QWebSocketProtocol::CloseCodeAbnormalDisconnection,
                    SocketServer::tr("could not create a session key"));
             return false;
         }
         sessionKey = QString::fromLatin1(key.toBase64());
+        OPENSSL_cleanse(key.data(), size_t(key.size()));
     }
     // The auth response is sealed with the global key (PROTOCOL.md), also on a second
     // auth: the client cannot know the new session key before reading it.
@@ -722,14 +725,15 @@ bool SocketServerPrivate::sendMessage(SocketConnection *connection, const QByteA
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
         return false;
-    if (!config.encryption())
+    if (!cd->codec.isEncrypted())
         return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
     // Before authentication, and for every auth response, the global key.
-    FrameCipher &cipher = cd->authenticated && seal == Seal::SessionKey ? cd->sessionCipher : cd->globalCipher;
-    const QByteArray frame = cipher.seal(json);
-    if (frame.isEmpty()) {
+    QByteArray frame;
+    QString problem;
+    if (!cd->codec.encode(json, seal == Seal::GlobalKey ? SessionCodec::KeyChoice::Global : SessionCodec::KeyChoice::Current,
+                          &frame, &problem)) {
         qCWarning(lcServer, "Could not encrypt a message for client %s: %s", qUtf8Printable(describe(connection)),
-                  qUtf8Printable(cipher.errorString()));
+                  qUtf8Printable(problem));
         return false;
     }
     return cd->socket->sendBinaryMessage(frame) >= 0 && checkSendBuffer(connection);

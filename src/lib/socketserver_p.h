@@ -7,6 +7,7 @@
 #include "framecipher.h"
 #include "inboundmonitor_p.h"
 #include "ratelimiter_p.h"
+#include "sessioncodec_p.h"
 #include "socketconnection.h"
 #include "socketserver.h"
 
@@ -51,8 +52,7 @@ struct SocketConnection::Private {
     QString closeReason;
     QJsonObject metadata;                      // guarded by metadataMutex (read from any thread)
     mutable QMutex metadataMutex;
-    FrameCipher globalCipher;                  // auth phase
-    FrameCipher sessionCipher;                 // after authentication
+    SessionCodec codec;                        // frames <-> messages; plain unless encryption is on
     QString dispatching;                       // the request being handled, for deferReply()
 
     // Limits and liveness (see SocketConfig).
@@ -92,7 +92,7 @@ struct SocketServerPrivate {
         qint64 handshakeDeadline = 0;          // on clock: no WebSocket handshake by then, dropped
     };
     QHash<std::pair<QHostAddress, quint16>, Pending> pending;
-    QByteArray globalKey;
+    std::shared_ptr<const AesGcm::Key> globalKey; // shared by the codecs of all connections
     QString globalKeyFor;                      // the authKey globalKey was derived from
     QMap<QString, ServerHandler> handlers;
     QList<HandlerLoader::Problem> handlerProblems;

@@ -72,10 +72,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     config.setAddress(QUrl(QStringLiteral("ws://127.0.0.1:9"))); // never opened
     SocketClient client(config);
     SocketClientPrivate *const d = privateOf(&client);
-    d->globalCipher.setKey(globalKey());
+    d->globalKey = AesGcm::Key::create(AesGcm::Algorithm::fetch(), globalKey());
     d->globalKeyFor = config.authKey();
-    if (encryption && hasSessionKey)
-        d->sessionCipher.setKey(vectorSessionKey());
+    // As connectSocket() makes it for a connection.
+    d->codec = encryption ? SessionCodec(d->globalKey) : SessionCodec();
+    QString keyError;
+    if (encryption && hasSessionKey && !d->codec.setSessionKey(vectorSessionKey(), &keyError))
+        fail("the vectors' session key was refused");
     // As if the socket had connected (and, for Connected, authenticated).
     d->closedByUser = false;
     (void)d->setState(connected ? SocketClient::State::Connected : SocketClient::State::Authenticating);
@@ -102,8 +105,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     while (input.next(&record)) {
         QByteArray bytes = record.payload;
         if (encryption && (record.flags & Seal)) {
-            FrameCipher &cipher = d->sessionCipher.isValid() ? d->sessionCipher : d->globalCipher;
-            bytes = cipher.seal(bytes);
+            QByteArray sealed;
+            if (d->codec.encode(bytes, SessionCodec::KeyChoice::Current, &sealed, &keyError))
+                bytes = sealed;
         }
         const int before = messages;
         if (record.flags & Text)

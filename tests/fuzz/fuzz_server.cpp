@@ -215,19 +215,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     // (A second auth request makes a new session key; it is replaced again.)
     const QByteArray sessionKey = vectorSessionKey();
     auto useVectorSessionKey = [&] {
-        if (encryption && connection && cd->authenticated && !cd->closing && FrameCipherPrivate::key(cd->sessionCipher) != sessionKey) {
-            if (!cd->sessionCipher.isValid())
+        if (encryption && connection && cd->authenticated && !cd->closing && cd->codec.sessionKey() != sessionKey) {
+            if (!cd->codec.hasSessionKey())
                 fail("authenticated without a session key");
-            cd->sessionCipher.setKey(sessionKey);
+            QString keyError;
+            if (!cd->codec.setSessionKey(sessionKey, &keyError))
+                fail("the vectors' session key was refused");
         }
     };
     auto deliver = [&](std::uint8_t flags, QByteArray bytes) {
         if (!connection)
             return;
         if (encryption && (flags & Seal)) {
-            FrameCipher &cipher = cd->authenticated ? cd->sessionCipher : cd->globalCipher;
-            if (cipher.isValid())
-                bytes = cipher.seal(bytes);
+            // The session key once authenticated, else the global key.
+            QByteArray sealed;
+            QString sealError;
+            if (cd->codec.encode(bytes, SessionCodec::KeyChoice::Current, &sealed, &sealError))
+                bytes = sealed;
         }
         if (flags & Text)
             d->onFrame(connection, QString::fromUtf8(bytes).toUtf8());

@@ -10,6 +10,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using Stonyx::Sockets::FrameCipher;
 using Stonyx::Sockets::FrameCipherPrivate;
 
@@ -144,6 +147,49 @@ private Q_SLOTS:
         cipher.clear();
         QVERIFY(!cipher.isValid());
         QVERIFY(FrameCipherPrivate::key(cipher).isEmpty());
+    }
+
+    // The output may be the array the input is in.
+    void inPlace()
+    {
+        FrameCipher cipher(QByteArray(32, 'k'));
+        const QByteArray text = "{\"request\":\"echo\"}";
+        QByteArray buffer = cipher.seal(text);
+        QVERIFY(cipher.open(buffer, &buffer));
+        QCOMPARE(buffer, text);
+    }
+
+    // IVs are drawn in batches; a forked child must not draw from the parent's copy of
+    // the batch, or both would seal a frame with the same IV under the same key.
+    void forkedChildUsesOwnIvs()
+    {
+        FrameCipher cipher(QByteArray(32, 'k'));
+        QVERIFY(!cipher.seal("fill the batch").isEmpty());
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        const pid_t child = ::fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            const QByteArray frame = cipher.seal("child");
+            const ssize_t written = ::write(fds[1], frame.constData(), FrameCipher::IvSize);
+            ::_exit(written == FrameCipher::IvSize ? 0 : 1);
+        }
+        ::close(fds[1]);
+        const QByteArray parentIv = cipher.seal("parent").left(FrameCipher::IvSize);
+        QByteArray childIv(FrameCipher::IvSize, '\0');
+        qsizetype got = 0;
+        while (got < childIv.size()) {
+            const ssize_t n = ::read(fds[0], childIv.data() + got, size_t(childIv.size() - got));
+            if (n <= 0)
+                break;
+            got += n;
+        }
+        ::close(fds[0]);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        QCOMPARE(got, FrameCipher::IvSize);
+        QVERIFY(parentIv != childIv);
     }
 
     void constantTimeEquals()

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+#include "sessioncodec_p.h"
+
+#include <openssl/crypto.h>
+
+namespace Stonyx::Sockets {
+
+namespace {
+
+// A decrypted-text buffer larger than this is released after use rather than kept
+// for the next frame: an idle connection should not hold its largest message.
+constexpr qsizetype KeptPlainCapacity = 64 * 1024;
+
+} // namespace
+
+SessionCodec::SessionCodec() = default;
+
+SessionCodec::SessionCodec(std::shared_ptr<const AesGcm::Key> globalKey)
+    : m_globalKey(std::move(globalKey))
+{
+}
+
+SessionCodec::~SessionCodec()
+{
+    clearSessionKey();
+}
+
+SessionCodec::SessionCodec(SessionCodec &&other) noexcept = default;
+
+SessionCodec &SessionCodec::operator=(SessionCodec &&other) noexcept
+{
+    if (this != &other) {
+        clearSessionKey();
+        m_globalKey = std::move(other.m_globalKey);
+        m_sessionKey = std::move(other.m_sessionKey);
+        m_sealer = std::move(other.m_sealer);
+        m_opener = std::move(other.m_opener);
+        m_sealerKey = std::exchange(other.m_sealerKey, Loaded::None);
+        m_openerKey = std::exchange(other.m_openerKey, Loaded::None);
+        m_plain = std::move(other.m_plain);
+    }
+    return *this;
+}
+
+bool SessionCodec::setSessionKey(QByteArrayView key, QString *error)
+{
+    clearSessionKey();
+    if (!m_globalKey)
+        return true;
+    if (key.size() != AesGcm::KeySize) {
+        *error = AesGcm::describe(AesGcm::Error::BadKeySize, key.size());
+        return false;
+    }
+    m_sessionKey = key.toByteArray();
+    // Loaded into the contexts on first use: a server's first frame under it is the
+    // next request, and its auth response goes out under the global key first.
+    return true;
+}
+
+void SessionCodec::clearSessionKey()
+{
+    if (!m_sessionKey.isEmpty())
+        OPENSSL_cleanse(m_sessionKey.data(), size_t(m_sessionKey.size()));
+    m_sessionKey.clear();
+    // Contexts under the session key would otherwise keep it.
+    if (m_sealerKey == Loaded::Session) {
+        m_sealer.unload();
+        m_sealerKey = Loaded::None;
+    }
+    if (m_openerKey == Loaded::Session) {
+        m_opener.unload();
+        m_openerKey = Loaded::None;
+    }
+}
+
+bool SessionCodec::load(AesGcm::Context &context, Loaded *loaded, Loaded wanted, QString *error)
+{
+    if (*loaded == wanted)
+        return true;
+    *loaded = Loaded::None;
+    const AesGcm::Error result = wanted == Loaded::Session
+        ? context.load(*m_globalKey->algorithm(), m_sessionKey)
+        : context.load(*m_globalKey);
+    if (result != AesGcm::Error::None) {
+        *error = AesGcm::describe(result, m_sessionKey.size());
+        return false;
+    }
+    *loaded = wanted;
+    return true;
+}
+
+SessionCodec::Decoded SessionCodec::decode(const QByteArray &frame, QStringView payloadKey, Message::Incoming *out,
+                                           QString *error)
+{
+    const QByteArray *json = &frame;
+    if (m_globalKey) {
+        if (!load(m_opener, &m_openerKey, hasSessionKey() ? Loaded::Session : Loaded::Global, error))
+            return Decoded::InvalidFrame;
+        if (const AesGcm::Error result = m_opener.open(frame, &m_plain); result != AesGcm::Error::None) {
+            *error = AesGcm::describe(result, frame.size());
+            return Decoded::InvalidFrame;
+        }
+        json = &m_plain;
+    }
+    const Message::DecodeResult result = Message::decode(*json, payloadKey, out, error);
+    if (m_plain.capacity() > KeptPlainCapacity)
+        m_plain = QByteArray();
+    switch (result) {
+    case Message::DecodeResult::Ok:
+        return Decoded::Message;
+    case Message::DecodeResult::NotAnObject:
+        return Decoded::NotAnObject;
+    case Message::DecodeResult::InvalidJson:
+        break;
+    }
+    return Decoded::InvalidJson;
+}
+
+bool SessionCodec::encode(const QByteArray &json, KeyChoice key, QByteArray *frame, QString *error)
+{
+    return encode(json, key, frame, error, {});
+}
+
+bool SessionCodec::encode(const QByteArray &json, KeyChoice key, QByteArray *frame, QString *error, QByteArrayView iv)
+{
+    if (!m_globalKey) {
+        *frame = json;
+        return true;
+    }
+    const Loaded wanted = key == KeyChoice::Current && hasSessionKey() ? Loaded::Session : Loaded::Global;
+    if (!load(m_sealer, &m_sealerKey, wanted, error))
+        return false;
+    if (const AesGcm::Error result = m_sealer.seal(json, frame, iv); result != AesGcm::Error::None) {
+        *error = AesGcm::describe(result);
+        return false;
+    }
+    return true;
+}
+
+} // namespace Stonyx::Sockets

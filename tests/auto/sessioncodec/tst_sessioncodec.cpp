@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: MIT
+// SessionCodec: key selection, decrypt + parse, encode + seal, against the Node.js-made
+// vectors of ../shared/protocol/vectors.json and against itself (a server's and a
+// client's codec through the auth sequence).
+
+#include <Stonyx/Sockets/FrameCipher>
+#include "sessioncodec_p.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTest>
+
+namespace Stonyx::Sockets {
+// Test access to the codec's chosen-IV encode (declared a friend in sessioncodec_p.h).
+struct SessionCodecTestAccess {
+    static bool encodeWithIv(SessionCodec &codec, const QByteArray &json, SessionCodec::KeyChoice key, QByteArray *frame,
+                             QString *error, QByteArrayView iv)
+    {
+        return codec.encode(json, key, frame, error, iv);
+    }
+};
+} // namespace Stonyx::Sockets
+
+using namespace Stonyx::Sockets;
+
+class tst_SessionCodec : public QObject
+{
+    Q_OBJECT
+
+private:
+    QJsonObject m_vectors;
+    std::shared_ptr<const AesGcm::Key> m_globalKey;
+    QByteArray m_sessionKey;
+
+    // A codec as a connection has it: under the global key, with the session key set
+    // for frames the vectors mark "session".
+    SessionCodec codecFor(const QString &which) const
+    {
+        SessionCodec codec(m_globalKey);
+        QString error;
+        if (which == u"session")
+            [&] { QVERIFY2(codec.setSessionKey(m_sessionKey, &error), qPrintable(error)); }();
+        return codec;
+    }
+
+    static std::shared_ptr<const AesGcm::Key> makeKey(QByteArrayView bytes)
+    {
+        AesGcm::Error error = AesGcm::Error::None;
+        auto key = AesGcm::Key::create(AesGcm::Algorithm::fetch(&error), bytes, &error);
+        [&] { QVERIFY2(key, qPrintable(AesGcm::describe(error, bytes.size()))); }();
+        return key;
+    }
+
+    void addFrameRows()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QByteArray>("iv");
+        QTest::addColumn<QByteArray>("plaintext");
+        QTest::addColumn<QByteArray>("frame");
+        const QJsonArray list = m_vectors.value(u"frames").toArray();
+        QVERIFY(!list.isEmpty());
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("%s", qPrintable(o.value(u"name").toString()))
+                << o.value(u"key").toString() << QByteArray::fromHex(o.value(u"iv").toString().toLatin1())
+                << o.value(u"plaintext").toString().toUtf8() << QByteArray::fromHex(o.value(u"frame").toString().toLatin1());
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile file(QStringLiteral(STONYX_PROTOCOL_VECTORS));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        m_vectors = QJsonDocument::fromJson(file.readAll()).object();
+        QVERIFY(!m_vectors.isEmpty());
+        const QByteArray global = FrameCipher::deriveGlobalKey(m_vectors.value(u"globalKeyFor").toString());
+        QCOMPARE(global.size(), AesGcm::KeySize);
+        m_globalKey = makeKey(global);
+        QVERIFY(m_globalKey);
+        m_sessionKey = QByteArray::fromHex(m_vectors.value(u"sessionKey").toString().toLatin1());
+        QCOMPARE(m_sessionKey.size(), AesGcm::KeySize);
+    }
+
+    // Frame -> message: every vector frame decodes, under the key the codec picks.
+    void decodeVectors_data() { addFrameRows(); }
+    void decodeVectors()
+    {
+        QFETCH(QString, key);
+        QFETCH(QByteArray, plaintext);
+        QFETCH(QByteArray, frame);
+        SessionCodec codec = codecFor(key);
+        QVERIFY(codec.isEncrypted());
+        const QJsonObject expected = QJsonDocument::fromJson(plaintext).object();
+        const bool toServer = expected.contains(u"data");
+        Message::Incoming message;
+        QString error;
+        QCOMPARE(codec.decode(frame, toServer ? u"data" : u"response", &message, &error), SessionCodec::Decoded::Message);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(message.object, expected);
+        QCOMPARE(message.request, expected.value(u"request").toString());
+        QCOMPARE(message.payload, expected.value(toServer ? u"data" : u"response"));
+        // The same codec keeps working: a second frame decodes too.
+        QCOMPARE(codec.decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+    }
+
+    // Message -> frame: with the vector's IV, byte for byte what Node.js made.
+    void encodeVectors_data() { addFrameRows(); }
+    void encodeVectors()
+    {
+        QFETCH(QString, key);
+        QFETCH(QByteArray, iv);
+        QFETCH(QByteArray, plaintext);
+        QFETCH(QByteArray, frame);
+        SessionCodec codec = codecFor(key);
+        QByteArray sealed;
+        QString error;
+        QVERIFY2(SessionCodecTestAccess::encodeWithIv(codec, plaintext, SessionCodec::KeyChoice::Current, &sealed, &error, iv),
+                 qPrintable(error));
+        QCOMPARE(sealed.toHex(), frame.toHex());
+        // A random IV: the same text, a different IV each time, and the right size.
+        QByteArray a;
+        QByteArray b;
+        QVERIFY(codec.encode(plaintext, SessionCodec::KeyChoice::Current, &a, &error));
+        QVERIFY(codec.encode(plaintext, SessionCodec::KeyChoice::Current, &b, &error));
+        QCOMPARE(a.size(), plaintext.size() + AesGcm::Overhead);
+        QVERIFY(a.first(AesGcm::IvSize) != b.first(AesGcm::IvSize));
+        FrameCipher reference(key == u"session" ? m_sessionKey : FrameCipher::deriveGlobalKey(m_vectors.value(u"globalKeyFor").toString()));
+        QByteArray opened;
+        QVERIFY(reference.open(a, &opened));
+        QCOMPARE(opened, plaintext);
+    }
+
+    // An auth response goes out under the global key even once the session key is set.
+    void authResponseUnderGlobalKey()
+    {
+        const QJsonArray list = m_vectors.value(u"frames").toArray();
+        QJsonObject vector;
+        for (const QJsonValue &v : list) {
+            if (v[u"key"].toString() == u"global" && v[u"plaintext"].toString().contains(u"sessionKey"))
+                vector = v.toObject();
+        }
+        QVERIFY(!vector.isEmpty());
+        SessionCodec codec = codecFor(QStringLiteral("session"));
+        QVERIFY(codec.hasSessionKey());
+        QByteArray sealed;
+        QString error;
+        const QByteArray iv = QByteArray::fromHex(vector[u"iv"].toString().toLatin1());
+        const QByteArray plaintext = vector[u"plaintext"].toString().toUtf8();
+        QVERIFY(SessionCodecTestAccess::encodeWithIv(codec, plaintext, SessionCodec::KeyChoice::Global, &sealed, &error, iv));
+        QCOMPARE(sealed.toHex(), vector[u"frame"].toString().toLatin1());
+        // ... and the next message under the session key again, from the same codec.
+        QVERIFY(codec.encode("{}", SessionCodec::KeyChoice::Current, &sealed, &error));
+        FrameCipher session(m_sessionKey);
+        QByteArray opened;
+        QVERIFY(session.open(sealed, &opened));
+        QCOMPARE(opened, QByteArray("{}"));
+    }
+
+    // Every frame the vectors say must be rejected, plus a wrong global key.
+    void rejected_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QByteArray>("frame");
+        const QJsonArray list = m_vectors.value(u"mustReject").toArray();
+        QVERIFY(!list.isEmpty());
+        for (const QJsonValue &v : list) {
+            const QJsonObject o = v.toObject();
+            QTest::addRow("%s", qPrintable(o.value(u"name").toString()))
+                << o.value(u"key").toString() << QByteArray::fromHex(o.value(u"frame").toString().toLatin1());
+        }
+        // A good frame under the global key of another authKey.
+        const QJsonObject first = m_vectors.value(u"frames").toArray().first().toObject();
+        QTest::addRow("another authKey's global key")
+            << QStringLiteral("other") << QByteArray::fromHex(first.value(u"frame").toString().toLatin1());
+        QTest::addRow("one byte short of IV and tag") << QStringLiteral("global") << QByteArray(AesGcm::Overhead - 1, 'x');
+        QTest::addRow("IV and tag, tag wrong") << QStringLiteral("global") << QByteArray(AesGcm::Overhead, 'x');
+    }
+
+    void rejected()
+    {
+        QFETCH(QString, key);
+        QFETCH(QByteArray, frame);
+        SessionCodec codec = key == u"other" ? SessionCodec(makeKey(FrameCipher::deriveGlobalKey(QStringLiteral("not AUTH_KEY"))))
+                                             : codecFor(key);
+        Message::Incoming message;
+        message.request = QStringLiteral("untouched");
+        QString error;
+        QCOMPARE(codec.decode(frame, u"data", &message, &error), SessionCodec::Decoded::InvalidFrame);
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(message.request, QStringLiteral("untouched"));
+        if (frame.size() < AesGcm::Overhead)
+            QVERIFY2(error.contains(QString::number(frame.size())), qPrintable(error));
+        // The codec keeps working after a rejected frame.
+        QByteArray sealed;
+        QVERIFY(codec.encode("{\"request\":\"x\"}", SessionCodec::KeyChoice::Current, &sealed, &error));
+        QCOMPARE(codec.decode(sealed, u"data", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.request, QStringLiteral("x"));
+    }
+
+    // A server's codec and a client's codec through the auth sequence of PROTOCOL.md.
+    void authSequence()
+    {
+        SessionCodec server(m_globalKey);
+        SessionCodec client(m_globalKey);
+        Message::Incoming message;
+        QString error;
+        QByteArray frame;
+
+        QVERIFY(client.encode("{\"request\":\"auth\",\"data\":{\"authKey\":\"AUTH_KEY\"}}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(server.decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.request, QStringLiteral("auth"));
+
+        const QByteArray sessionKey = FrameCipher::randomBytes(AesGcm::KeySize);
+        QVERIFY(server.setSessionKey(sessionKey, &error));
+        QVERIFY(server.encode("{\"request\":\"auth\",\"response\":true}", SessionCodec::KeyChoice::Global, &frame, &error));
+        QCOMPARE(client.decode(frame, u"response", &message, &error), SessionCodec::Decoded::Message);
+        QVERIFY(client.setSessionKey(sessionKey, &error));
+        QCOMPARE(client.sessionKey(), sessionKey);
+
+        // Session key both ways now.
+        QVERIFY(client.encode("{\"request\":\"echo\",\"data\":1}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(server.decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.payload, QJsonValue(1));
+        QVERIFY(server.encode("{\"request\":\"echo\",\"response\":2}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(client.decode(frame, u"response", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.payload, QJsonValue(2));
+
+        // A frame under the global key is no longer accepted once the session key is set.
+        SessionCodec stranger(m_globalKey);
+        QVERIFY(stranger.encode("{\"request\":\"echo\"}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(server.decode(frame, u"data", &message, &error), SessionCodec::Decoded::InvalidFrame);
+
+        // A second auth: the server switches to a new session key, answering under the global key.
+        const QByteArray newKey = FrameCipher::randomBytes(AesGcm::KeySize);
+        QVERIFY(server.setSessionKey(newKey, &error));
+        QVERIFY(server.encode("{\"request\":\"auth\",\"response\":true}", SessionCodec::KeyChoice::Global, &frame, &error));
+        QVERIFY(stranger.decode(frame, u"response", &message, &error) == SessionCodec::Decoded::Message);
+        QVERIFY(server.encode("{\"request\":\"x\",\"response\":3}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(client.decode(frame, u"response", &message, &error), SessionCodec::Decoded::InvalidFrame); // old key
+        QVERIFY(client.setSessionKey(newKey, &error));
+        QCOMPARE(client.decode(frame, u"response", &message, &error), SessionCodec::Decoded::Message);
+
+        // Back to the global key when the session ends (a client's new connection).
+        client.clearSessionKey();
+        QVERIFY(!client.hasSessionKey());
+        QVERIFY(client.sessionKey().isEmpty());
+        QVERIFY(client.encode("{\"request\":\"auth\"}", SessionCodec::KeyChoice::Current, &frame, &error));
+        QCOMPARE(stranger.decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+    }
+
+    // IVs come from the CSPRNG in batches: never one twice, across batches and key changes.
+    void distinctIvs()
+    {
+        SessionCodec codec(m_globalKey);
+        QSet<QByteArray> ivs;
+        QString error;
+        QByteArray frame;
+        const int count = 5 * AesGcm::Context::IvBatch + 3;
+        for (int i = 0; i < count; ++i) {
+            if (i == count / 2)
+                QVERIFY(codec.setSessionKey(m_sessionKey, &error));
+            QVERIFY(codec.encode("{}", SessionCodec::KeyChoice::Current, &frame, &error));
+            ivs.insert(frame.first(AesGcm::IvSize));
+        }
+        QCOMPARE(ivs.size(), count);
+    }
+
+    // encode() may write over the array its input is in.
+    void encodeInPlace()
+    {
+        SessionCodec codec(m_globalKey);
+        const QByteArray text = "{\"request\":\"echo\",\"data\":7}";
+        QByteArray buffer = text;
+        QString error;
+        QVERIFY(codec.encode(buffer, SessionCodec::KeyChoice::Current, &buffer, &error));
+        QCOMPARE(buffer.size(), text.size() + AesGcm::Overhead);
+        Message::Incoming message;
+        QCOMPARE(SessionCodec(m_globalKey).decode(buffer, u"data", &message, &error), SessionCodec::Decoded::Message);
+        QCOMPARE(message.payload, QJsonValue(7));
+    }
+
+    // Message's envelope: byte for byte what QJsonDocument writes for the same object,
+    // whichever way (written directly, or through a QJsonObject) it was made.
+    void envelope()
+    {
+        const QStringList requests{QStringLiteral("echo"), QStringLiteral("auth"), QString(), QStringLiteral("a \"quoted\" one"),
+                                   QStringLiteral("back\\slash"), QStringLiteral("t\tab"), QStringLiteral("d\u00e9j\u00e0"),
+                                   QStringLiteral("del\u007f")};
+        const QList<QJsonValue> values{QJsonValue(QJsonValue::Undefined), QJsonValue(QJsonValue::Null), QJsonValue(true),
+                                       QJsonValue(false), QJsonValue(QJsonObject{{QStringLiteral("b"), QJsonArray{1, QStringLiteral("x")}},
+                                                                               {QStringLiteral("a"), 1}}),
+                                       QJsonValue(QJsonObject()), QJsonValue(QJsonArray{1, 2.5}), QJsonValue(2.5), QJsonValue(42),
+                                       QJsonValue(QStringLiteral("str")), QJsonValue(QStringLiteral("\u00fc\"\n"))};
+        const QStringList sessionKeys{QString(), QStringLiteral("AAECAwQF+/8="), QStringLiteral("odd\"key")};
+        auto reference = [](const QString &request, const QString &key, const QJsonValue &value, const QString &sessionKey) {
+            QJsonObject object{{QStringLiteral("request"), request}};
+            if (!value.isUndefined())
+                object.insert(key, value);
+            if (!sessionKey.isEmpty())
+                object.insert(QStringLiteral("sessionKey"), sessionKey);
+            return QJsonDocument(object).toJson(QJsonDocument::Compact);
+        };
+        int checked = 0;
+        for (const QString &request : requests) {
+            for (const QJsonValue &value : values) {
+                QCOMPARE(Message::encodeRequest(request, value), reference(request, QStringLiteral("data"), value, QString()));
+                for (const QString &sessionKey : sessionKeys) {
+                    QCOMPARE(Message::encodeResponse(request, value, sessionKey),
+                             reference(request, QStringLiteral("response"), value, sessionKey));
+                    ++checked;
+                }
+            }
+        }
+        QCOMPARE(checked, requests.size() * values.size() * sessionKeys.size());
+    }
+
+    void invalidSessionKey()
+    {
+        SessionCodec codec(m_globalKey);
+        QString error;
+        QVERIFY(!codec.setSessionKey(QByteArray(31, 'k'), &error));
+        QVERIFY(error.contains(u"31"));
+        QVERIFY(!codec.hasSessionKey());
+        // Still under the global key.
+        QByteArray frame;
+        QVERIFY(codec.encode("{}", SessionCodec::KeyChoice::Current, &frame, &error));
+        Message::Incoming message;
+        QCOMPARE(SessionCodec(m_globalKey).decode(frame, u"data", &message, &error), SessionCodec::Decoded::Message);
+    }
+
+    // Encryption off: frames are the JSON text, shared rather than copied.
+    void plain_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<int>("decoded");
+        QTest::addRow("object") << QByteArray("{\"request\":\"echo\",\"data\":{\"a\":1}}") << int(SessionCodec::Decoded::Message);
+        QTest::addRow("array") << QByteArray("[1,2]") << int(SessionCodec::Decoded::NotAnObject);
+        QTest::addRow("string") << QByteArray("\"x\"") << int(SessionCodec::Decoded::NotAnObject);
+        QTest::addRow("number") << QByteArray("42") << int(SessionCodec::Decoded::NotAnObject);
+        QTest::addRow("garbage") << QByteArray("{request") << int(SessionCodec::Decoded::InvalidJson);
+        QTest::addRow("empty") << QByteArray() << int(SessionCodec::Decoded::InvalidJson);
+        // An encrypted frame sent to a plain peer is not JSON.
+        QTest::addRow("ciphertext") << QByteArray::fromHex("a0a1a2a3a4a5a6a7a8a9aaab289b97c24eb47cd6b3bc092c")
+                                    << int(SessionCodec::Decoded::InvalidJson);
+    }
+
+    void plain()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(int, decoded);
+        SessionCodec codec;
+        QVERIFY(!codec.isEncrypted());
+        QString error;
+        QVERIFY(codec.setSessionKey(QByteArray(32, 'k'), &error)); // ignored
+        QVERIFY(!codec.hasSessionKey());
+        Message::Incoming message;
+        QCOMPARE(int(codec.decode(frame, u"data", &message, &error)), decoded);
+        QCOMPARE(error.isEmpty(), decoded == int(SessionCodec::Decoded::Message));
+        if (decoded == int(SessionCodec::Decoded::Message))
+            QCOMPARE(message.payload, QJsonValue(QJsonObject{{QStringLiteral("a"), 1}}));
+
+        QByteArray out;
+        QVERIFY(codec.encode(frame, SessionCodec::KeyChoice::Global, &out, &error));
+        QCOMPARE(out, frame);
+        QCOMPARE(out.constData(), frame.constData()); // not copied
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_SessionCodec)
+#include "tst_sessioncodec.moc"
