@@ -12,6 +12,7 @@
 #   Devel      libstonyxsockets-dev         headers, namelink, CMake package, pkg-config file
 #   Qml        qml6-module-stonyx-sockets   the QML module (only when it is built)
 #   Tools      stonyx-sockets-tools         server, client, example handlers, systemd unit
+#   Docs       libstonyxsockets-doc         the HTML API reference (docs/, when Doxygen is found)
 #
 # Paths that end up inside installed files (the pkg-config prefix, ExecStart= of the
 # unit) are written at install time, so they are right for `cmake --install --prefix`,
@@ -35,6 +36,7 @@ string(TOLOWER "libstonyxsockets${PROJECT_VERSION_MAJOR}" STONYX_DEB_RUNTIME)
 set(STONYX_DEB_DEVEL libstonyxsockets-dev)
 set(STONYX_DEB_QML qml6-module-stonyx-sockets)
 set(STONYX_DEB_TOOLS stonyx-sockets-tools)
+set(STONYX_DEB_DOCS libstonyxsockets-doc)
 set(STONYX_INSTALL_TOOLS_DOCDIR "${CMAKE_INSTALL_DATAROOTDIR}/doc/${STONYX_DEB_TOOLS}")
 
 # The Qt release this build requires of its users: the major.minor it was built with.
@@ -174,7 +176,7 @@ endfunction()
 # Run at the end of the top-level directory, when every install rule (the example
 # handlers and the QML module included) is known.
 function(_stonyx_setup_cpack)
-    set(known_components Runtime Devel Qml Tools)
+    set(known_components Runtime Devel Qml Tools Docs)
     get_cmake_property(defined_components COMPONENTS)
     set(CPACK_COMPONENTS_ALL "")
     foreach(component IN LISTS known_components)
@@ -265,6 +267,33 @@ and echo.")
     set(CPACK_COMPONENT_TOOLS_DEPENDS Runtime)
     set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME ${STONYX_DEB_TOOLS})
     set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
+
+    set(CPACK_COMPONENT_DOCS_DESCRIPTION "real-time messaging over WebSockets for Qt - API reference
+Stonyx Sockets is a real-time messaging library over WebSockets.
+.
+This package contains the HTML API reference of the C++ classes and the QML
+types, with the guides (quick starts, handler plugins, configuration,
+protocol), in /usr/share/doc/stonyx-sockets/html.")
+    set(CPACK_DEBIAN_DOCS_PACKAGE_NAME ${STONYX_DEB_DOCS})
+    set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION doc)
+    set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE all)
+    if("Docs" IN_LIST CPACK_COMPONENTS_ALL)
+        # Registers the reference with doc-base (documentation browsers, dhelp).
+        set(doc_base "${_stonyx_generated_dir}/debian/${STONYX_DEB_DOCS}/doc-base/${STONYX_DEB_DOCS}")
+        file(CONFIGURE OUTPUT "${doc_base}" CONTENT "Document: ${STONYX_DEB_DOCS}
+Title: Stonyx Sockets for Qt API reference
+Author: ${STONYX_PACKAGE_MAINTAINER}
+Abstract: The HTML API reference of Stonyx Sockets for Qt: the C++ classes of
+ Stonyx::Sockets, the QML types of the module Stonyx.Sockets and the guides.
+Section: Programming/C++
+
+Format: HTML
+Index: /usr/${STONYX_INSTALL_HTMLDIR}/index.html
+Files: /usr/${STONYX_INSTALL_HTMLDIR}/*.html
+")
+        install(FILES "${doc_base}" DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc-base
+            COMPONENT Docs EXCLUDE_FROM_ALL)
+    endif()
 
     include(CPack)
 endfunction()

@@ -37,12 +37,12 @@ class QmlClientModel : public QAbstractListModel
 public:
     /*! The model's roles. */
     enum Role {
-        ClientIdRole = Qt::UserRole + 1,
-        AddressRole,
-        PortRole,
-        AuthenticatedRole,
-        MetadataRole,
-        ConnectionRole,
+        ClientIdRole = Qt::UserRole + 1, //!< \c clientId: the id the server gave the client.
+        AddressRole,                     //!< \c address: the client's IP address as text.
+        PortRole,                        //!< \c port: the client's TCP port.
+        AuthenticatedRole,               //!< \c authenticated: whether the client has authenticated.
+        MetadataRole,                    //!< \c metadata: the client's metadata, an object.
+        ConnectionRole,                  //!< \c connection: the client's SocketConnection.
     };
     Q_ENUM(Role)
 

@@ -45,7 +45,9 @@ public:
     /*! Creates a cipher for \a key, which must be KeySize bytes. */
     explicit FrameCipher(const QByteArray &key);
     ~FrameCipher();
+    /*! Moves the key and cipher state of \a other into a new cipher; \a other is left without a key. */
     FrameCipher(FrameCipher &&other) noexcept;
+    /*! Moves the key and cipher state of \a other into this cipher; \a other is left without a key. */
     FrameCipher &operator=(FrameCipher &&other) noexcept;
     FrameCipher(const FrameCipher &) = delete;
     FrameCipher &operator=(const FrameCipher &) = delete;

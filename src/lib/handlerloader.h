@@ -70,9 +70,9 @@ public:
 
     /*! A loaded handler. The instance is owned by Qt's plugin system and lives until exit. */
     struct Loaded {
-        QString name;
-        QString filePath;
-        bool skipAuth = false;
+        QString name;                    //!< The handler name (metadata "name", else from the file name).
+        QString filePath;                //!< The plugin file; empty for a static plugin.
+        bool skipAuth = false;           //!< Metadata "skipAuth": open to clients that have not authenticated.
         QObject *instance = nullptr;     //!< The plugin's root object.
         SocketHandler *handler = nullptr; //!< The same object as a SocketHandler.
         Affinity affinity = Affinity::Worker; //!< Metadata "thread".
@@ -80,8 +80,8 @@ public:
 
     /*! The outcome of load(). */
     struct Result {
-        QList<Loaded> handlers;
-        QList<Problem> problems;
+        QList<Loaded> handlers;  //!< The handlers loaded, in the order discover() listed them.
+        QList<Problem> problems; //!< The plugins skipped, with the reasons.
     };
 
     /*!

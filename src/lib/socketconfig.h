@@ -99,9 +99,13 @@ public:
 
     /*! Creates a configuration holding the protocol defaults. */
     SocketConfig();
+    /*! Creates a copy of \a other (implicitly shared: cheap until one of them changes). */
     SocketConfig(const SocketConfig &other);
+    /*! Creates a configuration from \a other, which is left in a valid but unspecified state. */
     SocketConfig(SocketConfig &&other) noexcept;
+    /*! Makes this configuration a copy of \a other. */
     SocketConfig &operator=(const SocketConfig &other);
+    /*! Moves \a other into this configuration; \a other is left in a valid but unspecified state. */
     SocketConfig &operator=(SocketConfig &&other) noexcept;
     ~SocketConfig();
 
@@ -269,7 +273,9 @@ public:
     */
     QString validate() const;
 
+    /*! True if every setting of this configuration equals that of \a other. */
     bool operator==(const SocketConfig &other) const;
+    /*! True if a setting of this configuration differs from that of \a other. */
     bool operator!=(const SocketConfig &other) const { return !(*this == other); }
 
 private:

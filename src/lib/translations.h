@@ -59,7 +59,7 @@ STONYX_SOCKETS_EXPORT bool loadTranslations(const QLocale &locale, const QString
 STONYX_SOCKETS_EXPORT void removeTranslations();
 
 /*!
-    The places searched for \c stonyx-sockets_<language>.qm, in order: the
+    The places searched for <tt>stonyx-sockets_&lt;language&gt;.qm</tt>, in order: the
     directory named by the \c STONYX_SOCKETS_TRANSLATIONS_DIR environment
     variable (if set), \c share/stonyx-sockets/translations under the
     installation prefix, the same path relative to the application's directory

@@ -7,6 +7,9 @@
 #   * contents: each file in the package it belongs to, nothing left out of every
 #     package that `cmake --install` installs;
 #   * lintian (when installed), failing on errors and warnings;
+#   * libstonyxsockets-doc (when the packaging tree built the API reference, which it
+#     does whenever Doxygen is installed): Architecture all, the HTML reference with
+#     its index.html and the SocketServer page in /usr/share/doc/stonyx-sockets/html;
 #   * the packages unpacked with dpkg-deb -x: a consumer builds against the runtime and
 #     -dev packages alone, and the packaged server (with its packaged handlers), client
 #     and library do an encrypted round trip.
@@ -73,9 +76,17 @@ packages=("$runtime" "$STONYX_DEB_DEVEL" "$STONYX_DEB_TOOLS")
 # The packaging tree builds the QML module exactly when this build tree does.
 qml_built=$STONYX_QML_BUILT
 [[ $qml_built == 1 ]] && packages+=("$STONYX_DEB_QML")
+# The packaging tree builds the API reference whenever it found Doxygen.
+docs_built=0
+[[ -f $build/docs/html/index.html ]] && docs_built=1
+[[ $docs_built == 1 || -z ${CI:-} ]] || fail "CI: the packaging tree did not build the API reference (is doxygen installed?)"
+[[ $docs_built == 1 ]] && packages+=("$STONYX_DEB_DOCS")
 declare -A deb
+declare -A package_arch
 for package in "${packages[@]}"; do
-    deb[$package]="$out/${package}_${version}_${arch}.deb"
+    package_arch[$package]=$arch
+    [[ $package == "$STONYX_DEB_DOCS" ]] && package_arch[$package]=all
+    deb[$package]="$out/${package}_${version}_${package_arch[$package]}.deb"
     [[ -f ${deb[$package]} ]] || fail "cpack did not make ${deb[$package]##*/}; made: $(ls "$out")"
 done
 [[ $(find "$out" -name '*.deb' | wc -l) == "${#packages[@]}" ]] || fail "unexpected packages: $(ls "$out")"
@@ -157,12 +168,12 @@ done < <(dpkg-query -W -f='${db:Status-Status}\t${Provides}\n' | awk -F'\t' '$1 
 for package in "${packages[@]}"; do
     [[ $(field "$package" Package) == "$package" ]] || fail "$package: wrong Package field"
     [[ $(field "$package" Version) == "$version" ]] || fail "$package: Version is $(field "$package" Version), expected $version"
-    [[ $(field "$package" Architecture) == "$arch" ]] || fail "$package: wrong Architecture"
+    [[ $(field "$package" Architecture) == "${package_arch[$package]}" ]] || fail "$package: wrong Architecture"
     [[ -n $(field "$package" Maintainer) ]] || fail "$package: no Maintainer"
     synopsis=$(field "$package" Description | sed -n 1p)
     [[ -n $synopsis && ${#synopsis} -le 80 ]] || fail "$package: bad synopsis '$synopsis'"
     expect_installable "$package"
-    note "$package: Depends: $(field "$package" Depends)"
+    note "$package: Depends: $(field "$package" Depends 2>/dev/null || true)"
 done
 
 expect_depends "$runtime" libc6 libstdc++6 libqt6core6 libqt6network6 libqt6websockets6 libssl3
@@ -239,13 +250,26 @@ if [[ $qml_built == 1 ]]; then
     expect_contents "$STONYX_DEB_QML" "$Q/qmldir" "$Q/lib[A-Za-z]+\.so" -- "$Q/.*"
 fi
 
+if [[ $docs_built == 1 ]]; then
+    [[ $(field "$STONYX_DEB_DOCS" Section) == doc ]] || fail "$STONYX_DEB_DOCS: Section is not doc"
+    htmldir="/usr/share/doc/stonyx-sockets/html"
+    expect_contents "$STONYX_DEB_DOCS" "$htmldir/index\.html" \
+        "$htmldir/classStonyx_1_1Sockets_1_1SocketServer\.html" "$htmldir/classQML_1_1SocketClient\.html" \
+        "/usr/share/doc-base/$STONYX_DEB_DOCS" -- "$htmldir/.*"
+    dpkg-deb -x "${deb[$STONYX_DEB_DOCS]}" "$WORK/doc-root"
+    grep -q 'Stonyx Sockets for Qt' "$WORK/doc-root$htmldir/index.html" \
+        || fail "$STONYX_DEB_DOCS: index.html is not the Stonyx Sockets API reference"
+else
+    note "the packaging tree did not build the API reference (no Doxygen): no $STONYX_DEB_DOCS to check"
+fi
+
 # Nothing `cmake --install` installs is missing from every package (a file installed
 # without one of the packaged components would be).
 DESTDIR="$WORK/full" "$STONYX_CMAKE" --install "$build" >"$WORK/full-install.log" 2>&1 \
     || { cat "$WORK/full-install.log" >&2; fail "cmake --install of the packaging tree failed"; }
 (cd "$WORK/full" && find . ! -type d | sed 's|^\.||' | sort) >"$WORK/installed.txt"
 for package in "${packages[@]}"; do contents "$package"; done \
-    | grep -vE '^/usr/share/(doc/[^/]+/(copyright|changelog\.Debian\.gz)|lintian/overrides/.*)$' | sort >"$WORK/packaged.txt"
+    | grep -vE '^/usr/share/(doc/[^/]+/(copyright|changelog\.Debian\.gz)|lintian/overrides/.*|doc-base/.*)$' | sort >"$WORK/packaged.txt"
 missing=$(comm -23 "$WORK/installed.txt" "$WORK/packaged.txt")
 [[ -z $missing ]] || fail "installed by cmake --install but in no package:"$'\n'"$missing"
 extra=$(comm -13 "$WORK/installed.txt" "$WORK/packaged.txt")

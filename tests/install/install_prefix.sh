@@ -90,4 +90,12 @@ while IFS= read -r file; do
     [[ $content != *"$STONYX_BUILD_DIR"* ]] || fail "$file refers to the build tree"
 done < <(grep -rlIF "$STONYX_BUILD_DIR" "$prefix" || true)
 
+# The HTML API reference, when it is built (docs/CMakeLists.txt).
+if [[ $STONYX_DOCS_BUILT == 1 ]]; then
+    expect_file "$prefix/$STONYX_HTMLDIR/index.html"
+    expect_file "$prefix/$STONYX_HTMLDIR/classStonyx_1_1Sockets_1_1SocketServer.html"
+    expect_file "$prefix/$STONYX_HTMLDIR/classQML_1_1SocketClient.html"
+fi
+
 note "layout ok: $(find "$prefix" -type f | wc -l) files"
+
