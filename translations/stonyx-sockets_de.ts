@@ -524,6 +524,33 @@
         <source>Skipped: the plugin object does not implement Stonyx::Sockets::SocketHandler</source>
         <translation>Übersprungen: Das Plugin-Objekt implementiert Stonyx::Sockets::SocketHandler nicht</translation>
     </message>
+    <message>
+        <source>its metadata field &quot;%1&quot; must be &quot;%2&quot; or &quot;%3&quot;</source>
+        <translation>sein Metadatenfeld „%1“ muss „%2“ oder „%3“ sein</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::HandlerRegistry</name>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Ein Handler braucht einen Namen und ein Objekt</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Ein Handler namens „%1“ ist bereits registriert</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Der Handler „%1“ hat keine Funktion</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
+        <translation>Übersprungen: Ein Handler namens „%1“ ist bereits registriert</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::JsonConversion</name>
@@ -694,22 +721,6 @@
     <message>
         <source>The server rejected the authentication (response %1)</source>
         <translation>Der Server hat die Authentifizierung abgelehnt (Antwort %1)</translation>
-    </message>
-    <message>
-        <source>A handler needs a name and an object</source>
-        <translation>Ein Handler braucht einen Namen und ein Objekt</translation>
-    </message>
-    <message>
-        <source>A handler named &quot;%1&quot; is already registered</source>
-        <translation>Ein Handler namens „%1“ ist bereits registriert</translation>
-    </message>
-    <message>
-        <source>The handler &quot;%1&quot; has no function</source>
-        <translation>Der Handler „%1“ hat keine Funktion</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Configuration key &quot;address&quot; must be a ws:// or wss:// URL, not &quot;%1&quot;</source>
@@ -902,26 +913,6 @@
     <message>
         <source>%1 bytes queued for a client that does not read (limit %2)</source>
         <translation>%1 Bytes für einen Client in der Warteschlange, der nicht liest (Grenze %2)</translation>
-    </message>
-    <message>
-        <source>A handler needs a name and an object</source>
-        <translation>Ein Handler braucht einen Namen und ein Objekt</translation>
-    </message>
-    <message>
-        <source>A handler named &quot;%1&quot; is already registered</source>
-        <translation>Ein Handler namens „%1“ ist bereits registriert</translation>
-    </message>
-    <message>
-        <source>The handler &quot;%1&quot; has no function</source>
-        <translation>Der Handler „%1“ hat keine Funktion</translation>
-    </message>
-    <message>
-        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
-        <translation>Übersprungen: Ein Handler namens „%1“ ist bereits registriert</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
     </message>
     <message>
         <source>The server has no &quot;auth&quot; handler: add one to %1 or register one in code</source>

@@ -524,6 +524,33 @@
         <source>Skipped: the plugin object does not implement Stonyx::Sockets::SocketHandler</source>
         <translation>Ignoré : l’objet du greffon n’implémente pas Stonyx::Sockets::SocketHandler</translation>
     </message>
+    <message>
+        <source>its metadata field &quot;%1&quot; must be &quot;%2&quot; or &quot;%3&quot;</source>
+        <translation>son champ de métadonnées « %1 » doit valoir « %2 » ou « %3 »</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::HandlerRegistry</name>
+    <message>
+        <source>A handler needs a name and an object</source>
+        <translation>Un gestionnaire a besoin d’un nom et d’un objet</translation>
+    </message>
+    <message>
+        <source>A handler named &quot;%1&quot; is already registered</source>
+        <translation>Un gestionnaire nommé « %1 » est déjà enregistré</translation>
+    </message>
+    <message>
+        <source>The handler &quot;%1&quot; has no function</source>
+        <translation>Le gestionnaire « %1 » n’a pas de fonction</translation>
+    </message>
+    <message>
+        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
+        <translation>Ignoré : un gestionnaire nommé « %1 » est déjà enregistré</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::JsonConversion</name>
@@ -694,22 +721,6 @@
     <message>
         <source>The server rejected the authentication (response %1)</source>
         <translation>Le serveur a refusé l’authentification (réponse %1)</translation>
-    </message>
-    <message>
-        <source>A handler needs a name and an object</source>
-        <translation>Un gestionnaire a besoin d’un nom et d’un objet</translation>
-    </message>
-    <message>
-        <source>A handler named &quot;%1&quot; is already registered</source>
-        <translation>Un gestionnaire nommé « %1 » est déjà enregistré</translation>
-    </message>
-    <message>
-        <source>The handler &quot;%1&quot; has no function</source>
-        <translation>Le gestionnaire « %1 » n’a pas de fonction</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1 : %2</translation>
     </message>
     <message>
         <source>Configuration key &quot;address&quot; must be a ws:// or wss:// URL, not &quot;%1&quot;</source>
@@ -902,26 +913,6 @@
     <message>
         <source>%1 bytes queued for a client that does not read (limit %2)</source>
         <translation>%1 octets en attente pour un client qui ne lit pas (limite %2)</translation>
-    </message>
-    <message>
-        <source>A handler needs a name and an object</source>
-        <translation>Un gestionnaire a besoin d’un nom et d’un objet</translation>
-    </message>
-    <message>
-        <source>A handler named &quot;%1&quot; is already registered</source>
-        <translation>Un gestionnaire nommé « %1 » est déjà enregistré</translation>
-    </message>
-    <message>
-        <source>The handler &quot;%1&quot; has no function</source>
-        <translation>Le gestionnaire « %1 » n’a pas de fonction</translation>
-    </message>
-    <message>
-        <source>Skipped: a handler named &quot;%1&quot; is already registered</source>
-        <translation>Ignoré : un gestionnaire nommé « %1 » est déjà enregistré</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1 : %2</translation>
     </message>
     <message>
         <source>The server has no &quot;auth&quot; handler: add one to %1 or register one in code</source>
