@@ -27,20 +27,19 @@ class SocketConnection;
     { "Stonyx": { "server": true, "client": false, "skipAuth": false, "name": "optionalName", "thread": "worker" } }
     \endcode
 
-    \table
-    \header \li Field \li Type \li Default \li Meaning
-    \row \li \c server \li bool \li \c true \li The plugin answers requests on a SocketServer.
-    \row \li \c client \li bool \li \c false \li The plugin receives server messages on a SocketClient.
-    \row \li \c skipAuth \li bool \li \c false \li Connections that have not authenticated may use it.
-    \row \li \c name \li non-empty string \li from the file name
-         \li The handler name; \c libvalidate-game.so gives \c validateGame.
-    \row \li \c thread \li \c "worker" or \c "server" \li \c "worker"
-         \li Where a server-side handler runs (HandlerLoader::Affinity): \c "worker" on
-              the thread of the connection it serves, \c "server" always on the
-              SocketServer's own thread, for a handler that uses objects living there.
-              While a server serves its connections on its own thread the two are the
-              same. A SocketClient ignores it.
-    \endtable
+    Fields:
+    - \c server (bool, default \c true): the plugin answers requests on a SocketServer.
+    - \c client (bool, default \c false): the plugin receives server messages on a
+      SocketClient.
+    - \c skipAuth (bool, default \c false): connections that have not authenticated
+      may use it.
+    - \c name (non-empty string, default from the file name): the handler name;
+      \c libvalidate-game.so gives \c validateGame.
+    - \c thread (\c "worker" or \c "server", default \c "worker"): where a server-side
+      handler runs (HandlerLoader::Affinity): \c "worker" on the thread of the
+      connection it serves, \c "server" always on the SocketServer's own thread, for a
+      handler that uses objects living there. While a server serves its connections on
+      its own thread the two are the same. A SocketClient ignores it.
 
     A plugin that serves neither side is skipped without being loaded; a field of the
     wrong type or value makes the plugin a reported problem (SocketServer::handlerProblems()),
