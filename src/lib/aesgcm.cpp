@@ -17,8 +17,6 @@
 
 namespace Stonyx::Sockets::AesGcm {
 
-namespace {
-
 QString lastOpenSslError()
 {
     const unsigned long code = ERR_get_error();
@@ -29,6 +27,8 @@ QString lastOpenSslError()
     ERR_error_string_n(code, buffer, sizeof buffer);
     return QString::fromLatin1(buffer);
 }
+
+namespace {
 
 const unsigned char *bytes(QByteArrayView view)
 {

@@ -18,6 +18,10 @@ typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
 namespace Stonyx::Sockets::AesGcm {
 
+// Takes the oldest error off OpenSSL's (per-thread) error queue, clears the rest, and
+// describes it.
+QString lastOpenSslError();
+
 inline constexpr qsizetype KeySize = 32;
 inline constexpr qsizetype IvSize = 12;
 inline constexpr qsizetype TagSize = 16;

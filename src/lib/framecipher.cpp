@@ -15,16 +15,7 @@ namespace Stonyx::Sockets {
 
 namespace {
 
-QString lastOpenSslError()
-{
-    const unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    if (code == 0)
-        return QStringLiteral("unknown OpenSSL error");
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    return QString::fromLatin1(buffer);
-}
+using AesGcm::lastOpenSslError;
 
 int toInt(qsizetype size)
 {
