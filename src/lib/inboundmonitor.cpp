@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QThread>
 #include <QTimer>
 #include <QSslSocket>
 #include <QWebSocket>
@@ -21,8 +22,13 @@ namespace {
 class LingeringClose final : public QObject
 {
 public:
-    LingeringClose(int descriptor, const FrameScanner &scanner, bool canScan, int timeout)
-        : QObject(QCoreApplication::instance()) // deleted at exit at the latest
+    // On the application's thread a child of the application (deleted at exit at the
+    // latest); on a server's worker thread a child of \a keeper, the holder of the
+    // worker's sockets, which goes when the worker's clients are gone.
+    LingeringClose(int descriptor, const FrameScanner &scanner, bool canScan, int timeout, QObject *keeper)
+        : QObject(QCoreApplication::instance() && QCoreApplication::instance()->thread() == QThread::currentThread()
+                      ? QCoreApplication::instance()
+                      : keeper)
         , m_descriptor(descriptor)
         , m_scanner(scanner)
         , m_canScan(canScan)
@@ -223,7 +229,7 @@ void InboundMonitor::onAboutToClose()
     if (duplicate < 0)
         return; // out of descriptors: Qt's immediate close it is
     const bool canScan = qobject_cast<QSslSocket *>(m_tcp.data()) == nullptr;
-    new LingeringClose(duplicate, m_scanner, canScan, CloseHandshakeTimeout);
+    new LingeringClose(duplicate, m_scanner, canScan, CloseHandshakeTimeout, m_tcp ? m_tcp->parent() : nullptr);
 }
 
 } // namespace Stonyx::Sockets

@@ -225,10 +225,10 @@ public:
     int listenBacklog() const;
     void setListenBacklog(int connections);
     /*!
-        Server: threads that will run connections (0 = one per core, the default; 1 =
-        every connection on the server object's thread). Accepted and validated, but not
-        honoured yet: this version serves every connection on the server's thread, as
-        with 1. See the README's threading model.
+        Server: worker threads that serve connections (0 = one per core, the default;
+        1 = every connection on the server object's thread, a single-threaded server).
+        Read by SocketServer::listen(). See SocketServer's thread affinity and the
+        README's threading model.
     */
     int workerThreads() const;
     void setWorkerThreads(int threads);

@@ -10,9 +10,14 @@ SocketConnection::SocketConnection(std::unique_ptr<Private> dd, QObject *parent)
     : QObject(parent)
     , d(std::move(dd))
 {
+    d->life->connection = this;
 }
 
-SocketConnection::~SocketConnection() = default;
+SocketConnection::~SocketConnection()
+{
+    QMutexLocker locker(&d->life->mutex);
+    d->life->connection = nullptr;
+}
 
 qint64 SocketConnection::id() const
 {
@@ -75,17 +80,18 @@ QJsonValue SocketConnection::metadataValue(const QString &key) const
 
 bool SocketConnection::send(const QString &request, const QJsonValue &response)
 {
-    if (!d->server || d->closing)
+    if (!d->worker.load() || d->closing)
         return false;
     if (QThread::currentThread() != thread()) {
         // Serialised here; sealed and sent on the connection's thread, in call order.
         QMetaObject::invokeMethod(this, [this, json = Message::encodeResponse(request, response)] {
-            if (d->server)
-                SocketServerPrivate::get(d->server)->sendMessage(this, json);
+            if (ServerWorker *worker = d->worker)
+                worker->sendMessage(this, json);
         }, Qt::QueuedConnection);
         return true;
     }
-    return SocketServerPrivate::get(d->server)->sendMessage(this, Message::encodeResponse(request, response));
+    ServerWorker *worker = d->worker;
+    return worker && worker->sendMessage(this, Message::encodeResponse(request, response));
 }
 
 void SocketConnection::close(int closeCode, const QString &reason)

@@ -13,6 +13,7 @@
 namespace Stonyx::Sockets {
 
 class SocketServer;
+class ServerWorker;
 
 /*!
     \class Stonyx::Sockets::SocketConnection
@@ -25,14 +26,18 @@ class SocketServer;
 
     All per-connection state (keys, authentication, metadata) lives in this object.
 
-    Thread affinity: a connection lives on its server's thread, where handlers are
-    called with it. From there every method may be called. From other threads:
-    id(), peerAddress(), peerPort(), isAuthenticated(), metadata() and metadataValue()
-    may be read; send() and close() are posted to the connection's thread (in call
-    order); setMetadata(), setMetadataValue() and deferReply() belong to the
-    connection's thread. The object is deleted on its thread once the client is
-    gone: from other threads prefer SocketServer::sendTo() with the id, which cannot
-    outlive the connection.
+    Thread affinity: a connection lives on the thread of the server worker that
+    serves it (the server's own thread when SocketConfig::workerThreads() is 1).
+    Handlers are called with it on that thread, or on the server's thread for
+    handlers with server affinity (registered in code, QML, or plugin metadata
+    \c{"thread": "server"}); during such a call every method may be used there.
+    From any thread: id(), peerAddress(), peerPort(), isAuthenticated(), metadata(),
+    metadataValue(), setMetadata() and setMetadataValue() (a mutex guards the
+    metadata; metadataChanged() is emitted on the calling thread); send() and close()
+    are posted to the connection's thread (in call order). deferReply() belongs to
+    the handler call. The object is deleted on its thread once the client is gone
+    and the server's thread has handled clientDisconnected(): from other threads
+    prefer SocketServer::sendTo() with the id, which cannot outlive the connection.
 */
 class STONYX_SOCKETS_EXPORT SocketConnection : public QObject
 {
@@ -97,6 +102,8 @@ Q_SIGNALS:
 private:
     friend class SocketServer;
     friend struct SocketServerPrivate;
+    friend class ServerWorker;
+    friend class PendingReply;
     struct Private;
     explicit SocketConnection(std::unique_ptr<Private> d, QObject *parent);
     const std::unique_ptr<Private> d;

@@ -16,9 +16,11 @@ void SocketHandler::handleResponse(const QJsonValue &)
 }
 
 struct PendingReply::State {
-    QPointer<SocketConnection> connection;
+    // Weak: a reply does not keep its connection alive. It may be resolved on any
+    // thread; the answer is then posted to the connection's.
+    std::shared_ptr<ConnectionLife> life;
     QString request;
-    bool resolved = false;
+    std::atomic<bool> resolved{false};
 };
 
 PendingReply::PendingReply() = default;
@@ -32,16 +34,27 @@ bool PendingReply::resolve(const QJsonValue &response)
 {
     if (!m_state)
         return false;
-    if (m_state->resolved) {
+    if (m_state->resolved.exchange(true)) {
         qCWarning(lcServer, "A deferred reply to \"%s\" was resolved twice; the second answer is ignored",
                   qUtf8Printable(m_state->request));
         return false;
     }
-    m_state->resolved = true;
-    SocketConnection *connection = m_state->connection.data();
-    if (!connection || !connection->server())
+    QMutexLocker locker(&m_state->life->mutex);
+    SocketConnection *connection = m_state->life->connection;
+    if (!connection || !connection->d->worker.load() || connection->d->closing)
         return false;
-    return SocketServerPrivate::get(connection->server())->finishRequest(connection, m_state->request, response);
+    if (QThread::currentThread() != connection->thread()) {
+        // Posted while the lock keeps the connection from being destroyed; dropped if it
+        // is destroyed before the event is delivered.
+        QMetaObject::invokeMethod(connection, [connection, request = m_state->request, response] {
+            if (ServerWorker *worker = connection->d->worker)
+                worker->finishRequest(connection, request, response);
+        }, Qt::QueuedConnection);
+        return true;
+    }
+    locker.unlock(); // this thread is the one that would destroy it
+    ServerWorker *worker = connection->d->worker;
+    return worker->finishRequest(connection, m_state->request, response);
 }
 
 bool PendingReply::isPending() const
@@ -61,7 +74,7 @@ PendingReply SocketConnection::deferReply()
         return PendingReply();
     }
     auto state = QSharedPointer<PendingReply::State>::create();
-    state->connection = this;
+    state->life = d->life;
     state->request = d->dispatching;
     return PendingReply(std::move(state));
 }

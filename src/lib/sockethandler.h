@@ -93,9 +93,13 @@ public:
     value). If the connection is gone by then, resolve() does nothing and returns
     false; resolving twice is ignored with a warning.
 
-    Thread affinity: call resolve() on the server's thread (the thread of the
-    connection it came from); to answer from a worker thread, queue the call there,
-    e.g. with QMetaObject::invokeMethod(connection, ...).
+    A reply does not keep its connection alive: once the client is gone, resolve()
+    returns false.
+
+    Thread affinity: resolve() may be called from any thread. On the connection's
+    thread the answer is sent at once; from another thread it is posted to the
+    connection's thread (and resolve() returns true if the connection was still
+    there to post to).
 */
 class STONYX_SOCKETS_EXPORT PendingReply
 {

@@ -41,23 +41,42 @@ struct SocketServerPrivate;
 
     \section1 Thread affinity
 
-    A SocketServer, its SocketConnection objects, their sockets and the server's timer
-    live on the thread that created the server (its thread). This version serves every
-    connection there, as SocketConfig::workerThreads() = 1 does; worker threads are
-    not implemented yet. Handlers run and signals are emitted on the server's thread.
+    A SocketServer lives on the thread that created it (its thread). Connections are
+    served by worker threads, SocketConfig::workerThreads() of them (0, the default:
+    one per core). One thread, the server's, accepts and applies the admission caps;
+    each admitted connection goes to the least loaded worker, which runs its TLS and
+    WebSocket handshakes, and from then on its socket, deadlines, decoding, handler
+    calls and sealing, on its own event loop. With workerThreads() = 1 the only worker
+    is the server's own thread: a single-threaded server.
+
+    \list
+    \li Signals are always emitted on the server's thread, in the order each worker
+        produced them. With worker threads they are queued, so the registry
+        (clientCount(), client()) may already have changed when a slot runs.
+    \li Handler plugins run on the thread of the connection they serve unless their
+        metadata says \c{"thread": "server"}. Handlers registered in code and QML
+        handlers run on the server's thread. While such a call is made, the
+        connection reads nothing more, so its requests are answered in order.
+    \li A SocketConnection lives on its worker's thread. It is not deleted before
+        the server's thread has handled clientDisconnected() for it, nor while a
+        handler call on the server's thread refers to it.
+    \endlist
 
     Call from the server's thread only: the configuration, handler registration,
-    listen(), close(), setSslConfiguration(), and the destructor.
+    listen(), close(), setSslConfiguration(), and the destructor. close() closes every
+    client and reports them gone before it returns; with worker threads the destructor
+    then waits for the workers, which let their clients finish the close handshake
+    (at most a few seconds, for peers that do not answer).
 
     Safe from any thread:
     \list
-    \li sendTo(), broadcast() and sendToByMeta(): from another thread the JSON is
-        serialised on the calling thread and the sealing and sending are posted to the
-        server's thread, in call order. sendTo() then returns whether the client
-        existed, broadcast() and sendToByMeta() how many authenticated clients matched
-        at the time of the call.
+    \li sendTo(), broadcast() and sendToByMeta(): the JSON is serialised once on the
+        calling thread; sealing and sending happen on each connection's thread, in
+        call order. sendTo() returns whether the client existed; broadcast() and
+        sendToByMeta() return how many authenticated clients matched (on a
+        single-threaded server called from its thread: how many were sent to).
     \li clientCount(), clientIds() and client() (a mutex guards the registry; the
-        connection returned may close at any time: use its id from other threads).
+        connection returned may close at any time: from other threads prefer its id).
     \endlist
 
     \section1 Accepting connections
@@ -69,9 +88,9 @@ struct SocketServerPrivate;
     descriptors the server stops accepting, logs it once, and accepts again when a
     connection closes (or half a second later), instead of spinning. Refused and
     dropped connections are each reported with clientRejected(); their log lines are
-    limited to a few per 10 seconds plus a summary line. One coarse timer per server
+    limited to a few per 10 seconds plus a summary line. One coarse timer per worker
     (a quarter of the shortest deadline, at most 250 ms) checks the handshake, auth,
-    idle and message deadlines of all connections.
+    idle and message deadlines of its connections.
 
     \code
     Stonyx::Sockets::SocketServer server;

@@ -1,0 +1,946 @@
+// SPDX-License-Identifier: MIT
+#include "serverworker_p.h"
+#include "message_p.h"
+#include "sendbuffer_p.h"
+#include "socketserver_p.h"
+
+#include <QCoreApplication>
+#include <QSslSocket>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
+#include <QWebSocketServer>
+
+#include <openssl/crypto.h>
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <algorithm>
+#include <limits>
+
+namespace Stonyx::Sockets {
+
+namespace {
+
+QString describe(const SocketConnection *c)
+{
+    return QStringLiteral("#%1 (%2)").arg(c->id()).arg(c->peerAddress().toString());
+}
+
+} // namespace
+
+ServerWorker::ServerWorker(SocketServerPrivate *server, int index, const SocketConfig &config,
+                           const QSslConfiguration &tls, ConnectionGate *gate)
+    : m_server(server)
+    , m_index(index)
+    , m_config(config)
+    , m_tls(tls)
+    , m_gate(gate)
+{
+    m_armedMessageDeadlines.wake = [this] { wakeTick(); };
+}
+
+ServerWorker::~ServerWorker() = default;
+
+void ServerWorker::start()
+{
+    m_clock.start();
+    m_sockets = new QObject(this);
+    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode);
+    // A backstop: our own coarse timer (onTick) fires first and logs why.
+    ws->setHandshakeTimeout(m_config.handshakeTimeout() + 1000);
+    ws->setParent(m_sockets);
+    connect(ws, &QWebSocketServer::newConnection, this, [this] { onNewConnection(); });
+    // Without a slot on this signal Qt accepts every Origin.
+    connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {
+        const QStringList allowed = m_config.allowedOrigins();
+        const QString origin = authenticator->origin();
+        // Browsers always send an Origin; other clients usually do not.
+        const bool ok = allowed.isEmpty() || origin.isEmpty() || allowed.contains(origin);
+        authenticator->setAllowed(ok);
+        if (!ok)
+            qCWarning(lcServer, "Refusing a WebSocket handshake from Origin %s: not in allowedOrigins", qUtf8Printable(origin));
+    });
+    m_webSocketServer = ws;
+    m_tick = new QTimer(this);
+    connect(m_tick, &QTimer::timeout, this, [this] { onTick(); });
+    m_tick->start(tickInterval());
+}
+
+void ServerWorker::setConfig(const SocketConfig &config)
+{
+    m_config = config;
+    if (m_tick) {
+        m_tick->setInterval(tickInterval());
+        wakeTick();
+    }
+}
+
+void ServerWorker::wakeTick()
+{
+    if (m_tick && !m_tick->isActive())
+        m_tick->start();
+}
+
+void ServerWorker::retain(SocketConnection *connection)
+{
+    connection->d->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerWorker::release(SocketConnection *connection)
+{
+    if (connection->d->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        connection->deleteLater(); // on its thread
+}
+
+void ServerWorker::releaseOwnership(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (std::exchange(cd->ownerReleased, true))
+        return;
+    release(connection);
+}
+
+void ServerWorker::shutdown()
+{
+    m_shutDown = true;
+    delete std::exchange(m_tick, nullptr);
+    QObject *tcp = std::exchange(m_sockets, nullptr);
+    QWebSocketServer *ws = std::exchange(m_webSocketServer, nullptr);
+    if (ws) {
+        ws->close();
+        ws->disconnect(this);
+    }
+    const QList<SocketConnection *> open = m_connections.values();
+    for (SocketConnection *connection : open) {
+        connection->close(QWebSocketProtocol::CloseCodeGoingAway, SocketServer::tr("server shutting down"));
+        // Report the client gone now rather than when its close handshake completes...
+        onDisconnected(connection);
+        // ...but let the close frame reach it: destroying the socket now would reset the
+        // TCP connection and the peer could lose the frame. The connection no longer
+        // refers to this worker (no timer or slot of it calls back), so it may outlive it.
+        QWebSocket *socket = connection->d->socket;
+        detach(connection);
+        connection->setParent(nullptr);
+        QObject::connect(socket, &QWebSocket::disconnected, connection, [connection] {
+            SocketConnection::Private *cd = connection->d.get();
+            if (!std::exchange(cd->ownerReleased, true))
+                release(connection);
+        });
+        QTimer::singleShot(2000, connection, [connection] {
+            SocketConnection::Private *cd = connection->d.get();
+            if (!std::exchange(cd->ownerReleased, true))
+                release(connection);
+        });
+    }
+    m_pending.clear();
+    m_gate = nullptr; // the server deletes it next
+    if (!tcp) {
+        if (m_lingerDone)
+            m_lingerDone();
+        return;
+    }
+    // The TCP sockets are children of this holder: it must live until they are gone,
+    // and so must this thread (its event loop deletes them): until every connection
+    // this worker made is destroyed, the lingering ones and those a reference still
+    // holds (ServerWorker::retain()), or a few seconds at most.
+    tcp->setParent(nullptr);
+    auto finished = std::make_shared<bool>(false);
+    const auto finish = [tcp, finished, done = m_lingerDone] {
+        if (std::exchange(*finished, true))
+            return;
+        tcp->deleteLater();
+        if (done)
+            done();
+    };
+    if (m_live.isEmpty()) {
+        finish();
+        return;
+    }
+    auto remaining = std::make_shared<qsizetype>(m_live.size());
+    for (SocketConnection *connection : std::as_const(m_live)) {
+        QObject::connect(connection, &QObject::destroyed, tcp, [remaining, finish] {
+            if (--*remaining == 0)
+                finish();
+        });
+    }
+    QTimer::singleShot(LingerLimitMs, tcp, finish);
+}
+
+int ServerWorker::sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches)
+{
+    int sent = 0;
+    for (SocketConnection *connection : std::as_const(m_connections)) {
+        if (connection->isAuthenticated() && matches(connection) && sendMessage(connection, json))
+            ++sent;
+    }
+    return sent;
+}
+
+void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegistry::EntryRef entry,
+                                      const QString &request, const QJsonValue &payload)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    cd->awaitingServer = true;
+    if (cd->inbound)
+        cd->inbound->pause();
+    // Whatever becomes of the call (made, or dropped with the server's event queue),
+    // the answer goes back to the connection's thread; the connection lives until then.
+    struct Call {
+        SocketConnection *connection = nullptr;
+        QString request;
+        QJsonValue result;
+        bool called = false;
+        ~Call()
+        {
+            if (!connection)
+                return;
+            QMetaObject::invokeMethod(
+                connection,
+                [connection = connection, request = std::move(request), result = std::move(result), called = called] {
+                    if (ServerWorker *worker = connection->d->worker.load())
+                        worker->onServerCallDone(connection, request, result, called);
+                    release(connection);
+                },
+                Qt::QueuedConnection);
+        }
+    };
+    retain(connection);
+    auto call = std::make_shared<Call>();
+    call->connection = connection;
+    call->request = request;
+    QMetaObject::invokeMethod(
+        m_server->q,
+        [call, entry = std::move(entry), payload] {
+            SocketConnection *target = call->connection;
+            SocketConnection::Private *td = target->d.get();
+            if (!td->worker.load() || td->closing)
+                return;
+            td->dispatching = call->request;
+            call->result = entry->handler->handleRequest(payload, target);
+            td->dispatching.clear();
+            call->called = true;
+        },
+        Qt::QueuedConnection);
+}
+
+void ServerWorker::onServerCallDone(SocketConnection *connection, const QString &request, const QJsonValue &result,
+                                    bool called)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    cd->awaitingServer = false;
+    if (called)
+        finishRequest(connection, request, result);
+    if (connection->d->worker == this)
+        resumeReading(connection);
+}
+
+void ServerWorker::resumeReading(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QPointer<SocketConnection> guard(connection);
+    // The requests that arrived meanwhile (their rate already paid), in order.
+    while (!cd->awaitingServer && !cd->closing && !cd->waiting.isEmpty()) {
+        dispatchFrame(connection, cd->waiting.takeFirst());
+        if (!guard || connection->d->worker != this)
+            return;
+    }
+    if (cd->closing) {
+        cd->backlog.clear();
+        cd->waiting.clear();
+    } else if (cd->rejectAfterWaiting && !cd->awaitingServer && cd->waiting.isEmpty()) {
+        rejectForRate(connection);
+    } else if (cd->inbound && !readingHeld(connection)) {
+        cd->inbound->resume();
+    }
+    // Else: another request went to the server's thread (this runs again when it is
+    // back), or throttled frames wait for the drain timer, which reads on after them.
+}
+
+void ServerWorker::onAccepted(qintptr descriptor, const QString &address)
+{
+    const bool secure = !m_tls.isNull();
+    QTcpSocket *socket = secure ? new QSslSocket(m_sockets) : new QTcpSocket(m_sockets);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcServer, "Cannot use an accepted connection from %s: %s", qUtf8Printable(address),
+                  qUtf8Printable(socket->errorString()));
+        ::close(int(descriptor));
+        delete socket;
+        if (m_gate)
+            m_gate->leave(address);
+        changeLoad(-1);
+        return;
+    }
+    const std::pair<QHostAddress, quint16> key(socket->peerAddress(), socket->peerPort());
+    QObject::connect(socket, &QObject::destroyed, this, [this, key, socket] {
+        changeLoad(-1);
+        onPendingSocketGone(key, socket);
+    });
+    // Qt's own handshake timeout drops the socket silently; onTick() says so.
+    m_pending.insert(key, {socket, address, m_clock.elapsed() + m_config.handshakeTimeout()});
+    wakeTick();
+    if (!secure) {
+        startWebSocketHandshake(socket);
+        return;
+    }
+    auto *ssl = static_cast<QSslSocket *>(socket);
+    ssl->setSslConfiguration(m_tls);
+    // Until encrypted, nobody else looks after this socket: a failed TLS handshake ends it.
+    QObject::connect(ssl, &QAbstractSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError) {
+        qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(ssl->peerAddress().toString()),
+                  qUtf8Printable(ssl->errorString()));
+    });
+    QObject::connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
+    QObject::connect(ssl, &QSslSocket::encrypted, this, [this, ssl] {
+        QObject::disconnect(ssl, &QAbstractSocket::errorOccurred, ssl, nullptr);
+        QObject::disconnect(ssl, &QAbstractSocket::disconnected, ssl, nullptr);
+        startWebSocketHandshake(ssl);
+    });
+    ssl->startServerEncryption();
+}
+
+void ServerWorker::startWebSocketHandshake(QTcpSocket *socket)
+{
+    // Before Qt connects its own slots to the socket (see InboundMonitor).
+    new InboundMonitor(socket, m_config.messageTimeout(), socket);
+    m_webSocketServer->handleConnection(socket);
+}
+
+void ServerWorker::onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket)
+{
+    if (m_gate)
+        m_gate->connectionClosed(); // a descriptor is free again
+    const auto it = m_pending.find(key);
+    if (it == m_pending.end() || it->socket != socket)
+        return; // upgraded (the connection counts now), or forgotten by close()
+    const QString address = it->address;
+    m_pending.erase(it);
+    if (m_gate)
+        m_gate->leave(address);
+}
+
+void ServerWorker::releaseAdmission(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->admitted)
+        return;
+    cd->admitted = false;
+    if (m_gate)
+        m_gate->leave(cd->admittedAddress);
+}
+
+void ServerWorker::onNewConnection()
+{
+    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
+        SocketConnection *connection = createConnection(socket);
+        // Find the TCP socket under it (same peer address and port): the connection
+        // takes over its place among the unauthenticated.
+        const auto it = m_pending.find(std::pair(socket->peerAddress(), socket->peerPort()));
+        if (it == m_pending.end())
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        cd->tcpSocket = it->socket;
+        cd->admittedAddress = it->address;
+        cd->admitted = true;
+        m_pending.erase(it);
+        watchInbound(connection, cd->tcpSocket);
+    }
+}
+
+void ServerWorker::watchInbound(SocketConnection *connection, QTcpSocket *tcp)
+{
+    auto *monitor = tcp->findChild<InboundMonitor *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!monitor) // not accepted through onTcpConnection(): watch from now on
+        monitor = new InboundMonitor(tcp, m_config.messageTimeout(), connection);
+    monitor->setParent(connection);
+    monitor->attach(connection->d->socket);
+    monitor->setArmedCounter(&m_armedMessageDeadlines);
+    connection->d->inbound = monitor;
+    // Qt 6.4.2 accepts unmasked frames from a client; RFC 6455 §5.1 says to close.
+    QObject::connect(monitor, &InboundMonitor::invalidFrame, connection, [this, connection] {
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeProtocolError,
+               SocketServer::tr("invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)"));
+    });
+    QObject::connect(monitor, &InboundMonitor::messageTimedOut, connection, [this, connection] {
+        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+               SocketServer::tr("message not complete within %1 ms").arg(m_config.messageTimeout()));
+    });
+}
+
+void ServerWorker::detach(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QObject::disconnect(cd->socket, nullptr, connection, nullptr);
+    cd->authDeadline = -1;
+    cd->nextIdleCheck = -1;
+    if (cd->inbound) {
+        cd->inbound->setArmedCounter(nullptr); // the connection may outlive the server
+        QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
+    }
+    if (cd->drainBacklog) {
+        cd->drainBacklog->stop();
+        QObject::disconnect(cd->drainBacklog.get(), nullptr, connection, nullptr);
+    }
+    cd->backlog.clear();
+    cd->waiting.clear();
+    cd->server = nullptr;
+    cd->worker = nullptr;
+}
+
+SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
+{
+    auto dd = std::make_unique<SocketConnection::Private>();
+    dd->server = m_server->q;
+    dd->worker = this;
+    dd->socket = socket;
+    dd->id = m_server->nextId.fetch_add(1, std::memory_order_relaxed);
+    dd->peerAddress = socket->peerAddress();
+    dd->peerPort = socket->peerPort();
+    if (m_config.encryption())
+        dd->codec = SessionCodec(m_server->globalKey);
+    auto *connection = new SocketConnection(std::move(dd), this);
+    socket->setParent(connection);
+    SocketConnection::Private *cd = connection->d.get();
+
+    // Limits on what the peer may send; encrypted frames carry IV and tag on top.
+    const qint64 overhead = m_config.encryption() ? FrameCipher::Overhead : 0;
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxMessageSize() + overhead));
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxFrameSize() + overhead));
+    // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
+    // plain message split across frames could cut a UTF-8 sequence (close 1007).
+    socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
+
+    cd->lastActivity.start();
+    cd->rateClock.start();
+    cd->rate = RateLimiter(m_config.rateLimit(), m_config.rateBurst(), 0);
+    if (m_config.authTimeout() > 0)
+        cd->authDeadline = m_clock.elapsed() + m_config.authTimeout();
+    if (m_config.idleHeartBeats() > 0)
+        cd->nextIdleCheck = m_clock.elapsed() + m_config.heartBeatInterval();
+    for (qint64 deadline : {cd->authDeadline, cd->nextIdleCheck}) {
+        if (deadline >= 0)
+            m_nextDue = std::min(m_nextDue, deadline);
+    }
+    wakeTick();
+    QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
+
+    QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
+                     [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
+    QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
+                     [this, connection](const QString &text) { onFrame(connection, text.toUtf8()); });
+    QObject::connect(socket, &QWebSocket::disconnected, connection,
+                     [this, connection] { onDisconnected(connection); });
+
+    m_connections.insert(connection->id(), connection);
+    m_live.insert(connection);
+    QObject::connect(connection, &QObject::destroyed, this, [this, connection] { m_live.remove(connection); });
+    {
+        QMutexLocker locker(&m_server->clientsMutex);
+        m_server->clients.insert(connection->id(), connection);
+    }
+    if (m_config.log())
+        qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
+    m_server->report([q = m_server->q, id = connection->id()] {
+        Q_EMIT q->clientConnected(id);
+        Q_EMIT q->clientCountChanged(q->clientCount());
+    });
+    return connection;
+}
+
+void ServerWorker::onDisconnected(SocketConnection *connection)
+{
+    if (!m_connections.remove(connection->id()))
+        return;
+    // From now on only its references keep it (see release()): not the worker, which
+    // may go first.
+    connection->setParent(nullptr);
+    {
+        QMutexLocker locker(&m_server->clientsMutex);
+        m_server->clients.remove(connection->id());
+    }
+    releaseAdmission(connection);
+    SocketConnection::Private *cd = connection->d.get();
+    // The code and reason of the close we sent; else what the peer's close frame said
+    // (or Qt's own close, e.g. 1009); else the connection was lost without a close
+    // frame: 1006, not the 1000 QWebSocket::closeCode() reports by default.
+    int code = cd->closeCode;
+    QString reason = cd->closeReason;
+    if (!code) {
+        const bool closeFrame = !cd->inbound || cd->inbound->closeFrameReceived() || cd->inbound->closeFrameSent();
+        code = closeFrame ? int(cd->socket->closeCode()) : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        reason = closeFrame ? cd->socket->closeReason() : QString();
+    }
+    // Qt closed it on its own (a message or frame above the limits, a protocol error):
+    // a per-client rejection like the ones this server makes itself.
+    if (!cd->closeCode && cd->inbound && cd->inbound->closeFrameSent()) {
+        const bool tooBig = code == QWebSocketProtocol::CloseCodeTooMuchData;
+        m_server->report([q = m_server->q, id = cd->id, tooBig, code, reason] {
+            Q_EMIT q->clientRejected(id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
+                                     reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code)
+                                                      : reason);
+        });
+    }
+    if (cd->drainBacklog)
+        cd->drainBacklog->stop();
+    if (cd->inbound) // gone: no longer counted (the object may outlive the server)
+        cd->inbound->setArmedCounter(nullptr);
+    wakeTick(); // for trimMemory()
+    cd->backlog.clear();
+    cd->waiting.clear();
+    cd->codec.clearSessionKey();
+    cd->closing = true; // gone: a deferred reply resolved from now on sends nothing
+    if (!cd->closeCode && code != QWebSocketProtocol::CloseCodeNormal && code != QWebSocketProtocol::CloseCodeGoingAway)
+        qCWarning(lcServer, "Client %s closed with code %d%s%s", qUtf8Printable(describe(connection)), code,
+                  reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
+    if (m_config.log())
+        qCInfo(lcServer, "Client %s disconnected (code %d%s%s)", qUtf8Printable(describe(connection)), code,
+               reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
+    // The connection lives at least until the server's thread saw it go: a slot on
+    // clientDisconnected() may still look at it (and find it closing).
+    retain(connection);
+    const std::shared_ptr<void> hold(nullptr, [connection](void *) { release(connection); });
+    m_server->report([q = m_server->q, id = cd->id, code, reason, hold] {
+        Q_EMIT q->clientDisconnected(id, code, reason);
+        Q_EMIT q->clientCountChanged(q->clientCount());
+    });
+    if (cd->socket->state() == QAbstractSocket::UnconnectedState)
+        releaseOwnership(connection);
+}
+
+void ServerWorker::reject(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
+{
+    if (connection->d->closing)
+        return;
+    qCWarning(lcServer, "Closing client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    connection->close(closeCode, reason);
+    m_server->report([q = m_server->q, id = connection->d->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+}
+
+void ServerWorker::drop(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return;
+    qCWarning(lcServer, "Dropping client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    cd->closing = true;
+    cd->closeCode = closeCode;
+    cd->closeReason = reason;
+    cd->socket->abort();
+    m_server->report([q = m_server->q, id = cd->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+}
+
+void ServerWorker::onIdleCheck(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    // Throttled: the server is the one not reading (and not reading the pongs either),
+    // while the peer has sent more than it may. That is not silence.
+    if (readingHeld(connection)) {
+        cd->lastActivity.restart();
+        return;
+    }
+    const qint64 idle = cd->lastActivity.elapsed();
+    const qint64 limit = qint64(m_config.idleHeartBeats()) * m_config.heartBeatInterval();
+    if (idle >= limit) {
+        reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodeGoingAway,
+               SocketServer::tr("no heartbeat or message for %1 ms").arg(idle));
+        return;
+    }
+    // A quiet peer is asked for a pong, which also counts as life.
+    if (idle >= m_config.heartBeatInterval() && cd->socket->state() == QAbstractSocket::ConnectedState)
+        cd->socket->ping();
+}
+
+void ServerWorker::startDrainTimer(SocketConnection *connection, int ms)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (!cd->drainBacklog) {
+        // Only throttled connections pay for a timer of their own.
+        cd->drainBacklog = std::make_unique<QTimer>();
+        cd->drainBacklog->setSingleShot(true);
+        QObject::connect(cd->drainBacklog.get(), &QTimer::timeout, connection,
+                         [this, connection] { onDrainBacklog(connection); });
+    }
+    cd->drainBacklog->start(ms);
+}
+
+int ServerWorker::tickInterval() const
+{
+    // A quarter of the shortest deadline: each fires at most a quarter late.
+    int shortest = 1000;
+    for (int deadline : {m_config.handshakeTimeout(), m_config.authTimeout(), m_config.messageTimeout(),
+                         m_config.idleHeartBeats() > 0 ? m_config.heartBeatInterval() : 0}) {
+        if (deadline > 0)
+            shortest = std::min(shortest, deadline);
+    }
+    return std::clamp(shortest / 4, 10, 250);
+}
+
+void ServerWorker::onTick()
+{
+    const qint64 now = m_clock.elapsed();
+    // TCP connections without a WebSocket handshake in time.
+    QList<std::pair<std::pair<QHostAddress, quint16>, QPointer<QTcpSocket>>> late;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+        if (now >= it->handshakeDeadline)
+            late.append({it.key(), it->socket});
+    }
+    for (const auto &[key, socket] : std::as_const(late)) {
+        const auto it = m_pending.constFind(key);
+        if (!socket || it == m_pending.cend() || it->socket != socket)
+            continue;
+        m_pending[key].handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
+        const QString peer = it->address;
+        int summary = 0;
+        bool logged = false;
+        {
+            SocketServerPrivate::DroppedLog &log = m_server->droppedLog;
+            QMutexLocker locker(&log.mutex);
+            logged = log.throttle.allow(log.clock.elapsed(), &summary);
+        }
+        if (summary > 0)
+            qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                      summary, qint64(ConnectionGate::LogIntervalMs / 1000));
+        if (logged)
+            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
+                      qUtf8Printable(peer), m_config.handshakeTimeout());
+        m_server->report([q = m_server->q, message = SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
+                                                         .arg(peer)
+                                                         .arg(m_config.handshakeTimeout())] {
+            Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout, message);
+        });
+        if (socket)
+            socket->abort();
+    }
+    // Connections: authentication, liveness and message deadlines. First a cheap scan
+    // for the ones due (most are not); then, since a check may close a connection
+    // (and a slot may do anything), those are handled through guarded pointers.
+    const bool scanDeadlines = now >= m_nextDue;
+    if (!scanDeadlines && m_armedMessageDeadlines.count <= 0) {
+        finishTick();
+        return;
+    }
+    constexpr qint64 Never = std::numeric_limits<qint64>::max();
+    auto earliest = [](const SocketConnection::Private *cd) {
+        qint64 next = Never;
+        if (cd->authDeadline >= 0)
+            next = cd->authDeadline;
+        if (cd->nextIdleCheck >= 0)
+            next = std::min(next, cd->nextIdleCheck);
+        return next;
+    };
+    qint64 next = Never;
+    QList<QPointer<SocketConnection>> due;
+    for (SocketConnection *connection : std::as_const(m_connections)) {
+        const SocketConnection::Private *cd = connection->d.get();
+        if (cd->closing || !cd->worker)
+            continue;
+        const qint64 deadline = earliest(cd);
+        if (now >= deadline || (cd->inbound && cd->inbound->deadlinePassed()))
+            due.append(connection);
+        else
+            next = std::min(next, deadline);
+    }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
+        if (!connection || !connection->d->worker || connection->d->closing)
+            continue;
+        SocketConnection::Private *cd = connection->d.get();
+        if (cd->authDeadline >= 0 && now >= cd->authDeadline) {
+            cd->authDeadline = -1;
+            reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
+                   SocketServer::tr("not authenticated within %1 ms").arg(m_config.authTimeout()));
+            continue;
+        }
+        if (cd->nextIdleCheck >= 0 && now >= cd->nextIdleCheck) {
+            // Every heartBeatInterval, as a timer of its own would (not again at once after a late tick).
+            cd->nextIdleCheck = std::max(cd->nextIdleCheck + m_config.heartBeatInterval(), now + 1);
+            onIdleCheck(connection);
+            if (!connection || connection->d->closing)
+                continue;
+        }
+        if (cd->inbound)
+            cd->inbound->checkDeadline();
+    }
+    for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
+        if (connection && !connection->d->closing)
+            next = std::min(next, earliest(connection->d.get()));
+    }
+    if (scanDeadlines)
+        m_nextDue = next;
+    finishTick();
+}
+
+void ServerWorker::finishTick()
+{
+    int suppressed = 0;
+    int stillSuppressed = 0;
+    {
+        SocketServerPrivate::DroppedLog &log = m_server->droppedLog;
+        QMutexLocker locker(&log.mutex);
+        suppressed = log.throttle.takeSuppressed(log.clock.elapsed());
+        stillSuppressed = log.throttle.suppressed();
+    }
+    if (suppressed > 0)
+        qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
+                  suppressed, qint64(ConnectionGate::LogIntervalMs / 1000));
+    trimMemory();
+    // Nothing to watch: sleep until a connection comes, closes or starts a message.
+    const bool trimmable = m_peakClients - (m_connections.size() + m_pending.size()) >= 256;
+    if (m_pending.isEmpty() && m_nextDue == std::numeric_limits<qint64>::max() && m_armedMessageDeadlines.count <= 0
+        && stillSuppressed == 0 && !trimmable && m_tick)
+        m_tick->stop();
+}
+
+void ServerWorker::trimMemory()
+{
+    const qsizetype count = m_connections.size() + m_pending.size();
+    m_peakClients = std::max(m_peakClients, count);
+#if defined(__GLIBC__)
+    // Worth it after a burst only: at least 256 connections gone, and half of the peak.
+    if (m_peakClients - count >= 256 && count <= m_peakClients / 2) {
+        malloc_trim(0);
+        m_peakClients = count;
+    }
+#endif
+}
+
+void ServerWorker::onFrame(SocketConnection *connection, const QByteArray &frame)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing || cd->rejectAfterWaiting)
+        return;
+    cd->lastActivity.restart();
+    if (m_config.rateLimit() <= 0) {
+        deliver(connection, frame);
+        return;
+    }
+    const bool throttle = m_config.rateLimitPolicy() == SocketConfig::RateLimitPolicy::Throttle;
+    // Throttled: messages keep their order behind those already waiting.
+    if (throttle && !cd->backlog.isEmpty()) {
+        cd->backlog.append(frame);
+        return;
+    }
+    if (cd->rate.tryTake(cd->rateClock.nsecsElapsed())) {
+        deliver(connection, frame);
+        return;
+    }
+    if (!throttle) {
+        if (cd->awaitingServer || !cd->waiting.isEmpty()) {
+            // Requests that came within the rate are answered first; nothing more is read.
+            cd->rejectAfterWaiting = true;
+            if (cd->inbound)
+                cd->inbound->pause();
+            return;
+        }
+        rejectForRate(connection);
+        return;
+    }
+    // Too fast: keep the message (nothing is lost), stop reading from the socket (TCP
+    // backpressure slows the sender, and only it), and go on when the rate allows.
+    cd->backlog.append(frame);
+    if (cd->inbound)
+        cd->inbound->pause();
+    startDrainTimer(connection, int(cd->rate.msUntilToken()));
+    if (!cd->throttleLogged) {
+        cd->throttleLogged = true;
+        qCInfo(lcServer, "Throttling client %s: more than %d messages per second", qUtf8Printable(describe(connection)),
+               m_config.rateLimit());
+    }
+}
+
+void ServerWorker::rejectForRate(SocketConnection *connection)
+{
+    reject(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
+           SocketServer::tr("more than %1 messages per second").arg(m_config.rateLimit()));
+}
+
+void ServerWorker::deliver(SocketConnection *connection, const QByteArray &frame)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    // A request is being handled on the server's thread: later ones wait their turn.
+    if (cd->awaitingServer || !cd->waiting.isEmpty()) {
+        cd->waiting.append(frame);
+        if (cd->inbound)
+            cd->inbound->pause();
+        return;
+    }
+    dispatchFrame(connection, frame);
+}
+
+bool ServerWorker::readingHeld(const SocketConnection *connection)
+{
+    const SocketConnection::Private *cd = connection->d.get();
+    return cd->awaitingServer || !cd->waiting.isEmpty() || !cd->backlog.isEmpty() || cd->rejectAfterWaiting;
+}
+
+void ServerWorker::onDrainBacklog(SocketConnection *connection)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QPointer<SocketConnection> guard(connection);
+    while (!cd->closing && !cd->backlog.isEmpty() && cd->rate.tryTake(cd->rateClock.nsecsElapsed())) {
+        deliver(connection, cd->backlog.takeFirst());
+        if (!guard || connection->d->worker != this)
+            return;
+    }
+    if (cd->closing) {
+        cd->backlog.clear();
+        cd->waiting.clear();
+    } else if (!cd->backlog.isEmpty()) {
+        // At most about a second apart (one token at a rate of at least 1/s), well
+        // within the 5 s that Qt waits for the rest of a frame.
+        if (cd->inbound)
+            cd->inbound->holdPaused();
+        startDrainTimer(connection, int(cd->rate.msUntilToken()));
+    } else if (cd->inbound && !readingHeld(connection)) {
+        cd->inbound->resume();
+    }
+}
+
+void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray &frame)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return;
+
+    // 1. Decrypt and parse (the session key once authenticated, else the global key).
+    Message::Incoming message;
+    QString problem;
+    switch (cd->codec.decode(frame, u"data", &message, &problem)) {
+    case SessionCodec::Decoded::Message:
+        break;
+    case SessionCodec::Decoded::InvalidFrame:
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
+               SocketServer::tr("invalid frame: %1").arg(problem));
+        return;
+    case SessionCodec::Decoded::NotAnObject:
+        // Valid JSON, but no message: ignored, as the Node.js library does.
+        qCInfo(lcServer, "Ignoring a message from client %s: %s", qUtf8Printable(describe(connection)),
+               qUtf8Printable(problem));
+        return;
+    case SessionCodec::Decoded::InvalidJson:
+        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,
+               SocketServer::tr("invalid message: %1").arg(problem));
+        return;
+    }
+    // 2. The built-in heartbeat.
+    if (message.request == Message::HeartBeatRequest) {
+        if (cd->authenticated)
+            sendMessage(connection, Message::encodeResponse(message.request, true));
+        return;
+    }
+
+    // 3. Handler lookup. The reference keeps the handler alive until its call returns,
+    // even if it is unregistered meanwhile (by a slot below, or by itself).
+    const HandlerRegistry::EntryRef entry = m_server->handlers.find(message.request);
+    if (!entry) {
+        qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
+                qUtf8Printable(message.request));
+        if (cd->authenticated) { // the application may want to see it; never from strangers
+            m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+                Q_EMIT q->messageReceived(id, request, payload);
+            });
+        }
+        return;
+    }
+
+    // 4. Auth gate.
+    const bool isAuth = message.request == Message::AuthRequest;
+    if (!isAuth && !entry->skipAuth && !cd->authenticated) {
+        reject(connection, SocketServer::Error::Unauthenticated, QWebSocketProtocol::CloseCodePolicyViolated,
+               SocketServer::tr("request \"%1\" before authentication").arg(message.request));
+        return;
+    }
+    // Past the gate: authenticated clients, or a handler opened with skipAuth. Auth
+    // requests are never reported: they carry the secret.
+    if (!isAuth) {
+        m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+            Q_EMIT q->messageReceived(id, request, payload);
+        });
+        if (cd->closing) // a slot may have closed it
+            return;
+    }
+
+    // 5. Call the handler; a deferred reply comes back through finishRequest() later.
+    // A handler that keeps to the server's thread is called there (see callOnServerThread()).
+    if (entry->affinity == HandlerRegistry::Affinity::Server && !m_server->onServerThread()) {
+        callOnServerThread(connection, entry, message.request, message.payload);
+        return;
+    }
+    // The server may go during the call: look again afterwards.
+    QPointer<SocketConnection> guard(connection);
+    cd->dispatching = message.request;
+    const QJsonValue result = entry->handler->handleRequest(message.payload, connection);
+    if (!guard || connection->d->worker != this)
+        return;
+    cd->dispatching.clear();
+    finishRequest(connection, message.request, result);
+}
+
+bool ServerWorker::finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing || Message::isNothing(result))
+        return false;
+    if (request != Message::AuthRequest || !Message::isTruthy(result))
+        return sendMessage(connection, Message::encodeResponse(request, result));
+
+    // A truthy auth result: authenticate, make the session key, answer under the global key.
+    QString sessionKey;
+    if (m_config.encryption()) {
+        QByteArray key = FrameCipher::randomBytes(FrameCipher::KeySize);
+        QString keyError;
+        if (key.isEmpty() || !cd->codec.setSessionKey(key, &keyError)) {
+            reject(connection, SocketServer::Error::CryptoError, QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                   SocketServer::tr("could not create a session key"));
+            return false;
+        }
+        sessionKey = QString::fromLatin1(key.toBase64());
+        OPENSSL_cleanse(key.data(), size_t(key.size()));
+    }
+    // The auth response is sealed with the global key (PROTOCOL.md), also on a second
+    // auth: the client cannot know the new session key before reading it.
+    const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey), Seal::GlobalKey);
+    const bool wasAuthenticated = cd->authenticated;
+    cd->authenticated = true;
+    cd->authDeadline = -1;
+    releaseAdmission(connection);
+    if (m_config.log())
+        qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
+               wasAuthenticated ? " again" : "");
+    if (!wasAuthenticated)
+        Q_EMIT connection->authenticatedChanged(true);
+    m_server->report([q = m_server->q, id = cd->id] { Q_EMIT q->clientAuthenticated(id); });
+    return sent;
+}
+
+bool ServerWorker::checkSendBuffer(SocketConnection *connection)
+{
+    // A peer that does not read makes Qt's write buffer grow without bound.
+    const qint64 queued = queuedAfterFlush(connection->d->socket, 0, m_config.maxSendBuffer());
+    if (queued <= m_config.maxSendBuffer())
+        return true;
+    drop(connection, SocketServer::Error::LimitExceeded, QWebSocketProtocol::CloseCodePolicyViolated,
+         SocketServer::tr("%1 bytes queued for a client that does not read (limit %2)").arg(queued).arg(m_config.maxSendBuffer()));
+    return false;
+}
+
+bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    if (cd->closing)
+        return false;
+    if (!cd->codec.isEncrypted())
+        return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
+    // Before authentication, and for every auth response, the global key.
+    QByteArray frame;
+    QString problem;
+    if (!cd->codec.encode(json, seal == Seal::GlobalKey ? SessionCodec::KeyChoice::Global : SessionCodec::KeyChoice::Current,
+                          &frame, &problem)) {
+        qCWarning(lcServer, "Could not encrypt a message for client %s: %s", qUtf8Printable(describe(connection)),
+                  qUtf8Printable(problem));
+        return false;
+    }
+    return cd->socket->sendBinaryMessage(frame) >= 0 && checkSendBuffer(connection);
+}
+
+} // namespace Stonyx::Sockets
