@@ -101,7 +101,8 @@ private Q_SLOTS:
         for (const auto &c : candidates)
             names << c.name;
         // no-interface passes discovery (its metadata is fine); loading rejects it.
-        QCOMPARE(names, (QStringList{QStringLiteral("noInterface"), QStringLiteral("openDoor"), QStringLiteral("validateGame")}));
+        QCOMPARE(names, (QStringList{QStringLiteral("noInterface"), QStringLiteral("openDoor"), QStringLiteral("serverProbe"),
+                                     QStringLiteral("threadProbe"), QStringLiteral("validateGame")}));
         for (const char *base : {"validate-game", "open-door", "client-news", "dormant", "wrong-iid", "zz-duplicate"})
             QVERIFY2(!isLoaded(QString::fromLatin1(base)), base);
 
@@ -170,7 +171,8 @@ private Q_SLOTS:
             QVERIFY(h.handler);
             QVERIFY(h.instance);
         }
-        QCOMPARE(names, (QStringList{QStringLiteral("openDoor"), QStringLiteral("validateGame")}));
+        QCOMPARE(names, (QStringList{QStringLiteral("openDoor"), QStringLiteral("serverProbe"), QStringLiteral("threadProbe"),
+                                     QStringLiteral("validateGame")}));
         QVERIFY(problemFor(result.problems, QStringLiteral("no-interface")).contains(QStringLiteral("does not implement")));
         // The client-only and dormant plugins were never loaded.
         QVERIFY(!isLoaded(QStringLiteral("client-news")));

@@ -83,7 +83,7 @@ SocketConfig serverConfig(bool encryption, const QString &handlerDir)
 // A server with the plugins of this test and a code-registered "auth".
 std::unique_ptr<SocketServer> startServer(bool encryption)
 {
-    auto server = std::make_unique<SocketServer>(serverConfig(encryption, pluginDir()));
+    auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(serverConfig(encryption, pluginDir())));
     server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
     if (!server->listen())
         return {};
@@ -174,7 +174,7 @@ private Q_SLOTS:
         QCOMPARE(entry->affinity, Affinity::Worker);
 
         // Through the public API too, with HandlerError.
-        SocketServer server(serverConfig(false, QStringLiteral("/nonexistent/handlers")));
+        SocketServer server(TestPeer::withWorkers(serverConfig(false, QStringLiteral("/nonexistent/handlers"))));
         QSignalSpy errors(&server, &SocketServer::errorOccurred);
         QVERIFY(server.registerHandler(QStringLiteral("same"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(1); }, {}));
         QVERIFY(!server.registerHandler(QStringLiteral("same"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(2); }, {}));
@@ -503,7 +503,7 @@ private Q_SLOTS:
 
     void serverReportsProblems()
     {
-        SocketServer server(serverConfig(false, QStringLiteral("/nonexistent/handlers")));
+        SocketServer server(TestPeer::withWorkers(serverConfig(false, QStringLiteral("/nonexistent/handlers"))));
         QSignalSpy errors(&server, &SocketServer::errorOccurred);
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("bad-thread-value\\.so: Skipped: ")));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("bad-thread-type\\.so: Skipped: ")));

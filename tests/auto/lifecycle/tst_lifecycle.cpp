@@ -42,7 +42,7 @@ SocketConfig shortTimers(bool encryption)
 
 std::unique_ptr<SocketServer> startServer(bool encryption)
 {
-    auto server = std::make_unique<SocketServer>(shortTimers(encryption));
+    auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(shortTimers(encryption)));
     server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
     server->registerHandler(QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {});
     if (!server->listen())
@@ -57,6 +57,14 @@ class tst_Lifecycle : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // The peers' scrypt, once per process, before any test's deadlines run: under
+        // valgrind on a loaded machine it took long enough for a 3 s auth deadline
+        // to close a client the test was still setting up.
+        QVERIFY(!TestPeer::globalKey(Key).isEmpty());
+    }
+
     void serverDestroyedWhilePeersLinger_data() { TestPeer::addEncryptionRows(); }
     void serverDestroyedWhilePeersLinger()
     {
@@ -98,7 +106,7 @@ private Q_SLOTS:
         SocketConfig c = shortTimers(encryption);
         c.setRateLimit(5);
         c.setRateBurst(2);
-        auto server = std::make_unique<SocketServer>(c);
+        auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
         server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
         server->registerHandler(QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {});
         QVERIFY(server->listen());

@@ -120,7 +120,7 @@ private:
     // Starts a server with auth and echo, and a well-behaved authenticated client.
     void start(const SocketConfig &config)
     {
-        m_server = std::make_unique<SocketServer>(config);
+        m_server = std::make_unique<SocketServer>(TestPeer::withWorkers(config));
         m_server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &data, SocketConnection *) {
             return data[u"authKey"].toString() == Key ? QJsonValue(QStringLiteral("success")) : QJsonValue();
         }, {});

@@ -10,6 +10,15 @@ using Stonyx::Sockets::FrameCipher;
 
 namespace TestPeer {
 
+Stonyx::Sockets::SocketConfig withWorkers(Stonyx::Sockets::SocketConfig config)
+{
+    bool ok = false;
+    const int threads = qEnvironmentVariableIntValue("STONYX_TEST_WORKER_THREADS", &ok);
+    config.setWorkerThreads(ok && threads > 0 ? threads : 1);
+    return config;
+}
+
+
 void addEncryptionRows()
 {
     QTest::addColumn<bool>("encryption");

@@ -6,6 +6,7 @@
 // what the library sends.
 
 #include <Stonyx/Sockets/FrameCipher>
+#include <Stonyx/Sockets/SocketConfig>
 
 #include <QJsonObject>
 #include <QList>
@@ -19,6 +20,13 @@
 #include <optional>
 
 namespace TestPeer {
+
+/*!
+    \a config with the worker threads the test run asks for: STONYX_TEST_WORKER_THREADS
+    (ctest runs the server suites with 1 and with 4), else 1. Every SocketServer a
+    test makes goes through it.
+*/
+Stonyx::Sockets::SocketConfig withWorkers(Stonyx::Sockets::SocketConfig config);
 
 /*! The global key for \a authKey, derived once per process. */
 QByteArray globalKey(const QString &authKey);

@@ -48,7 +48,7 @@ std::unique_ptr<SocketServer> startRejectingServer()
     c.setAuthKey(Key);
     c.setEncryption(false);
     c.setHandlerDir(QString());
-    auto server = std::make_unique<SocketServer>(c);
+    auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
     server->registerHandler(QStringLiteral("auth"),
                             [](const QJsonValue &data, SocketConnection *) {
                                 return QJsonValue(data[u"authKey"].toString() == Key);
@@ -83,7 +83,7 @@ std::unique_ptr<SocketServer> startServer(quint16 port, bool encryption)
     c.setAuthKey(Key);
     c.setEncryption(encryption);
     c.setHandlerDir(QString());
-    auto server = std::make_unique<SocketServer>(c);
+    auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
     server->registerHandler(QStringLiteral("auth"),
                             [](const QJsonValue &data, SocketConnection *) {
                                 return data[u"authKey"].toString() == Key ? QJsonValue(QStringLiteral("success")) : QJsonValue();

@@ -11,6 +11,8 @@
 
 #include <QJsonArray>
 #include <QPointer>
+#include <QSet>
+#include <QThread>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -56,7 +58,7 @@ private:
     // closer (closes the connection).
     void startServer(bool encryption)
     {
-        m_server = std::make_unique<SocketServer>(config(encryption));
+        m_server = std::make_unique<SocketServer>(TestPeer::withWorkers(config(encryption)));
         QVERIFY(m_server->registerHandler(
             QStringLiteral("auth"),
             [](const QJsonValue &data, SocketConnection *c) -> QJsonValue {
@@ -135,7 +137,7 @@ private Q_SLOTS:
 
     void refusesToStartWithoutAuthHandler()
     {
-        SocketServer server(config(true));
+        SocketServer server(TestPeer::withWorkers(config(true)));
         QSignalSpy errors(&server, &SocketServer::errorOccurred);
         QVERIFY(!server.listen());
         QCOMPARE(server.error(), SocketServer::Error::MissingAuthHandler);
@@ -148,7 +150,7 @@ private Q_SLOTS:
     {
         SocketConfig c = config(true);
         c.setHost(QStringLiteral("not-an-address"));
-        SocketServer server(c);
+        SocketServer server(TestPeer::withWorkers(c));
         server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
         QVERIFY(!server.listen());
         QCOMPARE(server.error(), SocketServer::Error::ConfigurationError);
@@ -157,7 +159,7 @@ private Q_SLOTS:
 
     void duplicateHandlerRejected()
     {
-        SocketServer server(config(true));
+        SocketServer server(TestPeer::withWorkers(config(true)));
         auto fn = [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); };
         QVERIFY(server.registerHandler(QStringLiteral("auth"), fn, {}));
         QVERIFY(!server.registerHandler(QStringLiteral("auth"), fn, {}));
@@ -383,7 +385,7 @@ private Q_SLOTS:
     void asyncAuth()
     {
         // An auth handler that answers later still authenticates and makes the session key.
-        SocketServer server(config(true));
+        SocketServer server(TestPeer::withWorkers(config(true)));
         server.registerHandler(
             QStringLiteral("auth"),
             [](const QJsonValue &, SocketConnection *c) -> QJsonValue {
@@ -406,7 +408,7 @@ private Q_SLOTS:
         // Resolving after the client left does nothing and does not crash.
         PendingReply kept;
         QPointer<SocketConnection> held;
-        SocketServer server(config(true));
+        SocketServer server(TestPeer::withWorkers(config(true)));
         server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
         server.registerHandler(
             QStringLiteral("hold"),
@@ -645,10 +647,11 @@ private Q_SLOTS:
     {
         SocketConfig c = config(true);
         c.setHandlerDir(QStringLiteral(STONYX_TEST_PLUGIN_DIR));
-        SocketServer server(c);
+        SocketServer server(TestPeer::withWorkers(c));
         server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
-        QCOMPARE(server.handlerNames(), (QStringList{QStringLiteral("auth"), QStringLiteral("openDoor"), QStringLiteral("validateGame")}));
+        QCOMPARE(server.handlerNames(), (QStringList{QStringLiteral("auth"), QStringLiteral("openDoor"), QStringLiteral("serverProbe"),
+                                                   QStringLiteral("threadProbe"), QStringLiteral("validateGame")}));
         QVERIFY(!server.handlerProblems().isEmpty()); // the broken plugins, reported
 
         RawClient peer(true, Key);
@@ -667,7 +670,7 @@ private Q_SLOTS:
         // The example auth and echo plugins, as the server tool uses them.
         SocketConfig c = config(false);
         c.setHandlerDir(QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR));
-        SocketServer server(c);
+        SocketServer server(TestPeer::withWorkers(c));
         QVERIFY2(server.listen(), qPrintable(server.errorString()));
         RawClient peer(false, Key);
         QVERIFY(peer.open(server.serverUrl()));
@@ -709,6 +712,124 @@ private Q_SLOTS:
         QTRY_COMPARE(c1Disconnected.size(), 1);
         QCOMPARE(c1Disconnected.first().at(0).toInt(), 1001);
         QCOMPARE(c1->state(), SocketClient::State::Disconnected); // maxReconnectAttempts 0
+    }
+    // A server with worker threads (this test sets their number, whatever the run's),
+    // the probe plugins, and auth registered in code.
+    std::unique_ptr<SocketServer> startThreadedServer(int workers, bool encryption)
+    {
+        SocketConfig c = config(encryption);
+        c.setHandlerDir(QStringLiteral(STONYX_TEST_PLUGIN_DIR));
+        c.setWorkerThreads(workers);
+        auto server = std::make_unique<SocketServer>(c);
+        server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        server->registerHandler(QStringLiteral("whereAmI"), [](const QJsonValue &, SocketConnection *) {
+            return QJsonValue(QThread::currentThread()->objectName());
+        }, {});
+        if (!server->listen())
+            return nullptr;
+        return server;
+    }
+
+    static QString probe(RawClient &peer, const QString &request, int sleepMs = 0)
+    {
+        peer.sendRequest(request, QJsonObject{{QStringLiteral("sleepMs"), sleepMs}});
+        const auto reply = peer.waitForMessage(10000);
+        if (!reply)
+            return QStringLiteral("<no reply>");
+        const QJsonValue response = reply->value(u"response");
+        return response.isObject() ? response[u"thread"].toString() : response.toString();
+    }
+
+    void handlerThreads_data() { TestPeer::addEncryptionRows(); }
+    void handlerThreads()
+    {
+        // With 3 workers: each connection on a worker thread of its own (the least
+        // loaded takes the next); plugin handlers run there; handlers registered in
+        // code and plugins that ask for it run on the server's thread; the server's
+        // signals come on the server's thread.
+        QFETCH(bool, encryption);
+        QThread::currentThread()->setObjectName(QStringLiteral("test-main"));
+        auto server = startThreadedServer(3, encryption);
+        QVERIFY(server);
+        QList<bool> signalThreads;
+        connect(server.get(), &SocketServer::clientConnected, server.get(), [&](qint64) {
+            signalThreads << (QThread::currentThread() == server->thread());
+        }, Qt::DirectConnection);
+        connect(server.get(), &SocketServer::clientAuthenticated, server.get(), [&](qint64) {
+            signalThreads << (QThread::currentThread() == server->thread());
+        }, Qt::DirectConnection);
+        std::vector<std::unique_ptr<RawClient>> peers;
+        QSet<QString> workers;
+        for (int i = 0; i < 3; ++i) {
+            peers.push_back(std::make_unique<RawClient>(encryption, Key));
+            RawClient &peer = *peers.back();
+            QVERIFY(peer.open(server->serverUrl()));
+            QVERIFY(peer.authenticate());
+            const QString worker = probe(peer, QStringLiteral("threadProbe"));
+            QVERIFY2(worker.startsWith(u"stonyx-worker-"), qPrintable(worker));
+            workers << worker;
+            QCOMPARE(probe(peer, QStringLiteral("serverProbe")), QStringLiteral("test-main"));
+            QCOMPARE(probe(peer, QStringLiteral("whereAmI")), QStringLiteral("test-main"));
+            QVERIFY(server->client(server->clientIds().constLast())->thread() != server->thread());
+        }
+        QCOMPARE(workers.size(), 3);
+        QTRY_COMPARE(signalThreads.size(), 6);
+        QVERIFY(!signalThreads.contains(false));
+    }
+
+    void slowHandlerHoldsOnlyItsWorker()
+    {
+        // A handler that blocks its worker for 3 s: a client on another worker is
+        // answered meanwhile, and the blocked client's own later request waits its
+        // turn (answered after, in order).
+        auto server = startThreadedServer(2, true);
+        QVERIFY(server);
+        RawClient slow(true, Key);
+        RawClient quick(true, Key);
+        QVERIFY(slow.open(server->serverUrl()));
+        QVERIFY(slow.authenticate());
+        QVERIFY(quick.open(server->serverUrl()));
+        QVERIFY(quick.authenticate());
+        QVERIFY(probe(slow, QStringLiteral("threadProbe")) != probe(quick, QStringLiteral("threadProbe")));
+        slow.sendRequest(QStringLiteral("threadProbe"), QJsonObject{{QStringLiteral("sleepMs"), 3000}});
+        slow.sendRequest(QStringLiteral("whereAmI"), 0);
+        QTest::qWait(100); // the slow request is being handled
+        QVERIFY(probe(quick, QStringLiteral("threadProbe")).startsWith(u"stonyx-worker-"));
+        QVERIFY(probe(quick, QStringLiteral("whereAmI")) == QThread::currentThread()->objectName());
+        QVERIFY(!slow.waitForMessage(0)); // still blocked
+        const auto first = slow.waitForMessage(10000);
+        QVERIFY(first);
+        QCOMPARE(first->value(u"request").toString(), QStringLiteral("threadProbe"));
+        const auto second = slow.waitForMessage(10000);
+        QVERIFY(second);
+        QCOMPARE(second->value(u"request").toString(), QStringLiteral("whereAmI"));
+    }
+
+    void requestsKeepTheirOrderAcrossThreads_data() { TestPeer::addEncryptionRows(); }
+    void requestsKeepTheirOrderAcrossThreads()
+    {
+        // Requests alternating between a handler on the worker and one on the server's
+        // thread, sent in one burst: answered in the order sent.
+        QFETCH(bool, encryption);
+        auto server = startThreadedServer(2, encryption);
+        QVERIFY(server);
+        RawClient peer(encryption, Key);
+        QVERIFY(peer.open(server->serverUrl()));
+        QVERIFY(peer.authenticate());
+        QStringList sent;
+        for (int i = 0; i < 40; ++i) {
+            const QString request = i % 3 == 0 ? QStringLiteral("whereAmI")
+                                               : (i % 3 == 1 ? QStringLiteral("threadProbe") : QStringLiteral("serverProbe"));
+            peer.sendRequest(request, QJsonObject());
+            sent << request;
+        }
+        QStringList answered;
+        while (answered.size() < sent.size()) {
+            const auto reply = peer.waitForMessage(10000);
+            QVERIFY(reply);
+            answered << reply->value(u"request").toString();
+        }
+        QCOMPARE(answered, sent);
     }
 };
 

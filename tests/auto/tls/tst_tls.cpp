@@ -3,6 +3,8 @@
 // wrong host name refused, an untrusted certificate refused, and the explicit
 // development option that accepts it.
 
+#include "testpeer.h"
+
 #include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
@@ -91,7 +93,7 @@ private Q_SLOTS:
         c.setHandlerDir(QString());
         c.setTlsCertificate(path("server.pem"));
         c.setTlsPrivateKey(path("server.key"));
-        m_server = std::make_unique<SocketServer>(c);
+        m_server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
         m_server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &data, SocketConnection *) {
             return data[u"authKey"].toString() == Key ? QJsonValue(QStringLiteral("success")) : QJsonValue();
         }, {});
@@ -148,7 +150,7 @@ private Q_SLOTS:
         c.setHandlerDir(QString());
         c.setTlsCertificate(path("missing.pem"));
         c.setTlsPrivateKey(path("server.key"));
-        SocketServer server(c);
+        SocketServer server(TestPeer::withWorkers(c));
         server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
         QVERIFY(!server.listen());
         QCOMPARE(server.error(), SocketServer::Error::TlsError);

@@ -2,6 +2,7 @@
 // The command-line tools, run as processes: stonyx-sockets-server and stonyx-sockets-client.
 
 #include "processhelpers.h"
+#include "testpeer.h"
 
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
@@ -73,7 +74,7 @@ private:
         config.setPort(0);
         config.setHandlerDir(QString());
         config.setAuthKey(Key);
-        auto server = std::make_unique<SocketServer>(config);
+        auto server = std::make_unique<SocketServer>(TestPeer::withWorkers(config));
         server->registerHandler(
             QStringLiteral("auth"),
             [](const QJsonValue &data, SocketConnection *) -> QJsonValue {
