@@ -201,13 +201,13 @@ public:
 
     /*!
         Sends a message to the client \a id. Returns false if there is no such client.
-        Thread-safe: from another thread the sending is posted to the server's thread.
+        Thread-safe: the message is sealed and sent on the client's thread.
     */
     bool sendTo(qint64 id, const QString &request, const QJsonValue &response);
     /*!
         Sends a message to every authenticated client (serialised once, sealed per
-        client). Returns how many it went to. Thread-safe: from another thread, how
-        many it is going to (the sending is posted to the server's thread).
+        client). Returns how many it went to. Thread-safe: the sending is posted
+        to each worker's thread, so the count is how many it is going to.
     */
     int broadcast(const QString &request, const QJsonValue &response);
     /*!
