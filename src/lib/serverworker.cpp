@@ -835,7 +835,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     if (!entry) {
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
-        if (cd->authenticated) { // the application may want to see it; never from strangers
+        if (cd->authenticated && m_server->reportsMessages()) { // never from strangers
             m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
                 Q_EMIT q->messageReceived(id, request, payload);
             });
@@ -852,7 +852,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     }
     // Past the gate: authenticated clients, or a handler opened with skipAuth. Auth
     // requests are never reported: they carry the secret.
-    if (!isAuth) {
+    if (!isAuth && m_server->reportsMessages()) {
         m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
             Q_EMIT q->messageReceived(id, request, payload);
         });

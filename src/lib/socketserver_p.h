@@ -17,6 +17,7 @@
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMap>
+#include <QMetaMethod>
 #include <QMutex>
 #include <QThread>
 #include <QPointer>
@@ -142,6 +143,17 @@ struct SocketServerPrivate {
             f();
         else
             QMetaObject::invokeMethod(q, std::forward<F>(f), Qt::QueuedConnection);
+    }
+
+    // Whether anything listens to messageReceived. With workers, each report is a
+    // post to the server's thread and a wake-up of it: per message, that was the
+    // largest cost of a worker (see the README's Performance section). Reads the
+    // connection list's atomics, so it may be called from any thread; a slot
+    // connected while messages are in flight sees those that arrive after it.
+    bool reportsMessages() const
+    {
+        static const QMetaMethod signal = QMetaMethod::fromSignal(&SocketServer::messageReceived);
+        return q->isSignalConnected(signal);
     }
 
     SocketServer::Error error = SocketServer::Error::NoError;
