@@ -3,6 +3,7 @@
 
 // Internal to the library: the state behind SocketServer and SocketConnection.
 
+#include "cluster_p.h"
 #include "connectiongate_p.h"
 #include "framecipher.h"
 #include "handlerregistry_p.h"
@@ -154,9 +155,14 @@ struct SocketServerPrivate {
     // Derives the global key for config.authKey() unless already done; false on failure
     // (with the error set). listen() calls it; fuzz tests call it instead of listening.
     bool ensureGlobalKey();
-    // Sends json to every authenticated client that matches, on each worker's thread;
-    // returns how many match now.
-    int deliverToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
+    // Sends json to every authenticated client of this node that matches, on each
+    // worker's thread; returns how many match now.
+    int deliverLocal(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
+    // Sends json to this node's client id; false if there is none.
+    bool sendLocal(qint64 id, const QByteArray &json);
+    // Rooms, presence and the backplane (see cluster_p.h); on the server's thread. The
+    // workers are stopped (in ~SocketServer()) before it goes.
+    std::unique_ptr<ClusterHub> hub;
 
     // For tests: the fuzz harness drives a connection without sockets.
     SocketConnection *createConnection(QWebSocket *socket) { return unlistenedWorker()->createConnection(socket); }

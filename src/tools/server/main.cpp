@@ -5,6 +5,9 @@
 
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
+#if STONYX_HAVE_REDIS
+#include <Stonyx/Sockets/RedisBackplane>
+#endif
 
 #include <QCoreApplication>
 #include <QDir>
@@ -13,6 +16,7 @@
 #include <QLoggingCategory>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Stonyx::Sockets;
 
@@ -55,6 +59,8 @@ int main(int argc, char *argv[])
          QStringLiteral("dir")},
         {QStringLiteral("heartbeat-interval"), QCoreApplication::translate("stonyx-sockets-server", "Heartbeat interval in milliseconds, for clients sharing this config."),
          QStringLiteral("ms")},
+        {QStringLiteral("redis-url"), QCoreApplication::translate("stonyx-sockets-server", "Join the cluster of servers that share the Redis backplane <url>, redis://[:password@]host:port[/db] (as SOCKET_REDIS_URL)."),
+         QStringLiteral("url")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QCoreApplication::translate("stonyx-sockets-server", "Do not log connections, authentications and disconnections (as SOCKET_LOG=false).")},
     });
     parser.process(app);
@@ -78,8 +84,28 @@ int main(int argc, char *argv[])
         config.setLog(true);
     if (parser.isSet(QStringLiteral("quiet")))
         config.setLog(false);
+    if (parser.isSet(QStringLiteral("redis-url"))) {
+        config.setRedisUrl(parser.value(QStringLiteral("redis-url")).trimmed());
+        if (const QString problem = config.validate(); !problem.isEmpty()) {
+            ToolSupport::printError(problem);
+            return 2;
+        }
+    }
 
     SocketServer server(config);
+#if STONYX_HAVE_REDIS
+    std::unique_ptr<RedisBackplane> backplane;
+    if (!config.redisUrl().isEmpty()) {
+        backplane = std::make_unique<RedisBackplane>(config.redisUrl());
+        server.setBackplane(backplane.get());
+        qCInfo(lcTool, "Cluster node %s, backplane %s", qUtf8Printable(server.nodeId()), qUtf8Printable(backplane->url()));
+    }
+#else
+    if (!config.redisUrl().isEmpty()) {
+        ToolSupport::printError(QCoreApplication::translate("stonyx-sockets-server", "this build has no Redis backplane (hiredis was not found): \"redisUrl\" cannot be used"));
+        return 2;
+    }
+#endif
     if (!server.listen()) {
         ToolSupport::printError(server.errorString());
         return 1;
