@@ -2,16 +2,17 @@
 #include "redisbackplane.h"
 
 #include <QLoggingCategory>
-#include <QPointer>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
 
-#include <hiredis/adapters/qt.h>
-#include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <hiredis/read.h>
 
 #include <algorithm>
+#include <deque>
+#include <initializer_list>
 
 namespace Stonyx::Sockets {
 
@@ -24,6 +25,9 @@ constexpr int MaxDelayMs = 5000;
 constexpr int ConnectTimeoutMs = 5000;
 constexpr int PingIntervalMs = 1000;
 constexpr int MaxUnansweredPings = 4;
+// What a reply may take in the reader's buffer before it is complete: more is a
+// broken or hostile peer, not Redis answering our small commands.
+constexpr size_t MaxBufferedReply = 64 * 1024 * 1024;
 
 QByteArray bytes(const redisReply *reply)
 {
@@ -33,28 +37,36 @@ QByteArray bytes(const redisReply *reply)
         : QByteArray();
 }
 
+struct ReplyDeleter {
+    void operator()(redisReply *reply) const { freeReplyObject(reply); }
+};
+using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
 } // namespace
 
 struct RedisBackplane::Private {
     RedisBackplane *q = nullptr;
     QUrl url;
     QString problem; // the URL's, if invalid
-    QByteArray host;
-    int port = 6379;
+    QString host;
+    quint16 port = 6379;
     QByteArray password;
     QByteArray user;
     int db = 0;
     QByteArray channel;
     bool running = false;
 
-    // One hiredis context per connection. The adapters live as long as the backplane
-    // and are moved to a parked, empty context when theirs is freed: the adapter's
-    // destructor writes to its context.
+    // What a reply answers, in the order the commands were sent.
+    enum class Expect { Setup, Subscribe, FirstPing, Ping, Command };
+    // One TCP connection; RESP is parsed by hiredis's reader and commands are
+    // formatted by hiredis. (Not hiredis's async layer: version 0.14 aborts the
+    // process on replies nobody asked for, which a broken peer can send.)
     struct Link {
-        redisAsyncContext *context = nullptr;
-        RedisQtAdapter *adapter = nullptr;
-        redisAsyncContext parking{};
+        QTcpSocket *socket = nullptr;
+        redisReader *reader = nullptr;
+        std::deque<Expect> pending;
         bool ready = false;
+        bool subscribed = false;
         const char *name = "";
     };
     Link sub;
@@ -63,49 +75,38 @@ struct RedisBackplane::Private {
     int attempt = 0;
     int connects = 0;
     bool outageLogged = false;
+    bool broken = false; // a failure is being handled: ignore the links until dropped
     QTimer retry;
     QTimer connectTimeout;
     QTimer ping;
 
     bool parseUrl();
     void connectLinks();
-    bool openLink(Link &link);
+    void openLink(Link &link);
     void dropLinks();
-    void detach(Link &link);
+    void send(Link &link, Expect expect, std::initializer_list<QByteArray> arguments);
+    void onReadyRead(Link &link);
+    bool handle(Link &link, const redisReply *reply);
     void failed(Error error, const QString &message);
     void scheduleRetry();
     void checkReady();
-    static Private *of(const redisAsyncContext *context) { return static_cast<Private *>(context->data); }
-    Link *linkOf(const redisAsyncContext *context)
-    {
-        return context == sub.context ? &sub : context == cmd.context ? &cmd : nullptr;
-    }
-
-    // hiredis callbacks
-    static void onConnect(const redisAsyncContext *context, int status);
-    static void onDisconnect(const redisAsyncContext *context, int status);
-    static void onSetupReply(redisAsyncContext *context, void *reply, void *);
-    static void onSubscribeReply(redisAsyncContext *context, void *reply, void *);
-    static void onPingReply(redisAsyncContext *context, void *reply, void *);
-    static void onCommandReply(redisAsyncContext *context, void *reply, void *);
 };
 
 bool RedisBackplane::Private::parseUrl()
 {
-    const QUrl u(url);
-    const QString path = u.path();
+    const QString path = url.path();
     bool ok = path.isEmpty() || path == u"/";
     if (!ok)
         db = path.mid(1).toInt(&ok);
-    if (!u.isValid() || u.scheme() != u"redis" || u.host().isEmpty() || u.port() == 0 || !ok || db < 0) {
+    if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty() || url.port() == 0 || !ok || db < 0) {
         problem = RedisBackplane::tr("Not a Redis URL of the form redis://[:password@]host:port[/db]: \"%1\"")
-                      .arg(u.toDisplayString(QUrl::RemovePassword));
+                      .arg(url.toDisplayString(QUrl::RemovePassword));
         return false;
     }
-    host = u.host().toUtf8();
-    port = u.port(6379);
-    password = u.password(QUrl::FullyDecoded).toUtf8();
-    user = u.userName(QUrl::FullyDecoded).toUtf8();
+    host = url.host();
+    port = quint16(url.port(6379));
+    password = url.password(QUrl::FullyDecoded).toUtf8();
+    user = url.userName(QUrl::FullyDecoded).toUtf8();
     return true;
 }
 
@@ -114,12 +115,10 @@ RedisBackplane::RedisBackplane(const QString &url, QObject *parent)
     , d(std::make_unique<Private>())
 {
     d->q = this;
-    d->url = QUrl(url, QUrl::StrictMode);
+    d->url = QUrl(url.trimmed(), QUrl::StrictMode);
     d->parseUrl();
     d->sub.name = "subscriber";
     d->cmd.name = "command";
-    d->sub.adapter = new RedisQtAdapter(this);
-    d->cmd.adapter = new RedisQtAdapter(this);
     d->retry.setSingleShot(true);
     d->connectTimeout.setSingleShot(true);
     d->ping.setInterval(PingIntervalMs);
@@ -128,13 +127,13 @@ RedisBackplane::RedisBackplane(const QString &url, QObject *parent)
         d->failed(Error::ConnectionError, tr("no answer from Redis within %1 ms").arg(ConnectTimeoutMs));
     });
     connect(&d->ping, &QTimer::timeout, this, [this] {
-        if (!d->cmd.context || !d->cmd.ready)
+        if (!d->cmd.ready)
             return;
         if (++d->unansweredPings > MaxUnansweredPings) {
             d->failed(Error::ConnectionError, tr("Redis did not answer %1 PINGs").arg(MaxUnansweredPings));
             return;
         }
-        redisAsyncCommand(d->cmd.context, &Private::onPingReply, nullptr, "PING");
+        d->send(d->cmd, Private::Expect::Ping, {QByteArrayLiteral("PING")});
     });
 }
 
@@ -142,10 +141,6 @@ RedisBackplane::~RedisBackplane()
 {
     d->running = false;
     d->dropLinks();
-    // The adapters (children) go after their contexts were freed; they point at their
-    // parked contexts by now.
-    delete d->sub.adapter;
-    delete d->cmd.adapter;
 }
 
 QString RedisBackplane::url() const
@@ -187,37 +182,53 @@ void RedisBackplane::stop()
 
 bool RedisBackplane::publish(const QByteArray &message)
 {
-    if (status() != Status::Connected || !d->cmd.context)
+    if (status() != Status::Connected)
         return false;
-    return redisAsyncCommand(d->cmd.context, &Private::onCommandReply, nullptr, "PUBLISH %b %b", d->channel.constData(),
-                             size_t(d->channel.size()), message.constData(), size_t(message.size()))
-        == REDIS_OK;
+    d->send(d->cmd, Private::Expect::Command, {QByteArrayLiteral("PUBLISH"), d->channel, message});
+    return true;
 }
 
 void RedisBackplane::storeKey(const QString &key, const QByteArray &value, int ttlMs)
 {
-    if (status() != Status::Connected || !d->cmd.context)
+    if (status() != Status::Connected)
         return;
-    const QByteArray k = key.toUtf8();
-    redisAsyncCommand(d->cmd.context, &Private::onCommandReply, nullptr, "SET %b %b PX %d", k.constData(), size_t(k.size()),
-                      value.constData(), size_t(value.size()), std::max(1, ttlMs));
+    d->send(d->cmd, Private::Expect::Command,
+            {QByteArrayLiteral("SET"), key.toUtf8(), value, QByteArrayLiteral("PX"), QByteArray::number(std::max(1, ttlMs))});
 }
 
 void RedisBackplane::refreshKey(const QString &key, int ttlMs)
 {
-    if (status() != Status::Connected || !d->cmd.context)
+    if (status() != Status::Connected)
         return;
-    const QByteArray k = key.toUtf8();
-    redisAsyncCommand(d->cmd.context, &Private::onCommandReply, nullptr, "PEXPIRE %b %d", k.constData(), size_t(k.size()),
-                      std::max(1, ttlMs));
+    d->send(d->cmd, Private::Expect::Command,
+            {QByteArrayLiteral("PEXPIRE"), key.toUtf8(), QByteArray::number(std::max(1, ttlMs))});
 }
 
 void RedisBackplane::removeKey(const QString &key)
 {
-    if (status() != Status::Connected || !d->cmd.context)
+    if (status() != Status::Connected)
         return;
-    const QByteArray k = key.toUtf8();
-    redisAsyncCommand(d->cmd.context, &Private::onCommandReply, nullptr, "DEL %b", k.constData(), size_t(k.size()));
+    d->send(d->cmd, Private::Expect::Command, {QByteArrayLiteral("DEL"), key.toUtf8()});
+}
+
+void RedisBackplane::Private::send(Link &link, Expect expect, std::initializer_list<QByteArray> arguments)
+{
+    if (!link.socket)
+        return;
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    for (const QByteArray &argument : arguments) {
+        argv.push_back(argument.constData());
+        lengths.push_back(size_t(argument.size()));
+    }
+    char *command = nullptr;
+    const int length = redisFormatCommandArgv(&command, int(argv.size()), argv.data(), lengths.data());
+    if (length < 0 || !command)
+        return;
+    // Written to the socket's buffer (sent when connected); never blocks.
+    link.socket->write(command, length);
+    redisFreeCommand(command);
+    link.pending.push_back(expect);
 }
 
 void RedisBackplane::Private::connectLinks()
@@ -225,56 +236,44 @@ void RedisBackplane::Private::connectLinks()
     if (!running)
         return;
     dropLinks();
+    broken = false;
     unansweredPings = 0;
-    if (!openLink(sub) || !openLink(cmd))
-        return;
+    openLink(sub);
+    openLink(cmd);
     // Queued until connected: AUTH, then SUBSCRIBE or SELECT and a first PING.
     for (Link *link : {&sub, &cmd}) {
-        if (!password.isEmpty()) {
-            if (user.isEmpty())
-                redisAsyncCommand(link->context, &onSetupReply, nullptr, "AUTH %b", password.constData(),
-                                  size_t(password.size()));
-            else
-                redisAsyncCommand(link->context, &onSetupReply, nullptr, "AUTH %b %b", user.constData(),
-                                  size_t(user.size()), password.constData(), size_t(password.size()));
-        }
+        if (password.isEmpty())
+            continue;
+        if (user.isEmpty())
+            send(*link, Expect::Setup, {QByteArrayLiteral("AUTH"), password});
+        else
+            send(*link, Expect::Setup, {QByteArrayLiteral("AUTH"), user, password});
     }
-    redisAsyncCommand(sub.context, &onSubscribeReply, nullptr, "SUBSCRIBE %b", channel.constData(), size_t(channel.size()));
+    send(sub, Expect::Subscribe, {QByteArrayLiteral("SUBSCRIBE"), channel});
     if (db)
-        redisAsyncCommand(cmd.context, &onSetupReply, nullptr, "SELECT %d", db);
-    redisAsyncCommand(cmd.context, &onPingReply, &cmd, "PING");
+        send(cmd, Expect::Setup, {QByteArrayLiteral("SELECT"), QByteArray::number(db)});
+    send(cmd, Expect::FirstPing, {QByteArrayLiteral("PING")});
     connectTimeout.start(ConnectTimeoutMs);
 }
 
-bool RedisBackplane::Private::openLink(Link &link)
+void RedisBackplane::Private::openLink(Link &link)
 {
     link.ready = false;
-    redisAsyncContext *context = redisAsyncConnect(host.constData(), port);
-    if (!context) {
-        failed(Error::ConnectionError, RedisBackplane::tr("out of memory"));
-        return false;
-    }
-    if (context->err) {
-        const QString message = QString::fromLocal8Bit(context->errstr);
-        redisAsyncFree(context);
-        failed(Error::ConnectionError, message);
-        return false;
-    }
-    context->data = this;
-    link.context = context;
-    link.adapter->setContext(context);
-    redisAsyncSetConnectCallback(context, &onConnect);
-    redisAsyncSetDisconnectCallback(context, &onDisconnect);
-    return true;
-}
-
-void RedisBackplane::Private::detach(Link &link)
-{
-    // The context is being freed by hiredis (or by us): forget it, park the adapter.
-    link.context = nullptr;
-    link.ready = false;
-    link.parking = redisAsyncContext{};
-    link.adapter->setContext(&link.parking);
+    link.subscribed = false;
+    link.pending.clear();
+    link.reader = redisReaderCreate();
+    link.socket = new QTcpSocket(q);
+    QTcpSocket *socket = link.socket;
+    Link *l = &link;
+    QObject::connect(socket, &QTcpSocket::readyRead, q, [this, l] { onReadyRead(*l); });
+    QObject::connect(socket, &QTcpSocket::errorOccurred, q, [this, socket] {
+        failed(Error::ConnectionError, socket->errorString());
+    });
+    QObject::connect(socket, &QTcpSocket::disconnected, q, [this] {
+        failed(Error::ConnectionError, RedisBackplane::tr("Redis closed the connection"));
+    });
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->connectToHost(host, port); // names are looked up without blocking
 }
 
 void RedisBackplane::Private::dropLinks()
@@ -282,24 +281,108 @@ void RedisBackplane::Private::dropLinks()
     connectTimeout.stop();
     ping.stop();
     for (Link *link : {&sub, &cmd}) {
-        if (redisAsyncContext *context = link->context) {
-            context->data = nullptr; // its callbacks, called while freeing, do nothing
-            redisAsyncFree(context);
-            detach(*link);
+        if (QTcpSocket *socket = std::exchange(link->socket, nullptr)) {
+            QObject::disconnect(socket, nullptr, q, nullptr);
+            socket->abort();
+            socket->deleteLater();
         }
+        if (redisReader *reader = std::exchange(link->reader, nullptr))
+            redisReaderFree(reader);
+        link->pending.clear();
+        link->ready = false;
+        link->subscribed = false;
     }
+}
+
+void RedisBackplane::Private::onReadyRead(Link &link)
+{
+    if (broken || !link.socket || !link.reader)
+        return;
+    const QByteArray data = link.socket->readAll();
+    if (redisReaderFeed(link.reader, data.constData(), size_t(data.size())) != REDIS_OK) {
+        failed(Error::ProtocolError, RedisBackplane::tr("Redis sent what is not RESP: %1").arg(QString::fromLatin1(link.reader->errstr)));
+        return;
+    }
+    while (!broken) {
+        void *r = nullptr;
+        if (redisReaderGetReply(link.reader, &r) != REDIS_OK) {
+            failed(Error::ProtocolError,
+                   RedisBackplane::tr("Redis sent what is not RESP: %1").arg(QString::fromLatin1(link.reader->errstr)));
+            return;
+        }
+        if (!r)
+            break;
+        const ReplyPtr reply(static_cast<redisReply *>(r));
+        if (!handle(link, reply.get()))
+            return;
+    }
+    if (!broken && link.reader->len - link.reader->pos > MaxBufferedReply)
+        failed(Error::ProtocolError, RedisBackplane::tr("Redis sent a reply of more than %1 bytes").arg(MaxBufferedReply));
+}
+
+// False when the link failed.
+bool RedisBackplane::Private::handle(Link &link, const redisReply *reply)
+{
+    // Subscribed: ["message", channel, payload] arrive unasked.
+    if (link.subscribed && link.pending.empty()) {
+        if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 && bytes(reply->element[0]) == "message"
+            && bytes(reply->element[1]) == channel && reply->element[2]->type == REDIS_REPLY_STRING) {
+            Q_EMIT q->messageReceived(bytes(reply->element[2]));
+            return true;
+        }
+        failed(Error::ProtocolError, RedisBackplane::tr("Redis sent an unexpected message on the subscription"));
+        return false;
+    }
+    if (link.pending.empty()) {
+        failed(Error::ProtocolError, RedisBackplane::tr("Redis sent a reply nothing was asked for"));
+        return false;
+    }
+    const Expect expect = link.pending.front();
+    link.pending.pop_front();
+    if (reply->type == REDIS_REPLY_ERROR && expect != Expect::Command) {
+        failed(Error::ProtocolError, RedisBackplane::tr("Redis refused the connection's setup: %1").arg(QString::fromUtf8(bytes(reply))));
+        return false;
+    }
+    switch (expect) {
+    case Expect::Setup:
+        return true;
+    case Expect::Command:
+        if (reply->type == REDIS_REPLY_ERROR)
+            qCWarning(lcRedis, "Redis refused a command: %s", bytes(reply).constData());
+        return true;
+    case Expect::Subscribe:
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 || bytes(reply->element[0]) != "subscribe") {
+            failed(Error::ProtocolError, RedisBackplane::tr("Redis did not confirm SUBSCRIBE"));
+            return false;
+        }
+        link.subscribed = true;
+        link.ready = true;
+        checkReady();
+        return true;
+    case Expect::FirstPing:
+    case Expect::Ping:
+        if (reply->type != REDIS_REPLY_STATUS || bytes(reply) != "PONG") {
+            failed(Error::ProtocolError, RedisBackplane::tr("Redis did not answer PING with PONG"));
+            return false;
+        }
+        unansweredPings = 0;
+        if (expect == Expect::FirstPing) {
+            link.ready = true;
+            checkReady();
+        }
+        return true;
+    }
+    return true;
 }
 
 void RedisBackplane::Private::failed(Error error, const QString &message)
 {
-    if (!running)
+    if (!running || broken)
         return;
+    broken = true;
     const bool wasConnected = q->status() == Status::Connected;
-    // Not from inside a hiredis callback: the contexts are freed on the next turn of
-    // the event loop, and the attempt after a delay.
     ping.stop();
     connectTimeout.stop();
-    sub.ready = cmd.ready = false;
     q->setStatus(Status::Connecting);
     if (!outageLogged) {
         outageLogged = true;
@@ -307,6 +390,8 @@ void RedisBackplane::Private::failed(Error error, const QString &message)
                   qUtf8Printable(q->url()), wasConnected ? "lost" : "unavailable", qUtf8Printable(message));
         q->setError(error, message);
     }
+    // Not from inside the socket's own signal: dropped on the next turn of the event
+    // loop, the next attempt after a delay.
     QMetaObject::invokeMethod(q, [this] {
         dropLinks();
         scheduleRetry();
@@ -336,89 +421,6 @@ void RedisBackplane::Private::checkReady()
     q->clearError();
     ping.start();
     q->setStatus(Status::Connected);
-}
-
-void RedisBackplane::Private::onConnect(const redisAsyncContext *context, int status)
-{
-    Private *self = of(context);
-    if (!self || status == REDIS_OK)
-        return;
-    // hiredis frees the context after this callback.
-    const QString message = QString::fromLocal8Bit(context->errstr);
-    if (Link *link = self->linkOf(context))
-        self->detach(*link);
-    self->failed(Error::ConnectionError, message);
-}
-
-void RedisBackplane::Private::onDisconnect(const redisAsyncContext *context, int status)
-{
-    Private *self = of(context);
-    if (!self)
-        return;
-    const QString message = status == REDIS_OK ? RedisBackplane::tr("Redis closed the connection")
-                                               : QString::fromLocal8Bit(context->errstr);
-    if (Link *link = self->linkOf(context))
-        self->detach(*link);
-    self->failed(Error::ConnectionError, message);
-}
-
-void RedisBackplane::Private::onSetupReply(redisAsyncContext *context, void *r, void *)
-{
-    Private *self = of(context);
-    const auto *reply = static_cast<const redisReply *>(r);
-    if (!self || !reply || reply->type != REDIS_REPLY_ERROR)
-        return;
-    self->failed(Error::ProtocolError, RedisBackplane::tr("Redis refused the connection's setup: %1")
-                                           .arg(QString::fromUtf8(bytes(reply))));
-}
-
-void RedisBackplane::Private::onSubscribeReply(redisAsyncContext *context, void *r, void *)
-{
-    Private *self = of(context);
-    const auto *reply = static_cast<const redisReply *>(r);
-    if (!self || !reply)
-        return;
-    if (reply->type == REDIS_REPLY_ERROR) {
-        self->failed(Error::ProtocolError,
-                     RedisBackplane::tr("Redis refused SUBSCRIBE: %1").arg(QString::fromUtf8(bytes(reply))));
-        return;
-    }
-    // ["subscribe", channel, count] once, then ["message", channel, payload] each time.
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
-        return;
-    const QByteArray kind = bytes(reply->element[0]);
-    if (kind == "subscribe") {
-        self->sub.ready = true;
-        self->checkReady();
-    } else if (kind == "message" && reply->element[2]->type == REDIS_REPLY_STRING
-               && bytes(reply->element[1]) == self->channel) {
-        Q_EMIT self->q->messageReceived(bytes(reply->element[2]));
-    }
-}
-
-void RedisBackplane::Private::onPingReply(redisAsyncContext *context, void *r, void *first)
-{
-    Private *self = of(context);
-    const auto *reply = static_cast<const redisReply *>(r);
-    if (!self || !reply)
-        return;
-    if (reply->type == REDIS_REPLY_ERROR) {
-        self->failed(Error::ProtocolError, RedisBackplane::tr("Redis refused PING: %1").arg(QString::fromUtf8(bytes(reply))));
-        return;
-    }
-    self->unansweredPings = 0;
-    if (first) {
-        self->cmd.ready = true;
-        self->checkReady();
-    }
-}
-
-void RedisBackplane::Private::onCommandReply(redisAsyncContext *context, void *r, void *)
-{
-    Private *self = of(context);
-    const auto *reply = static_cast<const redisReply *>(r);
-    if (self && reply && reply->type == REDIS_REPLY_ERROR)
-        qCWarning(lcRedis, "Redis refused a command: %s", bytes(reply).constData());
 }
 
 } // namespace Stonyx::Sockets

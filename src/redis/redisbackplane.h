@@ -26,10 +26,13 @@ namespace Stonyx::Sockets {
     \endcode
 
     The URL has the form \c{redis://[:password@]host:port[/db]} (SocketConfig::redisUrl()).
-    Two connections are made: one subscribed to the channel, one for commands (PUBLISH,
-    SET ... PX, PEXPIRE, DEL and a PING every second). With a password each sends AUTH
-    first; the command connection selects \c db. Use an IP address or a name from
-    \c /etc/hosts: hiredis resolves names with the system resolver, which may block.
+    Two TCP connections are made: one subscribed to the channel, one for commands
+    (PUBLISH, SET ... PX, PEXPIRE, DEL and a PING every second). With a password each
+    sends AUTH first; the command connection selects \c db. Commands are formatted and
+    replies parsed by hiredis (its RESP reader); the connections are QTcpSockets, so
+    host names are looked up without blocking. hiredis's own asynchronous layer is not
+    used: hiredis 0.14 (Debian 12) aborts the process on a reply nobody asked for,
+    which a broken or hostile peer can send; here such input ends the connection.
 
     When a connection fails, is refused, or Redis leaves four PINGs in a row (or a
     connection attempt 5 s) unanswered, both connections are dropped, status() goes back to
@@ -42,7 +45,7 @@ namespace Stonyx::Sockets {
     \section1 Thread affinity
 
     Lives on the thread that created it (the server's); everything runs on that
-    thread's event loop, which hiredis's Qt adapter drives. Nothing blocks.
+    thread's event loop. Nothing blocks.
 */
 class STONYX_SOCKETS_REDIS_EXPORT RedisBackplane : public Backplane
 {
