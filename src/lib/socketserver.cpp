@@ -5,6 +5,7 @@
 #include "socketserver_p.h"
 
 #include <QDir>
+#include <QMetaEnum>
 #include <limits>
 #include <QFile>
 #include <QSslCertificate>
@@ -230,6 +231,12 @@ SocketServer::SocketServer(const SocketConfig &config, QObject *parent)
     // connected later).
     connect(this, &SocketServer::clientAuthenticated, d->hub.get(), [this](qint64 id) { d->hub->onAuthenticated(id); });
     connect(this, &SocketServer::clientDisconnected, d->hub.get(), [this](qint64 id) { d->hub->onDisconnected(id); });
+    // Rejections by reason, for statistics().
+    connect(this, &SocketServer::clientRejected, this, [this](qint64, Error error, const QString &) {
+        const QString key = QString::fromLatin1(QMetaEnum::fromType<Error>().valueToKey(int(error)));
+        QMutexLocker locker(&d->counters.rejectionsMutex);
+        ++d->counters.rejections[key];
+    });
     // An invalid configuration (e.g. a bad SOCKET_* variable) is reported from the
     // start; listen() refuses it and emits errorOccurred().
     if (const QString problem = config.validate(); !problem.isEmpty()) {
@@ -565,6 +572,24 @@ int SocketServer::clusterClientCount() const
 QList<qint64> SocketServer::clusterClients(const QJsonObject &filter) const
 {
     return d->hub->clusterClients(filter);
+}
+
+ServerStatistics SocketServer::statistics() const
+{
+    ServerStatistics stats;
+    {
+        QMutexLocker locker(&d->clientsMutex);
+        stats.connections = int(d->clients.size());
+        for (SocketConnection *connection : std::as_const(d->clients))
+            stats.authenticated += connection->isAuthenticated() ? 1 : 0;
+    }
+    stats.messagesIn = d->counters.messagesIn.load(std::memory_order_relaxed);
+    stats.bytesIn = d->counters.bytesIn.load(std::memory_order_relaxed);
+    stats.messagesOut = d->counters.messagesOut.load(std::memory_order_relaxed);
+    stats.bytesOut = d->counters.bytesOut.load(std::memory_order_relaxed);
+    QMutexLocker locker(&d->counters.rejectionsMutex);
+    stats.rejections = d->counters.rejections;
+    return stats;
 }
 
 QString SocketServer::errorText(Error error)

@@ -9,6 +9,7 @@
 
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QMap>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QUrl>
@@ -19,6 +20,25 @@ namespace Stonyx::Sockets {
 
 class SocketConnection;
 struct SocketServerPrivate;
+
+/*!
+    \struct Stonyx::Sockets::ServerStatistics
+    \brief What a SocketServer has done since it was made: SocketServer::statistics().
+
+    The counters never go back (they survive close() and listen()); the numbers of
+    connections are as of the call. Read by the metrics endpoint of
+    \c stonyx-sockets-server (Prometheus text format).
+*/
+struct STONYX_SOCKETS_EXPORT ServerStatistics {
+    int connections = 0;    //!< Open connections, authenticated or not.
+    int authenticated = 0;  //!< Open, authenticated connections.
+    qint64 messagesIn = 0;  //!< WebSocket messages received from clients (heartbeats and auth included).
+    qint64 bytesIn = 0;     //!< Their bytes, as received (encrypted frames with IV and tag).
+    qint64 messagesOut = 0; //!< Messages sent to clients (responses, heartbeats, sendTo() and friends).
+    qint64 bytesOut = 0;    //!< Their bytes, as sent.
+    /*! Clients refused or closed for breaking a rule (clientRejected()), by the SocketServer::Error key, e.g. \c LimitExceeded. */
+    QMap<QString, qint64> rejections;
+};
 
 /*!
     \class Stonyx::Sockets::SocketServer
@@ -286,6 +306,9 @@ public:
         each client authenticated. Thread-safe.
     */
     QList<qint64> clusterClients(const QJsonObject &filter) const;
+
+    /*! Counters and current numbers for monitoring. Thread-safe. */
+    ServerStatistics statistics() const;
 
     /*! The last error. */
     Error error() const;
