@@ -7,6 +7,9 @@
 #
 #   tools/run-cluster-demo.sh [build-dir]     (default: build)
 #
+# Node 1 also serves the metrics and the admin page (--metrics-port); with HOLD=1 the
+# cluster keeps running after the demo until Ctrl-C, to look at the page.
+#
 # Needs redis-server (Debian package redis-server) and a build with the Redis
 # backplane (libhiredis-dev). Everything stops when the script ends.
 set -euo pipefail
@@ -60,12 +63,21 @@ mkdir "$work/handlers"
 ln -s "$handlers/libauth.so" "$demo_handlers/libcluster.so" "$work/handlers/"
 export SOCKET_AUTH_KEY=cluster-demo-key SOCKET_REDIS_URL=redis://127.0.0.1:$redis_port SOCKET_HEARTBEAT_INTERVAL=1000
 urls=()
+with_admin=0 # built with Qt HTTP Server?
+"$bin/stonyx-sockets-server" --help | grep -q -- --metrics-port && with_admin=1
 for n in 1 2 3; do
-    "$bin/stonyx-sockets-server" --port 0 --handler-dir "$work/handlers" >"$work/node$n.out" 2>"$work/node$n.log" &
+    extra=()
+    [[ $n == 1 && $with_admin == 1 ]] && extra=(--metrics-port 0)
+    "$bin/stonyx-sockets-server" --port 0 --handler-dir "$work/handlers" "${extra[@]}" >"$work/node$n.out" 2>"$work/node$n.log" &
     pids+=($!)
     urls+=("$(wait_for "$work/node$n.out" "listening on (ws://[^ ]+)")")
     echo "node $n: ${urls[-1]}"
 done
+admin="(none: built without Qt HTTP Server)"
+if [[ $with_admin == 1 ]]; then
+    admin=$(wait_for "$work/node1.out" "metrics on (http://[^ ]+)/metrics")/admin
+fi
+echo "node 1 admin page: $admin"
 
 # A client on each node, printing what it receives; each joins the room "lobby"
 # except the client of node 2.
@@ -92,3 +104,9 @@ for n in 1 2 3; do
     line=$(grep 'hi lobby' "$work/client$n.out" || echo "(nothing: not in the room)")
     echo "client$n (node $n) got: $line"
 done
+
+if [[ ${HOLD:-0} == 1 ]]; then
+    echo
+    echo "HOLD=1: the cluster keeps running; the admin page of node 1 is $admin (Ctrl-C stops)"
+    while true; do sleep 3600; done
+fi
