@@ -99,6 +99,10 @@ struct STONYX_SOCKETS_EXPORT ServerStatistics {
         single-threaded server called from its thread: how many were sent to).
     \li clientCount(), clientIds() and client() (a mutex guards the registry; the
         connection returned may close at any time: from other threads prefer its id).
+    \li join(), leave(), rooms(), members(), sendToRoom(), clusterClientCount(),
+        clusterClients(), nodes() and statistics(). The cluster logic and the
+        Backplane live on the server's thread; publishes from other threads are
+        posted there in call order.
     \endlist
 
     \section1 Rooms and clusters
