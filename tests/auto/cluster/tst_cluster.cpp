@@ -286,8 +286,9 @@ private Q_SLOTS:
         ::kill(pid_t(process.processId()), SIGKILL); // no goodbye
         QVERIFY(process.waitForFinished(5000));
         QTRY_VERIFY_WITH_TIMEOUT(allSee(3, 0), 10 * BeatMs);
-        // Within 3 heartbeats, plus the beat that notices it.
-        QVERIFY2(timer.elapsed() <= 5 * BeatMs, qPrintable(QString::number(timer.elapsed())));
+        // Within 3 heartbeats, plus the beat that notices it and scheduling slack on a
+        // loaded machine (far below the 90 s of the default heartbeat).
+        QVERIFY2(timer.elapsed() <= 7 * BeatMs, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(left.size(), 1);
         QVERIFY(!m_nodes[0].server->sendTo(farId, QStringLiteral("direct"), 8));
     }
