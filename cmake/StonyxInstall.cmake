@@ -305,7 +305,6 @@ This package contains the header of RedisBackplane and the CMake targets
     set(CPACK_COMPONENT_REDISDEVEL_DEPENDS Redis Devel)
     set(CPACK_DEBIAN_REDISDEVEL_PACKAGE_NAME ${STONYX_DEB_REDISDEVEL})
     set(CPACK_DEBIAN_REDISDEVEL_PACKAGE_SECTION libdevel)
-    set(CPACK_DEBIAN_REDISDEVEL_PACKAGE_DEPENDS "libhiredis-dev")
     if("Redis" IN_LIST CPACK_COMPONENTS_ALL)
         # stonyx-sockets-server links the backplane.
         set(CPACK_COMPONENT_TOOLS_DEPENDS Runtime Redis)
