@@ -100,7 +100,7 @@ bool RedisBackplane::Private::parseUrl()
         db = path.mid(1).toInt(&ok);
     if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty() || url.port() == 0 || !ok || db < 0) {
         problem = RedisBackplane::tr("Not a Redis URL of the form redis://[:password@]host:port[/db]: \"%1\"")
-                      .arg(url.toDisplayString(QUrl::RemovePassword));
+                      .arg(q->url());
         return false;
     }
     host = url.host();
@@ -145,7 +145,12 @@ RedisBackplane::~RedisBackplane()
 
 QString RedisBackplane::url() const
 {
-    return d->url.toDisplayString(QUrl::RemovePassword);
+    // redis://:secret@host -> redis://host (RemovePassword alone leaves "redis://@host").
+    QUrl shown = d->url;
+    shown.setPassword(QString());
+    if (shown.userName().isEmpty())
+        shown.setUserInfo(QString());
+    return shown.toDisplayString();
 }
 
 int RedisBackplane::connectCount() const

@@ -321,6 +321,19 @@ grep -qxF "prefix=/usr" "$root/usr/$libdir/pkgconfig/stonyxsockets.pc" || fail "
     || { cat "$WORK/consumer.log" >&2; fail "building the consumer against the unpacked runtime and -dev packages failed"; }
 grep -qxF -- "-- StonyxSockets_DIR=$root/usr/$libdir/cmake/StonyxSockets" "$WORK/consumer.log" \
     || fail "the consumer did not use the unpacked -dev package"
+if [[ $redis_built == 1 ]]; then
+    # The Redis packages on top: find_package(StonyxSockets COMPONENTS Redis), Stonyx::SocketsRedis.
+    dpkg-deb -x "${deb[$STONYX_DEB_REDIS]}" "$root"
+    dpkg-deb -x "${deb[$STONYX_DEB_REDISDEVEL]}" "$root"
+    "$STONYX_CMAKE" -S "$STONYX_CONSUMER_DIR" -B "$WORK/consumer-redis" -G "$STONYX_GENERATOR" \
+        -DCMAKE_CXX_COMPILER="$STONYX_CXX" -DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        -DCONSUMER_WITH_REDIS=ON >"$WORK/consumer-redis.log" 2>&1 \
+        && "$STONYX_CMAKE" --build "$WORK/consumer-redis" >>"$WORK/consumer-redis.log" 2>&1 \
+        || { cat "$WORK/consumer-redis.log" >&2; fail "building against the unpacked Redis packages failed"; }
+    out=$(LD_LIBRARY_PATH="$root/usr/$libdir" QT_QPA_PLATFORM=offscreen "$WORK/consumer-redis/stonyx-consumer-redis")
+    [[ $out == "redis://127.0.0.1:6379/1 stopped" ]] || fail "stonyx-consumer-redis printed '$out'"
+    note "a consumer built against the unpacked Redis packages works"
+fi
 
 dpkg-deb -x "${deb[$STONYX_DEB_TOOLS]}" "$root"
 [[ $redis_built == 1 ]] && dpkg-deb -x "${deb[$STONYX_DEB_REDIS]}" "$root"

@@ -43,9 +43,9 @@ private Q_SLOTS:
 
     void urlHidesPassword()
     {
-        RedisBackplane backplane(QStringLiteral("redis://:s3cret@127.0.0.1:6379/2"));
-        QVERIFY(!backplane.url().contains(QLatin1String("s3cret")));
-        QVERIFY(backplane.url().contains(QLatin1String("127.0.0.1:6379")));
+        QCOMPARE(RedisBackplane(QStringLiteral("redis://:s3cret@127.0.0.1:6379/2")).url(), QStringLiteral("redis://127.0.0.1:6379/2"));
+        QCOMPARE(RedisBackplane(QStringLiteral("redis://app:s3cret@10.0.0.1:6380")).url(), QStringLiteral("redis://app@10.0.0.1:6380"));
+        QCOMPARE(RedisBackplane(QStringLiteral("redis://10.0.0.1:6380")).url(), QStringLiteral("redis://10.0.0.1:6380"));
     }
 
     void publishSubscribeAndKeys()
