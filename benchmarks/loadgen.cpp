@@ -138,6 +138,7 @@ public:
 private:
     void startConnections();
     void openConnection(Connection &c);
+    const Target &targetOf(const Connection &c) const;
     void onEvent(Connection &c, std::uint32_t events);
     void onWritable(Connection &c);
     void onReadable(Connection &c);
@@ -317,10 +318,18 @@ void Worker::startConnections()
     }
 }
 
+const Target &Worker::targetOf(const Connection &c) const
+{
+    const std::size_t index = std::size_t(&c - m_connections.data());
+    const std::size_t k = index % (1 + m_spec.extraTargets.size());
+    return k == 0 ? m_spec.target : m_spec.extraTargets[k - 1];
+}
+
 void Worker::openConnection(Connection &c)
 {
     const std::size_t index = std::size_t(&c - m_connections.data());
-    c.fd = ::socket(m_spec.target.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const Target &target = targetOf(c);
+    c.fd = ::socket(target.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c.fd < 0) {
         fail(c, std::string("socket: ") + std::strerror(errno));
         return;
@@ -328,7 +337,7 @@ void Worker::openConnection(Connection &c)
     const int one = 1;
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c.state = State::Connecting;
-    if (::connect(c.fd, reinterpret_cast<const sockaddr *>(&m_spec.target.address), m_spec.target.addressLength) < 0
+    if (::connect(c.fd, reinterpret_cast<const sockaddr *>(&target.address), target.addressLength) < 0
         && errno != EINPROGRESS) {
         fail(c, std::string("connect: ") + std::strerror(errno));
         return;
@@ -360,7 +369,8 @@ void Worker::onEvent(Connection &c, std::uint32_t events)
         unsigned char nonce[16];
         randomBytes(nonce, sizeof nonce);
         c.wsKey = base64Encode(std::string_view(reinterpret_cast<const char *>(nonce), sizeof nonce));
-        c.out += "GET " + m_spec.target.path + " HTTP/1.1\r\nHost: " + m_spec.target.host + ':' + std::to_string(m_spec.target.port)
+        const Target &target = targetOf(c);
+        c.out += "GET " + target.path + " HTTP/1.1\r\nHost: " + target.host + ':' + std::to_string(target.port)
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + c.wsKey
             + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         c.state = State::Upgrading;

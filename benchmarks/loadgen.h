@@ -45,6 +45,10 @@ enum class Mode {
 struct LoadSpec
 {
     Target target;
+    //! More servers (cluster nodes): a worker's connection i goes to target when
+    //! i % (1 + extraTargets.size()) is 0, else to extraTargets[that - 1]. The
+    //! fan-out sender (connection 0) always goes to target.
+    std::vector<Target> extraTargets;
     Mode mode = Mode::RoundTrip;
     int connections = 1;
     int inFlight = 1;

@@ -11,6 +11,10 @@
 //                      connect time, server RSS per connection, idle server CPU
 //   fanout-MODE        --connections clients; one asks benchBroadcast, the next
 //                      broadcast leaves once every client had the last one
+//   cluster-fanout-MODE the same across a cluster: redis-server and 3 server nodes
+//                      sharing it (--redis-url), the clients spread over the nodes, the
+//                      sender on node 1: cross-node broadcast latency (p50/p99 per
+//                      delivery) and fan-out rate; server CPU is node 1's
 //
 // With --url ws://host:port it drives any protocol-v1 server instead (for example
 // the Node.js one); --server-pid lets it read that server's CPU time and RSS from
@@ -44,6 +48,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <arpa/inet.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -55,6 +60,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fnmatch.h>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -249,6 +255,7 @@ struct CaseDef
     int inFlight = 1;
     int payload = 64;
     bool encryption = false;
+    int nodes = 1; //!< more than 1: a cluster over a redis-server the case starts
 };
 
 struct Measurement
@@ -297,6 +304,8 @@ std::vector<CaseDef> allCases(int connections)
         cases.push_back({"held-" + mode, Mode::Held, connections, 0, 0, encryption});
         cases.push_back({"fanout-" + mode, Mode::FanOut, connections, 1, 64, encryption});
     }
+    for (const bool encryption : {false, true})
+        cases.push_back({std::string("cluster-fanout-") + (encryption ? "enc" : "plain"), Mode::FanOut, connections, 1, 64, encryption, 3});
     return cases;
 }
 
@@ -331,7 +340,8 @@ const Key *globalKeyFor(const std::string &authKey)
 }
 
 // Runs one case against url; pid (or -1) is the server to read /proc from.
-Measurement measure(const Options &options, const CaseDef &def, const std::string &url, pid_t pid)
+Measurement measure(const Options &options, const CaseDef &def, const std::string &url, pid_t pid,
+                    const std::vector<std::string> &extraUrls = {})
 {
     Measurement m;
     LoadSpec spec;
@@ -339,6 +349,14 @@ Measurement measure(const Options &options, const CaseDef &def, const std::strin
     if (!resolveTarget(url, &spec.target, &error)) {
         m.error = error;
         return m;
+    }
+    for (const std::string &extra : extraUrls) {
+        Target target;
+        if (!resolveTarget(extra, &target, &error)) {
+            m.error = error;
+            return m;
+        }
+        spec.extraTargets.push_back(target);
     }
     spec.mode = def.mode;
     spec.connections = def.clients;
@@ -466,9 +484,110 @@ std::vector<std::string> serverEnvironment(const Options &options, bool encrypti
     return env;
 }
 
+// A redis-server on a free loopback port, for the cluster cases; stopped with the object.
+class RedisChild
+{
+public:
+    ~RedisChild()
+    {
+        if (m_pid > 0) {
+            kill(m_pid, SIGKILL);
+            int status = 0;
+            waitpid(m_pid, &status, 0);
+        }
+    }
+
+    bool start(std::string *url, std::string *error)
+    {
+        // A port the kernel just gave out, free again.
+        const int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (probe < 0 || ::bind(probe, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
+            || getsockname(probe, reinterpret_cast<sockaddr *>(&address), &length) != 0) {
+            *error = "no free port for redis-server";
+            if (probe >= 0)
+                ::close(probe);
+            return false;
+        }
+        ::close(probe);
+        const std::string port = std::to_string(ntohs(address.sin_port));
+        std::vector<std::string> args{"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                      "--dir", "/tmp"};
+        std::vector<char *> argv;
+        for (const std::string &a : args)
+            argv.push_back(const_cast<char *>(a.c_str()));
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        const int rc = posix_spawnp(&m_pid, "redis-server", &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) {
+            m_pid = -1;
+            *error = std::string("cannot start redis-server (Debian package redis-server): ") + std::strerror(rc);
+            return false;
+        }
+        // Ready when it accepts connections.
+        const auto start = Clock::now();
+        while (secondsSince(start) < 10) {
+            const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            const bool up = ::connect(s, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+            ::close(s);
+            if (up) {
+                *url = "redis://127.0.0.1:" + port;
+                return true;
+            }
+            sleepSeconds(0.02);
+        }
+        *error = "redis-server did not start";
+        return false;
+    }
+
+private:
+    pid_t m_pid = -1;
+};
+
+// A cluster case: redis-server, def.nodes server nodes; clients spread over them.
+Measurement measureCluster(const Options &options, const CaseDef &def)
+{
+    Measurement m;
+    RedisChild redis;
+    std::string redisUrl;
+    if (!redis.start(&redisUrl, &m.error))
+        return m;
+    std::vector<std::unique_ptr<ChildProcess>> nodes;
+    std::vector<std::string> urls;
+    std::vector<std::string> env = serverEnvironment(options, def.encryption);
+    env.push_back("SOCKET_REDIS_URL=" + redisUrl);
+    for (int i = 0; i < def.nodes; ++i) {
+        std::vector<std::string> args{options.serverBinary, "--port", "0", "--host", "127.0.0.1", "--quiet",
+                                      "--auth-key", options.authKey, "--handler-dir", options.handlerDir};
+        if (!def.encryption)
+            args.push_back("--no-encryption");
+        auto node = std::make_unique<ChildProcess>();
+        std::string url;
+        if (!node->start(args, env, &url, &m.error))
+            return m;
+        urls.push_back(url);
+        nodes.push_back(std::move(node));
+    }
+    sleepSeconds(1); // every node connected to Redis and subscribed before the first broadcast
+    return measure(options, def, urls.front(), nodes.front()->pid(), std::vector<std::string>(urls.begin() + 1, urls.end()));
+}
+
 CaseResult runCase(const Options &options, const CaseDef &def)
 {
     CaseResult result{def, {}, std::nullopt};
+    if (def.nodes > 1) {
+        if (!options.url.empty())
+            result.server.error = "cluster cases start their own servers: not with --url";
+        else
+            result.server = measureCluster(options, def);
+        return result;
+    }
     if (!options.url.empty()) {
         result.server = measure(options, def, options.url, options.serverPid);
     } else {
@@ -831,7 +950,7 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Load generator for Stonyx Sockets protocol version 1. Launches stonyx-sockets-server per case, or drives --url.\n"
-        "Cases: rt-{1x1,1x64,50x8}-{64,4k}-{plain,enc}, held-{plain,enc}, fanout-{plain,enc}."));
+        "Cases: rt-{1x1,1x64,50x8}-{64,4k}-{plain,enc}, held-{plain,enc}, fanout-{plain,enc}, cluster-fanout-{plain,enc}."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("url"),

@@ -13,6 +13,9 @@
 #   Qml        qml6-module-stonyx-sockets   the QML module (only when it is built)
 #   Tools      stonyx-sockets-tools         server, client, example handlers, systemd unit
 #   Docs       libstonyxsockets-doc         the HTML API reference (docs/, when Doxygen is found)
+#   Redis      libstonyxsocketsredis<sover> the Redis backplane Stonyx::SocketsRedis (only when
+#                                           hiredis is found)
+#   RedisDevel libstonyxsocketsredis-dev    its header, namelink and CMake targets
 #
 # Paths that end up inside installed files (the pkg-config prefix, ExecStart= of the
 # unit) are written at install time, so they are right for `cmake --install --prefix`,
@@ -37,6 +40,8 @@ set(STONYX_DEB_DEVEL libstonyxsockets-dev)
 set(STONYX_DEB_QML qml6-module-stonyx-sockets)
 set(STONYX_DEB_TOOLS stonyx-sockets-tools)
 set(STONYX_DEB_DOCS libstonyxsockets-doc)
+string(TOLOWER "libstonyxsocketsredis${PROJECT_VERSION_MAJOR}" STONYX_DEB_REDIS)
+set(STONYX_DEB_REDISDEVEL libstonyxsocketsredis-dev)
 set(STONYX_INSTALL_TOOLS_DOCDIR "${CMAKE_INSTALL_DATAROOTDIR}/doc/${STONYX_DEB_TOOLS}")
 
 # The Qt release this build requires of its users: the major.minor it was built with.
@@ -85,6 +90,15 @@ write_basic_package_version_file(
     "${_stonyx_generated_dir}/StonyxSocketsConfigVersion.cmake"
     VERSION ${PROJECT_VERSION}
     COMPATIBILITY SameMajorVersion)
+# The Redis backplane's targets, read by StonyxSocketsConfig.cmake when present
+# (find_package(StonyxSockets COMPONENTS Redis)).
+if(TARGET StonyxSocketsRedis)
+    install(EXPORT StonyxSocketsRedisTargets
+        NAMESPACE Stonyx::
+        FILE StonyxSocketsRedisTargets.cmake
+        DESTINATION ${STONYX_INSTALL_CMAKEPACKAGEDIR}
+        COMPONENT RedisDevel)
+endif()
 install(FILES
         "${_stonyx_generated_dir}/StonyxSocketsConfig.cmake"
         "${_stonyx_generated_dir}/StonyxSocketsConfigVersion.cmake"
@@ -160,7 +174,7 @@ function(_stonyx_install_debian_docs component package)
     set(overrides "# Built with CPack for direct installation, not uploaded to Debian: no ITP bug to close.
 ${package}: initial-upload-closes-no-bugs
 ")
-    if(component STREQUAL "Runtime")
+    if(component STREQUAL "Runtime" OR component STREQUAL "Redis")
         string(APPEND overrides "# CPack 3.25 always calls ldconfig from postinst/postrm for a library in /usr/lib;
 # the package also has the ldconfig trigger Debian expects.
 ${package}: maintscript-calls-ldconfig
@@ -176,7 +190,7 @@ endfunction()
 # Run at the end of the top-level directory, when every install rule (the example
 # handlers and the QML module included) is known.
 function(_stonyx_setup_cpack)
-    set(known_components Runtime Devel Qml Tools Docs)
+    set(known_components Runtime Devel Qml Tools Docs Redis RedisDevel)
     get_cmake_property(defined_components COMPONENTS)
     set(CPACK_COMPONENTS_ALL "")
     foreach(component IN LISTS known_components)
@@ -267,6 +281,34 @@ and echo.")
     set(CPACK_COMPONENT_TOOLS_DEPENDS Runtime)
     set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME ${STONYX_DEB_TOOLS})
     set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
+
+    set(CPACK_COMPONENT_REDIS_DESCRIPTION "real-time messaging over WebSockets for Qt - Redis backplane
+Stonyx Sockets is a real-time messaging library over WebSockets.
+.
+This package contains the shared library Stonyx::SocketsRedis
+(RedisBackplane), which joins several servers into one cluster over Redis
+publish/subscribe.")
+    set(CPACK_COMPONENT_REDIS_DEPENDS Runtime)
+    set(CPACK_DEBIAN_REDIS_PACKAGE_NAME ${STONYX_DEB_REDIS})
+    set(CPACK_DEBIAN_REDIS_PACKAGE_SECTION libs)
+    set(control "${_stonyx_generated_dir}/debian/${STONYX_DEB_REDIS}")
+    file(CONFIGURE OUTPUT "${control}/shlibs" CONTENT
+        "libStonyxSocketsRedis ${PROJECT_VERSION_MAJOR} ${STONYX_DEB_REDIS} (>= ${PROJECT_VERSION})\n")
+    file(CONFIGURE OUTPUT "${control}/triggers" CONTENT "activate-noawait ldconfig\n")
+    set(CPACK_DEBIAN_REDIS_PACKAGE_CONTROL_EXTRA "${control}/shlibs;${control}/triggers")
+
+    set(CPACK_COMPONENT_REDISDEVEL_DESCRIPTION "real-time messaging over WebSockets for Qt - Redis backplane, dev files
+Stonyx Sockets is a real-time messaging library over WebSockets.
+.
+This package contains the header of RedisBackplane and the CMake targets
+(find_package(StonyxSockets COMPONENTS Redis), target Stonyx::SocketsRedis).")
+    set(CPACK_COMPONENT_REDISDEVEL_DEPENDS Redis Devel)
+    set(CPACK_DEBIAN_REDISDEVEL_PACKAGE_NAME ${STONYX_DEB_REDISDEVEL})
+    set(CPACK_DEBIAN_REDISDEVEL_PACKAGE_SECTION libdevel)
+    if("Redis" IN_LIST CPACK_COMPONENTS_ALL)
+        # stonyx-sockets-server links the backplane.
+        set(CPACK_COMPONENT_TOOLS_DEPENDS Runtime Redis)
+    endif()
 
     set(CPACK_COMPONENT_DOCS_DESCRIPTION "real-time messaging over WebSockets for Qt - API reference
 Stonyx Sockets is a real-time messaging library over WebSockets.

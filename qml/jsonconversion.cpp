@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QSequentialIterable>
 
 #include <cmath>
 
@@ -76,7 +77,11 @@ public:
                 return fail(tr("%1 refers back to itself (a cyclic structure cannot be sent)").arg(path));
         }
         m_ancestors.append(value);
-        const bool ok = value.isArray() ? convertArray(value, path, out) : convertObject(value, path, out);
+        // Lists from C++ (QStringList, QVariantList...) reach JavaScript as sequence
+        // objects, not Arrays: they are sent as arrays too.
+        const bool sequence = !value.isArray() && value.property(QStringLiteral("length")).isNumber()
+            && value.toVariant().canConvert<QSequentialIterable>();
+        const bool ok = value.isArray() || sequence ? convertArray(value, path, out) : convertObject(value, path, out);
         m_ancestors.removeLast();
         return ok;
     }

@@ -107,6 +107,21 @@ bool QmlSocketConnection::send(const QString &request, const QJSValue &response)
     return m_connection && m_connection->send(request, json);
 }
 
+bool QmlSocketConnection::join(const QString &room)
+{
+    return m_connection && m_connection->join(room);
+}
+
+bool QmlSocketConnection::leave(const QString &room)
+{
+    return m_connection && m_connection->leave(room);
+}
+
+QStringList QmlSocketConnection::rooms() const
+{
+    return m_connection ? m_connection->rooms() : QStringList();
+}
+
 void QmlSocketConnection::close(int closeCode, const QString &reason)
 {
     if (m_connection)

@@ -69,6 +69,12 @@ public:
     Q_INVOKABLE bool send(const QString &request, const QJSValue &response);
     /*! Closes the connection with the WebSocket \a closeCode (1000 = normal) and \a reason. */
     Q_INVOKABLE void close(int closeCode, const QString &reason);
+    /*! Puts this client in \a room (SocketConnection::join()). Returns false if it is gone or \a room is empty. */
+    Q_INVOKABLE bool join(const QString &room);
+    /*! Takes this client out of \a room. Returns false if it was not in it. */
+    Q_INVOKABLE bool leave(const QString &room);
+    /*! The rooms this client is in, sorted. */
+    Q_INVOKABLE QStringList rooms() const;
     /*!
         Called from inside a SocketHandler's handleRequest function: promises an
         answer to the request being handled. Return nothing from the function and

@@ -485,6 +485,46 @@ int QmlSocketServer::sendToByMeta(const QString &key, const QJSValue &value, con
     return d->server ? d->server->sendToByMeta(key, match, request, json) : 0;
 }
 
+bool QmlSocketServer::join(double clientId, const QString &room)
+{
+    return d->server && d->server->join(qint64(clientId), room);
+}
+
+bool QmlSocketServer::leave(double clientId, const QString &room)
+{
+    return d->server && d->server->leave(qint64(clientId), room);
+}
+
+QStringList QmlSocketServer::rooms(double clientId) const
+{
+    return d->server ? d->server->rooms(qint64(clientId)) : QStringList();
+}
+
+QVariantList QmlSocketServer::members(const QString &room) const
+{
+    QVariantList ids;
+    if (!d->server)
+        return ids;
+    for (qint64 id : d->server->members(room))
+        ids << QVariant(double(id)); // ids stay below 2^53: exact as JavaScript numbers
+    return ids;
+}
+
+int QmlSocketServer::sendToRoom(const QString &room, const QString &request, const QJSValue &response,
+                                const QVariantList &except)
+{
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(response, QStringLiteral("response"), &json, &problem)) {
+        reportError(InvalidData, tr("Cannot send \"%1\": %2").arg(request, problem));
+        return 0;
+    }
+    QList<qint64> exceptIds;
+    for (const QVariant &id : except)
+        exceptIds << qint64(id.toDouble());
+    return d->server ? d->server->sendToRoom(room, request, json, exceptIds) : 0;
+}
+
 void QmlSocketServer::classBegin()
 {
 }

@@ -165,6 +165,24 @@ public:
     Q_INVOKABLE int sendToByMeta(const QString &key, const QJSValue &value, const QString &request,
                                  const QJSValue &response);
 
+    /*!
+        Puts the client \a clientId in \a room (SocketServer::join(); with a backplane,
+        a client of any node). Returns false if there is no such client or \a room is empty.
+    */
+    Q_INVOKABLE bool join(double clientId, const QString &room);
+    /*! Takes the client \a clientId out of \a room. Returns false if it was not in it. */
+    Q_INVOKABLE bool leave(double clientId, const QString &room);
+    /*! The rooms of the client \a clientId, sorted. */
+    Q_INVOKABLE QStringList rooms(double clientId) const;
+    /*! The ids of the clients in \a room, sorted (SocketServer::members()). */
+    Q_INVOKABLE QVariantList members(const QString &room) const;
+    /*!
+        Sends \a response under \a request to every authenticated client in \a room
+        except the ids in \a except (an array, may be empty). Returns how many it goes to.
+    */
+    Q_INVOKABLE int sendToRoom(const QString &room, const QString &request, const QJSValue &response,
+                               const QVariantList &except);
+
     /*! \internal */
     void classBegin() override;
     /*! \internal Starts listening if active. */

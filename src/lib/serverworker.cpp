@@ -706,6 +706,8 @@ void ServerWorker::trimMemory()
 
 void ServerWorker::onFrame(SocketConnection *connection, const QByteArray &frame)
 {
+    m_server->counters.messagesIn.fetch_add(1, std::memory_order_relaxed);
+    m_server->counters.bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing || cd->rejectAfterWaiting)
         return;
@@ -929,8 +931,10 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
         return false;
-    if (!cd->codec.isEncrypted())
+    if (!cd->codec.isEncrypted()) {
+        m_server->countOut(json.size());
         return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
+    }
     // Before authentication, and for every auth response, the global key.
     QByteArray frame;
     QString problem;
@@ -940,6 +944,7 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
                   qUtf8Printable(problem));
         return false;
     }
+    m_server->countOut(frame.size());
     return cd->socket->sendBinaryMessage(frame) >= 0 && checkSendBuffer(connection);
 }
 

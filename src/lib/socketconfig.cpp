@@ -55,6 +55,7 @@ public:
     QString tlsPrivateKey;
     QString tlsCaCertificates;
     bool tlsAllowSelfSigned = false;
+    QString redisUrl; // empty: no backplane
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
@@ -135,6 +136,7 @@ const KeyRule Rules[] = {
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"rateBurst\" must be at least 1, not %1")},
     {.key = "handlerDir", .flags = NotEmptyInput},
     {.key = "address", .flags = WebSocketUrl},
+    {.key = "redisUrl", .flags = Trimmed},
 };
 
 const KeyRule &ruleFor(const char *key)
@@ -490,6 +492,20 @@ QString SocketConfig::validate() const
     }
     if (d->tlsCertificate.isEmpty() != d->tlsPrivateKey.isEmpty())
         return tr("Configuration keys \"tlsCertificate\" and \"tlsPrivateKey\" must be set together");
+    if (!d->redisUrl.isEmpty()) {
+        // redis://[:password@]host:port[/db]
+        const QUrl url(d->redisUrl, QUrl::StrictMode);
+        const QString path = url.path();
+        bool dbOk = path.isEmpty() || path == u"/";
+        if (!dbOk) {
+            const int db = path.mid(1).toInt(&dbOk);
+            dbOk = dbOk && db >= 0;
+        }
+        if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty() || url.port() == 0 || !dbOk
+            || url.hasQuery() || url.hasFragment())
+            return tr("Configuration key \"redisUrl\" must have the form redis://[:password@]host:port[/db], not \"%1\"")
+                .arg(url.isValid() ? url.toDisplayString(QUrl::RemovePassword) : d->redisUrl);
+    }
     return {};
 }
 
@@ -567,6 +583,8 @@ QString SocketConfig::tlsCaCertificates() const { return d->tlsCaCertificates; }
 void SocketConfig::setTlsCaCertificates(const QString &file) { d->tlsCaCertificates = file; }
 bool SocketConfig::tlsAllowSelfSigned() const { return d->tlsAllowSelfSigned; }
 void SocketConfig::setTlsAllowSelfSigned(bool allow) { d->tlsAllowSelfSigned = allow; }
+QString SocketConfig::redisUrl() const { return d->redisUrl; }
+void SocketConfig::setRedisUrl(const QString &url) { d->redisUrl = url; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {

@@ -85,6 +85,7 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(QString tlsPrivateKey READ tlsPrivateKey WRITE setTlsPrivateKey)
     Q_PROPERTY(QString tlsCaCertificates READ tlsCaCertificates WRITE setTlsCaCertificates)
     Q_PROPERTY(bool tlsAllowSelfSigned READ tlsAllowSelfSigned WRITE setTlsAllowSelfSigned)
+    Q_PROPERTY(QString redisUrl READ redisUrl WRITE setRedisUrl)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -268,6 +269,15 @@ public:
     /*! Client: accept a self-signed or otherwise unverifiable certificate (false). For development only. */
     bool tlsAllowSelfSigned() const;
     void setTlsAllowSelfSigned(bool allow);
+    /*!
+        Server: the Redis backplane that joins servers into a cluster, as
+        \c{redis://[:password@]host:port[/db]} (empty, the default: no cluster). Read by
+        \c stonyx-sockets-server, which then serves with a RedisBackplane (library
+        Stonyx::SocketsRedis); a server made in code is given its backplane with
+        SocketServer::setBackplane(). validate() checks the form.
+    */
+    QString redisUrl() const;
+    void setRedisUrl(const QString &url);
 
     /*!
         Returns an empty string if every value is in range, otherwise an error naming the

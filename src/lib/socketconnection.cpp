@@ -39,6 +39,24 @@ bool SocketConnection::isAuthenticated() const
     return d->authenticated;
 }
 
+bool SocketConnection::join(const QString &room)
+{
+    SocketServer *server = d->server;
+    return server && !d->closing && server->join(d->id, room);
+}
+
+bool SocketConnection::leave(const QString &room)
+{
+    SocketServer *server = d->server;
+    return server && server->leave(d->id, room);
+}
+
+QStringList SocketConnection::rooms() const
+{
+    SocketServer *server = d->server;
+    return server ? server->rooms(d->id) : QStringList();
+}
+
 SocketServer *SocketConnection::server() const
 {
     return d->server;

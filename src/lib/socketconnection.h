@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
+#include <QStringList>
 
 #include <memory>
 
@@ -51,7 +52,11 @@ class STONYX_SOCKETS_EXPORT SocketConnection : public QObject
 public:
     ~SocketConnection() override;
 
-    /*! The id the server gave this client, unique for the server's lifetime (from 1). */
+    /*!
+        The id the server gave this client, unique for the server's lifetime (from 1).
+        With a backplane, unique across the cluster and below 2^53 (see SocketServer's
+        cluster section).
+    */
     qint64 id() const;
     /*! The client's IP address. */
     QHostAddress peerAddress() const;
@@ -92,6 +97,16 @@ public:
         an undefined value. Outside a handler call it returns an invalid reply.
     */
     PendingReply deferReply();
+
+    /*!
+        Puts this client in \a room (SocketServer::join()). Returns false if the
+        connection is gone or \a room is empty. Thread-safe.
+    */
+    bool join(const QString &room);
+    /*! Takes this client out of \a room (SocketServer::leave()). Returns false if it was not in it. Thread-safe. */
+    bool leave(const QString &room);
+    /*! The rooms this client is in, sorted. Thread-safe. */
+    QStringList rooms() const;
 
 Q_SIGNALS:
     /*! The authentication state changed to \a authenticated. */

@@ -5,6 +5,7 @@
 #include "socketserver_p.h"
 
 #include <QDir>
+#include <QMetaEnum>
 #include <limits>
 #include <QFile>
 #include <QSslCertificate>
@@ -41,6 +42,7 @@ QHostAddress hostAddress(const QString &host)
 SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &cfg)
     : q(qq)
     , config(cfg)
+    , hub(std::make_unique<ClusterHub>(this))
 {
 }
 
@@ -161,7 +163,27 @@ void SocketServerPrivate::reapRetiredThreads(bool wait)
         retiredThreads.clear();
 }
 
-int SocketServerPrivate::deliverToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches)
+bool SocketServerPrivate::sendLocal(qint64 id, const QByteArray &json)
+{
+    QMutexLocker locker(&clientsMutex);
+    SocketConnection *connection = clients.value(id);
+    if (!connection)
+        return false;
+    if (QThread::currentThread() == connection->thread()) {
+        locker.unlock();
+        ServerWorker *worker = connection->d->worker;
+        return worker && worker->sendMessage(connection, json);
+    }
+    // Sealed and sent on the connection's thread. It is registered, so alive: a
+    // connection leaves the registry before it is deleted.
+    QMetaObject::invokeMethod(connection, [connection, json] {
+        if (ServerWorker *worker = connection->d->worker)
+            worker->sendMessage(connection, json);
+    }, Qt::QueuedConnection);
+    return true;
+}
+
+int SocketServerPrivate::deliverLocal(const QByteArray &json, std::function<bool(SocketConnection *)> matches)
 {
     // A single worker on this thread: sent now, and counted as sent.
     if (workers.size() == 1 && QThread::currentThread() == workers.constFirst().worker->thread())
@@ -205,6 +227,16 @@ SocketServer::SocketServer(const SocketConfig &config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<SocketServerPrivate>(this, config))
 {
+    // The cluster hub follows this node's clients (on this thread, before any slot
+    // connected later).
+    connect(this, &SocketServer::clientAuthenticated, d->hub.get(), [this](qint64 id) { d->hub->onAuthenticated(id); });
+    connect(this, &SocketServer::clientDisconnected, d->hub.get(), [this](qint64 id) { d->hub->onDisconnected(id); });
+    // Rejections by reason, for statistics().
+    connect(this, &SocketServer::clientRejected, this, [this](qint64, Error error, const QString &) {
+        const QString key = QString::fromLatin1(QMetaEnum::fromType<Error>().valueToKey(int(error)));
+        QMutexLocker locker(&d->counters.rejectionsMutex);
+        ++d->counters.rejections[key];
+    });
     // An invalid configuration (e.g. a bad SOCKET_* variable) is reported from the
     // start; listen() refuses it and emits errorOccurred().
     if (const QString problem = config.validate(); !problem.isEmpty()) {
@@ -375,6 +407,7 @@ bool SocketServer::listen()
             QMetaObject::invokeMethod(worker, [worker, descriptor, peer] { worker->onAccepted(descriptor, peer); },
                                       Qt::QueuedConnection);
     });
+    d->hub->start(d->config.heartBeatInterval());
     if (d->config.log())
         qCInfo(lcServer, "Listening on %s (encryption %s%s, %d worker thread%s)", qUtf8Printable(serverUrl().toString()),
                d->config.encryption() ? "on" : "off", secure ? ", TLS" : "", threads, threads == 1 ? "" : "s");
@@ -400,6 +433,7 @@ void SocketServer::close()
     // Stop accepting at once; the workers close their clients, which may linger a
     // little to finish the close handshake (on their worker's thread).
     d->gate->close();
+    d->hub->stop();
     d->stopWorkers();
     delete std::exchange(d->gate, nullptr);
     Q_EMIT listeningChanged(false);
@@ -451,36 +485,111 @@ SocketConnection *SocketServer::client(qint64 id) const
 
 bool SocketServer::sendTo(qint64 id, const QString &request, const QJsonValue &response)
 {
-    QMutexLocker locker(&d->clientsMutex);
-    SocketConnection *connection = d->clients.value(id);
-    if (!connection)
-        return false;
-    if (QThread::currentThread() == connection->thread()) {
-        locker.unlock();
-        ServerWorker *worker = connection->d->worker;
-        return worker && worker->sendMessage(connection, Message::encodeResponse(request, response));
-    }
-    // Serialised here, on the caller's thread; sealed and sent on the connection's. It is
-    // registered, so alive: a connection leaves the registry before it is deleted.
-    QMetaObject::invokeMethod(connection, [connection, json = Message::encodeResponse(request, response)] {
-        if (ServerWorker *worker = connection->d->worker)
-            worker->sendMessage(connection, json);
-    }, Qt::QueuedConnection);
-    return true;
+    // Serialised here, on the caller's thread; sealed and sent on the connection's.
+    const QByteArray json = Message::encodeResponse(request, response);
+    return d->sendLocal(id, json) || d->hub->publishTo(id, json);
 }
 
 int SocketServer::broadcast(const QString &request, const QJsonValue &response)
 {
     // The JSON is serialised once for every client; each is sealed with its own key.
-    return d->deliverToMatching(Message::encodeResponse(request, response), [](SocketConnection *) { return true; });
+    const QByteArray json = Message::encodeResponse(request, response);
+    return d->deliverLocal(json, [](SocketConnection *) { return true; }) + d->hub->publishBroadcast(json);
 }
 
 int SocketServer::sendToByMeta(const QString &key, const QJsonValue &value, const QString &request,
                                const QJsonValue &response)
 {
-    return d->deliverToMatching(Message::encodeResponse(request, response), [key, value](SocketConnection *connection) {
+    const QByteArray json = Message::encodeResponse(request, response);
+    return d->deliverLocal(json, [key, value](SocketConnection *connection) {
         return connection->metadataValue(key) == value;
-    });
+    }) + d->hub->publishByMeta(key, value, json);
+}
+
+bool SocketServer::join(qint64 id, const QString &room)
+{
+    return d->hub->join(id, room);
+}
+
+bool SocketServer::leave(qint64 id, const QString &room)
+{
+    return d->hub->leave(id, room);
+}
+
+QStringList SocketServer::rooms(qint64 id) const
+{
+    return d->hub->rooms(id);
+}
+
+QList<qint64> SocketServer::members(const QString &room) const
+{
+    return d->hub->members(room);
+}
+
+int SocketServer::sendToRoom(const QString &room, const QString &request, const QJsonValue &response,
+                             const QList<qint64> &except)
+{
+    const QByteArray json = Message::encodeResponse(request, response);
+    const QSet<qint64> members = d->hub->localMembers(room, except);
+    const int local = members.isEmpty()
+        ? 0
+        : d->deliverLocal(json, [members](SocketConnection *connection) { return members.contains(connection->id()); });
+    return local + d->hub->publishToRoom(room, except, json);
+}
+
+void SocketServer::setBackplane(Backplane *backplane)
+{
+    d->hub->setBackplane(backplane);
+    if (isListening())
+        d->hub->start(d->config.heartBeatInterval());
+}
+
+Backplane *SocketServer::backplane() const
+{
+    return d->hub->backplane();
+}
+
+Backplane::Status SocketServer::backplaneStatus() const
+{
+    return d->hub->status();
+}
+
+QString SocketServer::nodeId() const
+{
+    return d->hub->nodeId();
+}
+
+QStringList SocketServer::nodes() const
+{
+    return d->hub->nodes();
+}
+
+int SocketServer::clusterClientCount() const
+{
+    return d->hub->clusterClientCount();
+}
+
+QList<qint64> SocketServer::clusterClients(const QJsonObject &filter) const
+{
+    return d->hub->clusterClients(filter);
+}
+
+ServerStatistics SocketServer::statistics() const
+{
+    ServerStatistics stats;
+    {
+        QMutexLocker locker(&d->clientsMutex);
+        stats.connections = int(d->clients.size());
+        for (SocketConnection *connection : std::as_const(d->clients))
+            stats.authenticated += connection->isAuthenticated() ? 1 : 0;
+    }
+    stats.messagesIn = d->counters.messagesIn.load(std::memory_order_relaxed);
+    stats.bytesIn = d->counters.bytesIn.load(std::memory_order_relaxed);
+    stats.messagesOut = d->counters.messagesOut.load(std::memory_order_relaxed);
+    stats.bytesOut = d->counters.bytesOut.load(std::memory_order_relaxed);
+    QMutexLocker locker(&d->counters.rejectionsMutex);
+    stats.rejections = d->counters.rejections;
+    return stats;
 }
 
 QString SocketServer::errorText(Error error)

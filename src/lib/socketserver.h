@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "backplane.h"
 #include "handlerloader.h"
 #include "socketconfig.h"
 #include "sockethandler.h"
 #include "stonyxsockets_export.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
+#include <QMap>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QUrl>
@@ -17,6 +20,25 @@ namespace Stonyx::Sockets {
 
 class SocketConnection;
 struct SocketServerPrivate;
+
+/*!
+    \struct Stonyx::Sockets::ServerStatistics
+    \brief What a SocketServer has done since it was made: SocketServer::statistics().
+
+    The counters never go back (they survive close() and listen()); the numbers of
+    connections are as of the call. Read by the metrics endpoint of
+    \c stonyx-sockets-server (Prometheus text format).
+*/
+struct STONYX_SOCKETS_EXPORT ServerStatistics {
+    int connections = 0;    //!< Open connections, authenticated or not.
+    int authenticated = 0;  //!< Open, authenticated connections.
+    qint64 messagesIn = 0;  //!< WebSocket messages received from clients (heartbeats and auth included).
+    qint64 bytesIn = 0;     //!< Their bytes, as received (encrypted frames with IV and tag).
+    qint64 messagesOut = 0; //!< Messages sent to clients (responses, heartbeats, sendTo() and friends).
+    qint64 bytesOut = 0;    //!< Their bytes, as sent.
+    /*! Clients refused or closed for breaking a rule (clientRejected()), by the SocketServer::Error key, e.g. \c LimitExceeded. */
+    QMap<QString, qint64> rejections;
+};
 
 /*!
     \class Stonyx::Sockets::SocketServer
@@ -77,7 +99,31 @@ struct SocketServerPrivate;
         single-threaded server called from its thread: how many were sent to).
     \li clientCount(), clientIds() and client() (a mutex guards the registry; the
         connection returned may close at any time: from other threads prefer its id).
+    \li join(), leave(), rooms(), members(), sendToRoom(), clusterClientCount(),
+        clusterClients(), nodes() and statistics(). The cluster logic and the
+        Backplane live on the server's thread; publishes from other threads are
+        posted there in call order.
     \endlist
+
+    \section1 Rooms and clusters
+
+    Clients can be put in named rooms (join(), leave(), from the server object or from
+    a handler with SocketConnection::join()) and messaged by room with sendToRoom(), as
+    in Socket.IO. A client leaves its rooms when it disconnects.
+
+    Several servers (nodes) act as one when each is given a Backplane (e.g.
+    RedisBackplane from \c Stonyx::SocketsRedis) with setBackplane() before listen():
+    sendTo(), broadcast(), sendToByMeta() and sendToRoom() then reach the matching
+    clients on every node, each once; join() and leave() work for clients of other
+    nodes; clusterClientCount(), clusterClients(), members() and rooms() describe the
+    whole cluster; nodeJoined() and nodeLeft() report the other nodes. Delivery across
+    the backplane is at most once and in order per publishing node; while the backplane
+    is down (backplaneStatus()) each node serves its own clients and cross-node delivery
+    pauses. A node not heard from for 3 × SocketConfig::heartBeatInterval() is taken
+    out of the view, its clients with it. Client ids are then unique across the
+    cluster: (tag << 32) + n, with a random 21-bit tag per node, below 2^53.
+
+    Without a backplane all of this works for this server's own clients.
 
     \section1 Accepting connections
 
@@ -107,6 +153,9 @@ class STONYX_SOCKETS_EXPORT SocketServer : public QObject
     Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
     Q_PROPERTY(QUrl serverUrl READ serverUrl NOTIFY listeningChanged)
     Q_PROPERTY(int clientCount READ clientCount NOTIFY clientCountChanged)
+    Q_PROPERTY(int clusterClientCount READ clusterClientCount NOTIFY clusterClientCountChanged)
+    Q_PROPERTY(Stonyx::Sockets::Backplane::Status backplaneStatus READ backplaneStatus NOTIFY backplaneStatusChanged)
+    Q_PROPERTY(QString nodeId READ nodeId CONSTANT)
     Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
 
@@ -216,6 +265,55 @@ public:
     */
     int sendToByMeta(const QString &key, const QJsonValue &value, const QString &request, const QJsonValue &response);
 
+    /*!
+        Puts the client \a id in \a room. Returns false if \a room is empty or there
+        is no such client (here or, with a backplane, on another node: then the request
+        goes to its node). Thread-safe.
+    */
+    bool join(qint64 id, const QString &room);
+    /*! Takes the client \a id out of \a room. Returns false if it was not in it. Thread-safe. */
+    bool leave(qint64 id, const QString &room);
+    /*! The rooms of the client \a id (of any node with a backplane), sorted. Thread-safe. */
+    QStringList rooms(qint64 id) const;
+    /*!
+        The clients in \a room, sorted: this server's, and with a backplane the
+        authenticated clients of the other nodes as last heard. Thread-safe.
+    */
+    QList<qint64> members(const QString &room) const;
+    /*!
+        Sends a message to every authenticated client in \a room except those in
+        \a except, on every node. Returns how many it goes to (this node's now, the
+        others' as last heard). Thread-safe, like broadcast().
+    */
+    int sendToRoom(const QString &room, const QString &request, const QJsonValue &response, const QList<qint64> &except);
+
+    /*!
+        Makes this server a node of the cluster that \a backplane joins (not owned; it
+        must outlive the server, or be destroyed after close()). Call before listen();
+        the server starts the backplane when it listens and leaves the cluster when it
+        closes. Server's thread only.
+    */
+    void setBackplane(Backplane *backplane);
+    /*! The backplane, or nullptr. */
+    Backplane *backplane() const;
+    /*! The state of the backplane (Backplane::Status::Stopped without one). */
+    Backplane::Status backplaneStatus() const;
+    /*! This node's id in the cluster, random per server object. */
+    QString nodeId() const;
+    /*! The ids of the nodes in the cluster as last heard, this one included, sorted. Thread-safe. */
+    QStringList nodes() const;
+    /*! The authenticated clients of the whole cluster (of this server without a backplane). Thread-safe. */
+    int clusterClientCount() const;
+    /*!
+        The ids of the cluster's authenticated clients whose metadata has every field of
+        \a filter (all of them for an empty filter), sorted. Metadata is as it was when
+        each client authenticated. Thread-safe.
+    */
+    QList<qint64> clusterClients(const QJsonObject &filter) const;
+
+    /*! Counters and current numbers for monitoring. Thread-safe. */
+    ServerStatistics statistics() const;
+
     /*! The last error. */
     Error error() const;
     /*! A translated description of the last error. */
@@ -252,10 +350,19 @@ Q_SIGNALS:
     void clientRejected(qint64 id, Stonyx::Sockets::SocketServer::Error error, const QString &reason);
     /*! Something went wrong; errorString() describes it. */
     void errorOccurred(Stonyx::Sockets::SocketServer::Error error);
+    /*! The number of the cluster's authenticated clients changed to \a count. */
+    void clusterClientCountChanged(int count);
+    /*! The backplane's state changed to \a status. */
+    void backplaneStatusChanged(Stonyx::Sockets::Backplane::Status status);
+    /*! The node \a nodeId joined the cluster (or was heard from again). */
+    void nodeJoined(const QString &nodeId);
+    /*! The node \a nodeId left the cluster, said goodbye or was not heard from in time. */
+    void nodeLeft(const QString &nodeId);
 
 private:
     friend struct SocketServerPrivate;
     friend class SocketConnection;
+    friend class ClusterHub;
     const std::unique_ptr<SocketServerPrivate> d;
 };
 

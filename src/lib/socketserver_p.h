@@ -3,6 +3,7 @@
 
 // Internal to the library: the state behind SocketServer and SocketConnection.
 
+#include "cluster_p.h"
 #include "connectiongate_p.h"
 #include "framecipher.h"
 #include "handlerregistry_p.h"
@@ -166,9 +167,30 @@ struct SocketServerPrivate {
     // Derives the global key for config.authKey() unless already done; false on failure
     // (with the error set). listen() calls it; fuzz tests call it instead of listening.
     bool ensureGlobalKey();
-    // Sends json to every authenticated client that matches, on each worker's thread;
-    // returns how many match now.
-    int deliverToMatching(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
+    // Sends json to every authenticated client of this node that matches, on each
+    // worker's thread; returns how many match now.
+    int deliverLocal(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
+    // Sends json to this node's client id; false if there is none.
+    bool sendLocal(qint64 id, const QByteArray &json);
+    // For statistics(): counted by the workers (relaxed atomics), rejections on the
+    // server's thread (clientRejected()) under their mutex.
+    struct Counters {
+        std::atomic<qint64> messagesIn{0};
+        std::atomic<qint64> bytesIn{0};
+        std::atomic<qint64> messagesOut{0};
+        std::atomic<qint64> bytesOut{0};
+        QMutex rejectionsMutex;
+        QMap<QString, qint64> rejections;
+    };
+    Counters counters;
+    void countOut(qint64 bytes)
+    {
+        counters.messagesOut.fetch_add(1, std::memory_order_relaxed);
+        counters.bytesOut.fetch_add(bytes, std::memory_order_relaxed);
+    }
+    // Rooms, presence and the backplane (see cluster_p.h); on the server's thread. The
+    // workers are stopped (in ~SocketServer()) before it goes.
+    std::unique_ptr<ClusterHub> hub;
 
     // For tests: the fuzz harness drives a connection without sockets.
     SocketConnection *createConnection(QWebSocket *socket) { return unlistenedWorker()->createConnection(socket); }

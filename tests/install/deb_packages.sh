@@ -81,6 +81,11 @@ docs_built=0
 [[ -f $build/docs/html/index.html ]] && docs_built=1
 [[ $docs_built == 1 || -z ${CI:-} ]] || fail "CI: the packaging tree did not build the API reference (is doxygen installed?)"
 [[ $docs_built == 1 ]] && packages+=("$STONYX_DEB_DOCS")
+# The Redis backplane is built when hiredis is found.
+redis_built=0
+compgen -G "$build/lib/libStonyxSocketsRedis.so.*" >/dev/null && redis_built=1
+[[ $redis_built == 1 || -z ${CI:-} ]] || fail "CI: the packaging tree did not build the Redis backplane (is libhiredis-dev installed?)"
+[[ $redis_built == 1 ]] && packages+=("$STONYX_DEB_REDIS" "$STONYX_DEB_REDISDEVEL")
 declare -A deb
 declare -A package_arch
 for package in "${packages[@]}"; do
@@ -191,6 +196,13 @@ expect_depends "$STONYX_DEB_TOOLS" "$runtime (= $version)" libqt6core6
 if [[ $qml_built == 1 ]]; then
     expect_depends "$STONYX_DEB_QML" "$runtime (= $version)" libqt6qml6
 fi
+if [[ $redis_built == 1 ]]; then
+    expect_depends "$STONYX_DEB_REDIS" "$runtime (= $version)" libhiredis0.14
+    expect_depends "$STONYX_DEB_REDISDEVEL" "$STONYX_DEB_REDIS (= $version)" "$STONYX_DEB_DEVEL (= $version)"
+    expect_depends "$STONYX_DEB_TOOLS" "$STONYX_DEB_REDIS (= $version)"
+    [[ $(dpkg-deb --info "${deb[$STONYX_DEB_REDIS]}" triggers) == "activate-noawait ldconfig" ]] \
+        || fail "$STONYX_DEB_REDIS: no ldconfig trigger"
+fi
 
 # --- Contents -----------------------------------------------------------------------
 
@@ -245,6 +257,14 @@ expect_contents "$STONYX_DEB_TOOLS" \
     "/usr/$unitdir/stonyx-sockets-server\.service" \
     "/usr/share/doc/$STONYX_DEB_TOOLS/examples/server\.env\.example" \
     "/usr/share/man/man1/stonyx-sockets-server\.1\.gz" "/usr/share/man/man1/stonyx-sockets-client\.1\.gz"
+if [[ $redis_built == 1 ]]; then
+    expect_contents "$STONYX_DEB_REDIS" \
+        "$L/libStonyxSocketsRedis\.so\.$STONYX_SOVERSION" "$L/libStonyxSocketsRedis\.so\.${STONYX_VERSION//./\\.}"
+    expect_contents "$STONYX_DEB_REDISDEVEL" "/usr/include/Stonyx/Sockets/RedisBackplane" \
+        "/usr/include/Stonyx/Sockets/redisbackplane\.h" "/usr/include/Stonyx/Sockets/stonyxsocketsredis_export\.h" \
+        "$L/libStonyxSocketsRedis\.so" "$L/cmake/StonyxSockets/StonyxSocketsRedisTargets\.cmake" \
+        -- "$L/cmake/StonyxSockets/StonyxSocketsRedisTargets-[a-z]+\.cmake"
+fi
 if [[ $qml_built == 1 ]]; then
     Q="/usr/${qmldir//./\\.}/Stonyx/Sockets"
     expect_contents "$STONYX_DEB_QML" "$Q/qmldir" "$Q/lib[A-Za-z]+\.so" -- "$Q/.*"
@@ -301,8 +321,22 @@ grep -qxF "prefix=/usr" "$root/usr/$libdir/pkgconfig/stonyxsockets.pc" || fail "
     || { cat "$WORK/consumer.log" >&2; fail "building the consumer against the unpacked runtime and -dev packages failed"; }
 grep -qxF -- "-- StonyxSockets_DIR=$root/usr/$libdir/cmake/StonyxSockets" "$WORK/consumer.log" \
     || fail "the consumer did not use the unpacked -dev package"
+if [[ $redis_built == 1 ]]; then
+    # The Redis packages on top: find_package(StonyxSockets COMPONENTS Redis), Stonyx::SocketsRedis.
+    dpkg-deb -x "${deb[$STONYX_DEB_REDIS]}" "$root"
+    dpkg-deb -x "${deb[$STONYX_DEB_REDISDEVEL]}" "$root"
+    "$STONYX_CMAKE" -S "$STONYX_CONSUMER_DIR" -B "$WORK/consumer-redis" -G "$STONYX_GENERATOR" \
+        -DCMAKE_CXX_COMPILER="$STONYX_CXX" -DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        -DCONSUMER_WITH_REDIS=ON >"$WORK/consumer-redis.log" 2>&1 \
+        && "$STONYX_CMAKE" --build "$WORK/consumer-redis" >>"$WORK/consumer-redis.log" 2>&1 \
+        || { cat "$WORK/consumer-redis.log" >&2; fail "building against the unpacked Redis packages failed"; }
+    out=$(LD_LIBRARY_PATH="$root/usr/$libdir" QT_QPA_PLATFORM=offscreen "$WORK/consumer-redis/stonyx-consumer-redis")
+    [[ $out == "redis://127.0.0.1:6379/1 stopped" ]] || fail "stonyx-consumer-redis printed '$out'"
+    note "a consumer built against the unpacked Redis packages works"
+fi
 
 dpkg-deb -x "${deb[$STONYX_DEB_TOOLS]}" "$root"
+[[ $redis_built == 1 ]] && dpkg-deb -x "${deb[$STONYX_DEB_REDIS]}" "$root"
 grep -qxF "ExecStart=/usr/bin/stonyx-sockets-server" "$root/usr/$unitdir/stonyx-sockets-server.service" \
     || fail "the packaged unit does not start /usr/bin/stonyx-sockets-server"
 export LD_LIBRARY_PATH="$root/usr/$libdir"

@@ -41,6 +41,10 @@ TestCase {
                 handleRequest: (data, client) => new Promise(resolve => resolve(data * 2))
             }
             SocketHandler {
+                name: "join"
+                handleRequest: (data, client) => ({ joined: client.join(data), rooms: client.rooms() })
+            }
+            SocketHandler {
                 name: "open"
                 skipAuth: true
                 handleRequest: (data, client) => "open to all"
@@ -206,6 +210,42 @@ TestCase {
         compare(redMessages.count, 2)
         compare(blueMessages.count, 2)
         verify(!server.sendTo(999, "direct", "nobody"))
+    }
+
+    // Rooms (issue 10): joined from a handler and from the server object, messaged with
+    // sendToRoom(), left explicitly and on disconnect.
+    function test_rooms() {
+        const server = startServer(true)
+        const blue = connectClient(server, { authData: { room: "blue" } })
+        const red = connectClient(server, { authData: { room: "red" } })
+        const blueMessages = spy(blue, "messageReceived")
+        const redMessages = spy(red, "messageReceived")
+        tryCompare(server, "clientCount", 2)
+        const blueId = server.clients.get(0).clientId
+        const redId = server.clients.get(1).clientId
+
+        verify(blue.send("join", "lobby"))
+        tryCompare(blueMessages, "count", 1)
+        compare(blueMessages.signalArguments[0][1], { joined: true, rooms: ["lobby"] })
+        verify(server.join(redId, "lobby"))
+        verify(!server.join(999, "lobby"))
+        compare(server.members("lobby"), [blueId, redId].sort((a, b) => a - b))
+        compare(server.rooms(redId), ["lobby"])
+
+        compare(server.sendToRoom("lobby", "room", { n: 1 }, [blueId]), 1)
+        tryCompare(redMessages, "count", 1)
+        compare(redMessages.signalArguments[0][1], { n: 1 })
+        compare(server.sendToRoom("lobby", "room", { n: 2 }, []), 2)
+        tryCompare(redMessages, "count", 2)
+        tryCompare(blueMessages, "count", 2)
+        compare(blueMessages.signalArguments[1][1], { n: 2 }, "the one excepted before got only this one")
+
+        verify(server.leave(redId, "lobby"))
+        verify(!server.leave(redId, "lobby"))
+        compare(server.members("lobby"), [blueId])
+        blue.active = false
+        tryCompare(server, "clientCount", 1)
+        compare(server.members("lobby"), [])
     }
 
     function test_clientModel_data() { return encryptionRows() }

@@ -145,7 +145,7 @@ private Q_SLOTS:
             accepted << examples.absoluteFilePath(file);
         for (const char *file : {"validategame", "opendoor", "clientnews", "dormant", "duplicate", "nointerface"})
             accepted << plugins.absoluteFilePath(QLatin1StringView(file) + QStringLiteral(".json"));
-        QCOMPARE(accepted.size(), 8); // auth.json and echo.json among them
+        QCOMPARE(accepted.size(), 9); // auth.json, echo.json and cluster.json among them
         for (const QString &path : std::as_const(accepted)) {
             const QJsonObject metadata = readJson(path);
             QVERIFY2(metadata[u"Stonyx"].isObject(), qPrintable(path));

@@ -60,6 +60,7 @@ QList<KeySample> keySamples()
         {"tlsPrivateKey", "SOCKET_TLS_PRIVATE_KEY", "/etc/key.pem", QStringLiteral("/etc/key.pem")},
         {"tlsCaCertificates", "SOCKET_TLS_CA_CERTIFICATES", "/etc/ca.pem", QStringLiteral("/etc/ca.pem")},
         {"tlsAllowSelfSigned", "SOCKET_TLS_ALLOW_SELF_SIGNED", "true", true},
+        {"redisUrl", "SOCKET_REDIS_URL", " redis://:pw@10.0.0.5:6380/2 ", QStringLiteral("redis://:pw@10.0.0.5:6380/2")},
     };
 }
 
@@ -85,6 +86,36 @@ private Q_SLOTS:
         QCOMPARE(c.reconnectMaxDelay(), 60000);
         QCOMPARE(c.maxReconnectAttempts(), SocketConfig::Unlimited);
         QVERIFY(c.validate().isEmpty());
+    }
+
+    void redisUrl_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("valid");
+        QTest::addRow("empty") << QString() << true;
+        QTest::addRow("host:port") << QStringLiteral("redis://127.0.0.1:6379") << true;
+        QTest::addRow("password, db") << QStringLiteral("redis://:s3cret@redis.example:6380/3") << true;
+        QTest::addRow("no port") << QStringLiteral("redis://localhost") << true;
+        QTest::addRow("wrong scheme") << QStringLiteral("http://127.0.0.1:6379") << false;
+        QTest::addRow("no host") << QStringLiteral("redis://:6379") << false;
+        QTest::addRow("db not a number") << QStringLiteral("redis://127.0.0.1:6379/x") << false;
+        QTest::addRow("negative db") << QStringLiteral("redis://127.0.0.1:6379/-1") << false;
+        QTest::addRow("query") << QStringLiteral("redis://127.0.0.1:6379?a=b") << false;
+        QTest::addRow("not a URL") << QStringLiteral("127.0.0.1:6379") << false;
+    }
+
+    void redisUrl()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, valid);
+        SocketConfig c;
+        c.setRedisUrl(url);
+        const QString problem = c.validate();
+        QCOMPARE(problem.isEmpty(), valid);
+        if (!valid) {
+            QVERIFY2(problem.contains(QLatin1String("redisUrl")), qPrintable(problem));
+            QVERIFY2(!problem.contains(QLatin1String("s3cret")), qPrintable(problem));
+        }
     }
 
     void addressFollowsPort()

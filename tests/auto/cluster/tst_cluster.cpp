@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+// Three SocketServer nodes joined by a real redis-server (issue 10): every delivery
+// function across nodes, rooms, presence (and its expiry after a node process is
+// killed with SIGKILL), a Redis restart in the middle, rooms without a backplane.
+
+#include "processhelpers.h"
+#include "redisprocess.h"
+#include "testpeer.h"
+
+#include <Stonyx/Sockets/RedisBackplane>
+#include <Stonyx/Sockets/SocketConnection>
+#include <Stonyx/Sockets/SocketServer>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+#include <csignal>
+#include <sys/types.h>
+
+using namespace Stonyx::Sockets;
+using TestPeer::RawClient;
+
+namespace {
+
+const QString AuthKey = QStringLiteral("cluster-test-key");
+constexpr int BeatMs = 200; // presence: a node is gone after 3 beats
+
+struct Node {
+    std::unique_ptr<RedisBackplane> backplane;
+    std::unique_ptr<SocketServer> server;
+};
+
+} // namespace
+
+class tst_Cluster : public QObject
+{
+    Q_OBJECT
+
+    RedisProcess m_redis;
+    std::vector<Node> m_nodes;
+
+    static SocketConfig config()
+    {
+        SocketConfig c;
+        c.setPort(0);
+        c.setAuthKey(AuthKey);
+        c.setHandlerDir(QStringLiteral("/nonexistent"));
+        c.setHeartBeatInterval(BeatMs);
+        c.setIdleHeartBeats(0);
+        return TestPeer::withWorkers(c);
+    }
+
+    // A server whose auth handler takes the auth data's "meta" as metadata, and a
+    // "join" handler that puts the client in the room it names (rooms from a handler).
+    static std::unique_ptr<SocketServer> makeServer()
+    {
+        auto server = std::make_unique<SocketServer>(config());
+        server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
+            connection->setMetadata(data[u"meta"].toObject());
+            return QStringLiteral("success");
+        });
+        server->registerHandler(QStringLiteral("join"), [](const QJsonValue &data, SocketConnection *connection) -> QJsonValue {
+            return connection->join(data.toString());
+        });
+        return server;
+    }
+
+    Node makeNode()
+    {
+        Node node;
+        node.backplane = std::make_unique<RedisBackplane>(m_redis.url());
+        node.server = makeServer();
+        node.server->setBackplane(node.backplane.get());
+        return node;
+    }
+
+    bool allSee(int nodes, int clients)
+    {
+        for (const Node &node : m_nodes) {
+            if (node.server->nodes().size() != nodes || node.server->clusterClientCount() != clients)
+                return false;
+        }
+        return true;
+    }
+
+    // A client of node i, authenticated with metadata {"name": name, "group": group}.
+    std::unique_ptr<RawClient> client(int i, const QString &name, const QString &group)
+    {
+        auto c = std::make_unique<RawClient>(true, AuthKey);
+        if (!c->open(m_nodes[size_t(i)].server->serverUrl()))
+            return nullptr;
+        if (!c->authenticate(QJsonObject{{QStringLiteral("meta"),
+                                          QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("group"), group}}}}))
+            return nullptr;
+        return c;
+    }
+
+    qint64 idOf(const QString &name) const
+    {
+        const QList<qint64> ids = m_nodes.front().server->clusterClients(QJsonObject{{QStringLiteral("name"), name}});
+        return ids.size() == 1 ? ids.first() : 0;
+    }
+
+    // The next message of c is request with response, and no copy of an earlier one
+    // is in between: a marker broadcast after the delivery under test must come next.
+    static bool receives(RawClient *c, const QString &request, const QJsonValue &response)
+    {
+        const std::optional<QJsonObject> message = c->waitForMessage(5000);
+        if (!message) {
+            qWarning("no message, expected %s", qPrintable(request));
+            return false;
+        }
+        if (message->value(u"request").toString() != request || message->value(u"response") != response) {
+            qWarning("unexpected message %s, expected %s", QJsonDocument(*message).toJson(QJsonDocument::Compact).constData(),
+                     qPrintable(request));
+            return false;
+        }
+        return true;
+    }
+
+    // Sends a marker to every client from node `from` and checks it is each client's
+    // next message (so nothing else, no duplicate, came before it).
+    bool marker(int from, const std::vector<RawClient *> &clients, int n)
+    {
+        m_nodes[size_t(from)].server->broadcast(QStringLiteral("marker"), n);
+        for (RawClient *c : clients) {
+            if (!receives(c, QStringLiteral("marker"), n))
+                return false;
+        }
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(!RedisProcess::executable().isEmpty(), "redis-server is not installed (tools/install-deps.sh installs it)");
+        QVERIFY(m_redis.start());
+        for (int i = 0; i < 3; ++i)
+            m_nodes.push_back(makeNode());
+        for (Node &node : m_nodes)
+            QVERIFY(node.server->listen());
+        for (Node &node : m_nodes)
+            QTRY_COMPARE(node.server->backplaneStatus(), Backplane::Status::Connected);
+        QTRY_VERIFY(allSee(3, 0));
+    }
+
+    void cleanupTestCase()
+    {
+        m_nodes.clear();
+    }
+
+    void clientIdsAreUniqueAcrossNodes()
+    {
+        auto a = client(0, QStringLiteral("a"), QStringLiteral("x"));
+        auto b = client(1, QStringLiteral("b"), QStringLiteral("x"));
+        auto c = client(2, QStringLiteral("c"), QStringLiteral("x"));
+        QVERIFY(a && b && c);
+        QTRY_VERIFY(allSee(3, 3));
+        const QList<qint64> ids = m_nodes[1].server->clusterClients({});
+        QCOMPARE(ids.size(), 3);
+        QCOMPARE(QSet<qint64>(ids.begin(), ids.end()).size(), 3);
+        for (qint64 id : ids)
+            QVERIFY(id > 0 && id < (qint64(1) << 53)); // exact in QML and JavaScript
+        // Filtered by metadata, from every node.
+        for (const Node &node : m_nodes)
+            QCOMPARE(node.server->clusterClients(QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}}).size(), 1);
+    }
+
+    void deliveryAcrossNodes()
+    {
+        auto a = client(0, QStringLiteral("a"), QStringLiteral("red"));
+        auto b = client(1, QStringLiteral("b"), QStringLiteral("blue"));
+        auto c = client(2, QStringLiteral("c"), QStringLiteral("red"));
+        QVERIFY(a && b && c);
+        QTRY_VERIFY(allSee(3, 3));
+        const std::vector<RawClient *> all{a.get(), b.get(), c.get()};
+
+        // broadcast(): every client of every node, once.
+        QCOMPARE(m_nodes[1].server->broadcast(QStringLiteral("news"), QStringLiteral("hello")), 3);
+        for (RawClient *r : all)
+            QVERIFY(receives(r, QStringLiteral("news"), QStringLiteral("hello")));
+        QVERIFY(marker(2, all, 1));
+
+        // sendTo() a client of another node.
+        const qint64 cId = idOf(QStringLiteral("c"));
+        QVERIFY(cId);
+        QVERIFY(m_nodes[0].server->sendTo(cId, QStringLiteral("direct"), 42));
+        QVERIFY(receives(c.get(), QStringLiteral("direct"), 42));
+        QVERIFY(marker(0, all, 2)); // a and b got nothing before the marker
+        QVERIFY(!m_nodes[0].server->sendTo(cId + 1000, QStringLiteral("direct"), 42)); // nobody
+
+        // sendToByMeta(): the red clients of nodes 0 and 2, sent from node 1.
+        QCOMPARE(m_nodes[1].server->sendToByMeta(QStringLiteral("group"), QStringLiteral("red"), QStringLiteral("team"), true), 2);
+        QVERIFY(receives(a.get(), QStringLiteral("team"), true));
+        QVERIFY(receives(c.get(), QStringLiteral("team"), true));
+        QVERIFY(marker(1, all, 3));
+    }
+
+    void rooms()
+    {
+        auto a = client(0, QStringLiteral("a"), QStringLiteral("x"));
+        auto b = client(1, QStringLiteral("b"), QStringLiteral("x"));
+        auto c = client(2, QStringLiteral("c"), QStringLiteral("x"));
+        QVERIFY(a && b && c);
+        QTRY_VERIFY(allSee(3, 3));
+        const qint64 aId = idOf(QStringLiteral("a"));
+        const qint64 cId = idOf(QStringLiteral("c"));
+        const std::vector<RawClient *> all{a.get(), b.get(), c.get()};
+
+        // a joins from a handler; c is joined by node 0, which asks c's node.
+        a->sendRequest(QStringLiteral("join"), QStringLiteral("lobby"));
+        QVERIFY(receives(a.get(), QStringLiteral("join"), true));
+        QVERIFY(m_nodes[0].server->join(cId, QStringLiteral("lobby")));
+        QVERIFY(!m_nodes[0].server->join(cId + 1000, QStringLiteral("lobby")));
+        const QList<qint64> expected{std::min(aId, cId), std::max(aId, cId)};
+        for (const Node &node : m_nodes)
+            QTRY_COMPARE(node.server->members(QStringLiteral("lobby")), expected);
+        QCOMPARE(m_nodes[1].server->rooms(cId), QStringList{QStringLiteral("lobby")});
+
+        // sendToRoom() from the node that has none of the members.
+        QCOMPARE(m_nodes[1].server->sendToRoom(QStringLiteral("lobby"), QStringLiteral("room"), 1, {}), 2);
+        QVERIFY(receives(a.get(), QStringLiteral("room"), 1));
+        QVERIFY(receives(c.get(), QStringLiteral("room"), 1));
+        QVERIFY(marker(1, all, 4));
+        // ... except one of them.
+        QCOMPARE(m_nodes[2].server->sendToRoom(QStringLiteral("lobby"), QStringLiteral("room"), 2, {aId}), 1);
+        QVERIFY(receives(c.get(), QStringLiteral("room"), 2));
+        QVERIFY(marker(2, all, 5));
+
+        // leave() from another node; a disconnecting client leaves its rooms everywhere.
+        QVERIFY(m_nodes[1].server->leave(cId, QStringLiteral("lobby")));
+        for (const Node &node : m_nodes)
+            QTRY_COMPARE(node.server->members(QStringLiteral("lobby")), QList<qint64>{aId});
+        a.reset();
+        for (const Node &node : m_nodes)
+            QTRY_VERIFY(node.server->members(QStringLiteral("lobby")).isEmpty());
+        QTRY_VERIFY(allSee(3, 2));
+    }
+
+    void garbageOnTheChannelIsIgnored()
+    {
+        auto a = client(0, QStringLiteral("a"), QStringLiteral("x"));
+        QVERIFY(a);
+        QTRY_VERIFY(allSee(3, 1));
+        // Not cluster messages: each node logs each (a few at most) and goes on.
+        for (int i = 0; i < 3 * 3; ++i)
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not a cluster message")));
+        m_redis.cli({QStringLiteral("PUBLISH"), QStringLiteral("stonyx:sockets"), QStringLiteral("{\"v\":1}\nnot for you")});
+        m_redis.cli({QStringLiteral("PUBLISH"), QStringLiteral("stonyx:sockets"),
+                     QStringLiteral("{\"v\":1,\"n\":\"x\",\"t\":\"all\",\"s\":0}\n{}")});
+        m_redis.cli({QStringLiteral("PUBLISH"), QStringLiteral("stonyx:sockets"), QString::fromLatin1(QByteArray(1000, '\xff'))});
+        QVERIFY(marker(1, {a.get()}, 6));
+    }
+
+    void presenceExpiresAfterSigkill()
+    {
+        // A fourth node in a process of its own, with one client.
+        const QString tool = QStringLiteral(STONYX_TOOLS_DIR "/stonyx-sockets-server");
+        ProcessHelpers::Process process(tool,
+                                        {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis-url"),
+                                         m_redis.url(), QStringLiteral("--heartbeat-interval"), QString::number(BeatMs),
+                                         QStringLiteral("--auth-key"), AuthKey, QStringLiteral("--handler-dir"),
+                                         QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR)},
+                                        ProcessHelpers::environment({{QStringLiteral("SOCKET_IDLE_HEARTBEATS"), QStringLiteral("0")}}));
+        const QString url = process.waitFor(QStringLiteral("listening on (\\S+)"));
+        QVERIFY(!url.isEmpty());
+        RawClient remote(true, AuthKey);
+        QVERIFY(remote.open(QUrl(url)));
+        QVERIFY(remote.authenticate(QJsonObject{{QStringLiteral("name"), QStringLiteral("far")}}));
+        QTRY_VERIFY(allSee(4, 1));
+        const qint64 farId = idOf(QStringLiteral("far"));
+        QVERIFY(farId);
+        // Cross-node delivery reaches the other process.
+        QVERIFY(m_nodes[2].server->sendTo(farId, QStringLiteral("direct"), 7));
+        QVERIFY(receives(&remote, QStringLiteral("direct"), 7));
+
+        QSignalSpy left(m_nodes[0].server.get(), &SocketServer::nodeLeft);
+        QElapsedTimer timer;
+        timer.start();
+        ::kill(pid_t(process.processId()), SIGKILL); // no goodbye
+        QVERIFY(process.waitForFinished(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(allSee(3, 0), 10 * BeatMs);
+        // Within 3 heartbeats, plus the beat that notices it and scheduling slack on a
+        // loaded machine (far below the 90 s of the default heartbeat).
+        QVERIFY2(timer.elapsed() <= 7 * BeatMs, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(left.size(), 1);
+        QVERIFY(!m_nodes[0].server->sendTo(farId, QStringLiteral("direct"), 8));
+    }
+
+    void redisRestart()
+    {
+        auto a = client(0, QStringLiteral("a"), QStringLiteral("x"));
+        auto b = client(1, QStringLiteral("b"), QStringLiteral("x"));
+        auto c = client(2, QStringLiteral("c"), QStringLiteral("x"));
+        QVERIFY(a && b && c);
+        QTRY_VERIFY(allSee(3, 3));
+        const std::vector<RawClient *> all{a.get(), b.get(), c.get()};
+
+        QSignalSpy status(m_nodes[0].server.get(), &SocketServer::backplaneStatusChanged);
+        // Each node logs the outage once.
+        for (int i = 0; i < 3; ++i)
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Redis backplane .* lost: .*reconnecting")));
+        const quint16 port = m_redis.port();
+        m_redis.kill();
+        for (const Node &node : m_nodes)
+            QTRY_COMPARE(node.server->backplaneStatus(), Backplane::Status::Connecting);
+        QCOMPARE(status.size(), 1);
+
+        // Each node still serves its own clients.
+        QCOMPARE(m_nodes[0].server->sendTo(idOf(QStringLiteral("a")), QStringLiteral("local"), 1), true);
+        QVERIFY(receives(a.get(), QStringLiteral("local"), 1));
+
+        QVERIFY(m_redis.start(port));
+        for (const Node &node : m_nodes)
+            QTRY_VERIFY_WITH_TIMEOUT(node.server->backplaneStatus() == Backplane::Status::Connected, 15000);
+        QTRY_VERIFY(allSee(3, 3));
+        // Delivery resumes, each message once.
+        QCOMPARE(m_nodes[2].server->broadcast(QStringLiteral("again"), true), 3);
+        for (RawClient *r : all)
+            QVERIFY(receives(r, QStringLiteral("again"), true));
+        QVERIFY(marker(0, all, 7));
+        QVERIFY(m_nodes[1].server->join(idOf(QStringLiteral("c")), QStringLiteral("after")));
+        QTRY_COMPARE(m_nodes[0].server->members(QStringLiteral("after")).size(), 1);
+        QCOMPARE(m_nodes[0].server->sendToRoom(QStringLiteral("after"), QStringLiteral("room"), 3, {}), 1);
+        QVERIFY(receives(c.get(), QStringLiteral("room"), 3));
+        QVERIFY(marker(0, all, 8));
+    }
+
+    void roomsWithoutBackplane()
+    {
+        auto server = makeServer();
+        QVERIFY(server->listen());
+        QCOMPARE(server->backplaneStatus(), Backplane::Status::Stopped);
+        QCOMPARE(server->nodes(), QStringList{server->nodeId()});
+        RawClient a(true, AuthKey);
+        RawClient b(true, AuthKey);
+        QVERIFY(a.open(server->serverUrl()) && a.authenticate());
+        QVERIFY(b.open(server->serverUrl()) && b.authenticate());
+        QTRY_COMPARE(server->clusterClientCount(), 2);
+        const QList<qint64> ids = server->clientIds();
+        QVERIFY(server->join(ids[0], QStringLiteral("r")));
+        QVERIFY(server->join(ids[1], QStringLiteral("r")));
+        QVERIFY(!server->join(ids[1], QString()));
+        QCOMPARE(server->members(QStringLiteral("r")), ids);
+        QCOMPARE(server->rooms(ids[0]), QStringList{QStringLiteral("r")});
+        QCOMPARE(server->sendToRoom(QStringLiteral("r"), QStringLiteral("room"), 1, {ids[1]}), 1);
+        QVERIFY(server->leave(ids[0], QStringLiteral("r")));
+        QVERIFY(!server->leave(ids[0], QStringLiteral("r")));
+        QCOMPARE(server->members(QStringLiteral("r")), QList<qint64>{ids[1]});
+        // Sent before the leave: only the first client.
+        QVERIFY(receives(&a, QStringLiteral("room"), 1) || receives(&b, QStringLiteral("room"), 1));
+        b.socket().close();
+        QTRY_VERIFY(server->members(QStringLiteral("r")).isEmpty());
+    }
+};
+
+QTEST_MAIN(tst_Cluster)
+#include "tst_cluster.moc"
