@@ -189,11 +189,48 @@ void ClusterHub::onStatusChanged(Backplane::Status status)
     onBeat();
 }
 
+void ClusterHub::refreshMetadata()
+{
+    // Metadata set after authentication (handlers, setMetadata()) reaches the other
+    // nodes with the next beat: one "conn" per client whose metadata changed.
+    QList<qint64> ids;
+    {
+        QMutexLocker locker(&m_mutex);
+        ids = m_localAuthenticated.keys();
+    }
+    QHash<qint64, QJsonObject> current;
+    {
+        QMutexLocker locker(&m_server->clientsMutex);
+        for (qint64 id : std::as_const(ids)) {
+            if (SocketConnection *connection = m_server->clients.value(id))
+                current.insert(id, connection->metadata());
+        }
+    }
+    QList<QJsonObject> changes;
+    {
+        QMutexLocker locker(&m_mutex);
+        for (auto it = current.cbegin(); it != current.cend(); ++it) {
+            auto known = m_localAuthenticated.find(it.key());
+            if (known == m_localAuthenticated.end() || *known == it.value())
+                continue;
+            *known = it.value();
+            changes << QJsonObject{{QStringLiteral("t"), QStringLiteral("conn")}, {QStringLiteral("id"), QJsonValue(it.key())},
+                                   {QStringLiteral("m"), it.value()},
+                                   {QStringLiteral("r"), roomArray(m_localRooms.value(it.key()))}};
+        }
+    }
+    if (!changes.isEmpty())
+        m_stateDirty = true;
+    for (const QJsonObject &change : std::as_const(changes))
+        publish(change);
+}
+
 void ClusterHub::onBeat()
 {
     if (!active())
         return;
     if (m_backplane->status() == Backplane::Status::Connected) {
+        refreshMetadata();
         publish(QJsonObject{{QStringLiteral("t"), QStringLiteral("beat")}});
         const int ttl = 3 * m_beatMs;
         if (m_stateDirty) {
@@ -608,16 +645,25 @@ bool ClusterHub::matches(const QJsonObject &metadata, const QJsonObject &filter)
 
 QList<qint64> ClusterHub::clusterClients(const QJsonObject &filter) const
 {
-    QMutexLocker locker(&m_mutex);
     QList<qint64> ids;
-    for (auto it = m_localAuthenticated.cbegin(); it != m_localAuthenticated.cend(); ++it) {
-        if (matches(it.value(), filter))
-            ids << it.key();
+    QList<qint64> local;
+    {
+        QMutexLocker locker(&m_mutex);
+        local = m_localAuthenticated.keys();
+        for (const Node &node : std::as_const(m_nodes)) {
+            for (auto it = node.clients.cbegin(); it != node.clients.cend(); ++it) {
+                if (matches(it->metadata, filter))
+                    ids << it.key();
+            }
+        }
     }
-    for (const Node &node : std::as_const(m_nodes)) {
-        for (auto it = node.clients.cbegin(); it != node.clients.cend(); ++it) {
-            if (matches(it->metadata, filter))
-                ids << it.key();
+    // This node's clients with their metadata as it is now.
+    {
+        QMutexLocker locker(&m_server->clientsMutex);
+        for (qint64 id : std::as_const(local)) {
+            SocketConnection *connection = m_server->clients.value(id);
+            if (connection && matches(connection->metadata(), filter))
+                ids << id;
         }
     }
     std::sort(ids.begin(), ids.end());

@@ -13,7 +13,8 @@
 //
 // Presence: each node publishes its state (authenticated clients with metadata and
 // rooms) when it (re)connects ("state" with ask, answered by every node's state),
-// then deltas ("conn", "gone", "join", "leave") and a "beat" every heartBeatInterval.
+// then deltas ("conn", "gone", "join", "leave") and a "beat" every heartBeatInterval;
+// metadata changed after authentication goes out as a "conn" with the next beat.
 // Every message carries the node's sequence number: a receiver that sees a gap
 // (messages lost while a connection was down) asks that node for its state again
 // ("sync"). A node not heard from for 3 × heartBeatInterval is dropped from the
@@ -112,6 +113,7 @@ private:
     QJsonObject stateHeader(bool ask) const;
     void applyState(const QString &node, const QJsonObject &header);
     void onBeat();
+    void refreshMetadata();
     void onStatusChanged(Backplane::Status status);
     void newTag();
     QString stateKey() const;

@@ -306,8 +306,9 @@ public:
     int clusterClientCount() const;
     /*!
         The ids of the cluster's authenticated clients whose metadata has every field of
-        \a filter (all of them for an empty filter), sorted. Metadata is as it was when
-        each client authenticated. Thread-safe.
+        \a filter (all of them for an empty filter), sorted. This server's clients are
+        matched with their metadata as it is now; other nodes' clients as last heard (as
+        at authentication, updated within one heartBeatInterval after a change). Thread-safe.
     */
     QList<qint64> clusterClients(const QJsonObject &filter) const;
 

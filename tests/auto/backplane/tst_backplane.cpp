@@ -10,6 +10,11 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
+#include <QElapsedTimer>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace Stonyx::Sockets;
 
@@ -130,6 +135,34 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(backplane.status() == Backplane::Status::Connected, 15000);
         QCOMPARE(backplane.connectCount(), 2);
         QCOMPARE(errors.size(), 2);
+    }
+
+    // Redis hangs (SIGSTOP): the unanswered PINGs count it as down within about 5 s;
+    // the event loop keeps running meanwhile; after SIGCONT the backplane is back.
+    void redisHangs()
+    {
+        RedisProcess redis;
+        QVERIFY(redis.start());
+        RedisBackplane backplane(redis.url());
+        backplane.start(QStringLiteral("c"));
+        QTRY_COMPARE(backplane.status(), Backplane::Status::Connected);
+
+        QElapsedTimer sinceTick;
+        sinceTick.start();
+        qint64 longestGap = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, &ticker, [&] {
+            longestGap = std::max(longestGap, sinceTick.restart());
+        });
+        ticker.start(20);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("lost: Redis did not answer 4 PINGs")));
+        ::kill(pid_t(redis.pid()), SIGSTOP);
+        QTRY_VERIFY_WITH_TIMEOUT(backplane.status() == Backplane::Status::Connecting, 10000);
+        QCOMPARE(backplane.error(), Backplane::Error::ConnectionError);
+        QVERIFY2(longestGap < 1000, qPrintable(QString::number(longestGap))); // never blocked
+        QVERIFY(!backplane.publish("while hanging")); // dropped, not queued
+        ::kill(pid_t(redis.pid()), SIGCONT);
+        QTRY_VERIFY_WITH_TIMEOUT(backplane.status() == Backplane::Status::Connected, 15000);
     }
 
     // A peer that answers with bytes that are not RESP, or RESP that is not what was

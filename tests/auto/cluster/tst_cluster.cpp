@@ -170,6 +170,14 @@ private Q_SLOTS:
         // Filtered by metadata, from every node.
         for (const Node &node : m_nodes)
             QCOMPARE(node.server->clusterClients(QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}}).size(), 1);
+        // Metadata changed after authentication reaches the other nodes with a beat.
+        const qint64 bId = idOf(QStringLiteral("b"));
+        SocketConnection *connection = m_nodes[1].server->client(bId);
+        QVERIFY(connection);
+        connection->setMetadataValue(QStringLiteral("group"), QStringLiteral("moved"));
+        const QJsonObject moved{{QStringLiteral("group"), QStringLiteral("moved")}};
+        for (const Node &node : m_nodes)
+            QTRY_COMPARE(node.server->clusterClients(moved), QList<qint64>{bId});
     }
 
     void deliveryAcrossNodes()

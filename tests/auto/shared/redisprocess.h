@@ -71,6 +71,7 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
     QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
 
     // Runs redis-cli against this server; its output.
