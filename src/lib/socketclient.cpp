@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "socketclient_p.h"
+#include "delivery_p.h"
 #include "message_p.h"
 #include "sendbuffer_p.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
@@ -188,9 +190,13 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     if (!alive || socket)
         return; // destroyed, or a slot called open() again
     if (closedByUser) {
-        (void)setState(SocketClient::State::Disconnected);
+        if (setState(SocketClient::State::Disconnected))
+            (void)failAll(RequestException::Reason::Closed);
         return;
     }
+    // Requests on the wire: lost, or back to the queue if retryable.
+    if (!onLinkLost() || socket || closedByUser)
+        return;
     scheduleReconnect();
 }
 
@@ -246,6 +252,8 @@ void SocketClientPrivate::scheduleReconnect()
         const int failed = attempt;
         closedByUser = true;
         if (!setAttempt(0) || !setState(SocketClient::State::Disconnected))
+            return;
+        if (!failAll(max > 0 ? RequestException::Reason::GaveUp : RequestException::Reason::ConnectionLost))
             return;
         if (max > 0) {
             if (!setError(SocketClient::Error::ReconnectFailed,
@@ -332,7 +340,10 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
         }
         return;
     }
-    deliver(message.request, message.payload);
+    QPointer<SocketClient> alive(q);
+    matchResponse(message); // a continuation of the request's future may delete the client
+    if (alive)
+        deliver(message.request, message.payload);
 }
 
 void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
@@ -354,6 +365,10 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
         heartBeatTimer.start(activeConfig.heartBeatInterval());
+        serverEchoesIds = message.object.value(Delivery::ExtensionsField).toArray().contains(Delivery::IdExtension.toString());
+        // What waited in the offline queue goes first, before anything sent from a slot.
+        if (!flushQueue() || state != SocketClient::State::Connected)
+            return;
         Q_EMIT q->authenticated(message.payload);
         if (!alive)
             return;
@@ -383,7 +398,7 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
     openDeadline.stop();
     codec.clearSessionKey();
     closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
-    if (setAttempt(0) && setState(SocketClient::State::Disconnected))
+    if (setAttempt(0) && setState(SocketClient::State::Disconnected) && failAll(RequestException::Reason::Rejected))
         Q_EMIT q->disconnected(QWebSocketProtocol::CloseCodeNormal, reason);
 }
 
@@ -399,6 +414,297 @@ void SocketClientPrivate::deliver(const QString &request, const QJsonValue &resp
         qCDebug(lcClient, "No handler for server message \"%s\"", qUtf8Printable(request));
     }
     Q_EMIT q->messageReceived(request, response);
+}
+
+QString SocketClientPrivate::failureText(RequestException::Reason reason, const QString &request) const
+{
+    switch (reason) {
+    case RequestException::Reason::Timeout:
+        return SocketClient::tr("Request \"%1\" timed out: no response").arg(request);
+    case RequestException::Reason::ConnectionLost:
+        return SocketClient::tr("Request \"%1\" failed: the connection was lost before the response came").arg(request);
+    case RequestException::Reason::NotConnected:
+        return SocketClient::tr("Cannot send \"%1\": not connected").arg(request);
+    case RequestException::Reason::Rejected:
+        return errorString.isEmpty() ? SocketClient::tr("Cannot send \"%1\"").arg(request) : errorString;
+    case RequestException::Reason::Closed:
+        return SocketClient::tr("\"%1\" was not delivered: the client was closed").arg(request);
+    case RequestException::Reason::QueueOverflow:
+        return SocketClient::tr("Cannot queue \"%1\": the offline queue is full (configuration keys \"offlineQueueSize\" "
+                                "and \"offlineQueueBytes\")")
+            .arg(request);
+    case RequestException::Reason::Expired:
+        return SocketClient::tr("\"%1\" expired in the offline queue after %2 ms (configuration key \"offlineQueueTtl\")")
+            .arg(request)
+            .arg(activeConfig.offlineQueueTtl());
+    case RequestException::Reason::GaveUp:
+        return SocketClient::tr("\"%1\" was not delivered: the client gave up reconnecting").arg(request);
+    }
+    return {};
+}
+
+bool SocketClientPrivate::queueing() const
+{
+    return !closedByUser
+        && (state == SocketClient::State::Connecting || state == SocketClient::State::Authenticating
+            || state == SocketClient::State::Reconnecting);
+}
+
+bool SocketClientPrivate::enqueue(Queued entry, Failure *failure)
+{
+    if (activeConfig.offlineQueueSize() <= 0) {
+        *failure = {entry.name, RequestException::Reason::NotConnected,
+                    failureText(RequestException::Reason::NotConnected, entry.name)};
+        return false;
+    }
+    if (queue.size() >= activeConfig.offlineQueueSize() || queueBytes + entry.bytes > activeConfig.offlineQueueBytes()) {
+        *failure = {entry.name, RequestException::Reason::QueueOverflow,
+                    failureText(RequestException::Reason::QueueOverflow, entry.name)};
+        return false;
+    }
+    entry.expiry = QDeadlineTimer(activeConfig.offlineQueueTtl());
+    queueBytes += entry.bytes;
+    queue.append(std::move(entry));
+    armQueueTimer();
+    return true;
+}
+
+void SocketClientPrivate::sendRequest(qint64 id)
+{
+    auto it = requests.find(id);
+    if (it == requests.end())
+        return;
+    const QString name = it->second.name;
+    const QByteArray json = Delivery::withField(it->second.json, Delivery::IdField, QJsonValue(double(id)));
+    QPointer<SocketClient> alive(q);
+    const bool sent = sendJson(json, &name);
+    if (!alive)
+        return;
+    it = requests.find(id); // a slot of errorOccurred() may have changed them
+    if (it == requests.end())
+        return;
+    if (sent)
+        it->second.sent = true;
+    else
+        (void)failRequest(id, RequestException::Reason::Rejected, failureText(RequestException::Reason::Rejected, name));
+}
+
+bool SocketClientPrivate::failRequest(qint64 id, RequestException::Reason reason, const QString &message)
+{
+    const auto it = requests.find(id);
+    if (it == requests.end())
+        return true;
+    PendingRequest r = std::move(it->second);
+    requests.erase(it);
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        if (queue.at(i).requestId == id) {
+            queueBytes -= queue.at(i).bytes;
+            queue.removeAt(i);
+            break;
+        }
+    }
+    QPointer<SocketClient> alive(q);
+    r.promise->setException(RequestException(reason, r.name, message));
+    r.promise->finish(); // runs continuations attached without a context, which may delete the client
+    if (!alive)
+        return false;
+    Q_EMIT q->deliveryFailed(r.name, reason, message);
+    return !alive.isNull();
+}
+
+bool SocketClientPrivate::failSend(const QString &name, RequestException::Reason reason, const QString &message)
+{
+    QPointer<SocketClient> alive(q);
+    Q_EMIT q->deliveryFailed(name, reason, message);
+    return !alive.isNull();
+}
+
+bool SocketClientPrivate::failAll(RequestException::Reason reason, bool emitSignals)
+{
+    // Everything first leaves the client, then is reported: a slot may send again.
+    struct Failed {
+        QString name;
+        std::shared_ptr<QPromise<QJsonValue>> promise; // null for a send()
+    };
+    QList<Failed> failed;
+    // In the order they were made: requests by id (sent ones first, they are older),
+    // then the queued send()s (their order among requests is not kept here).
+    for (auto &[id, r] : requests)
+        failed.append({r.name, r.promise});
+    for (const Queued &entry : std::as_const(queue)) {
+        if (entry.requestId == 0)
+            failed.append({entry.name, nullptr});
+    }
+    requests.clear();
+    queue.clear();
+    queueBytes = 0;
+    requestTimer.stop();
+    queueTimer.stop();
+    QPointer<SocketClient> alive(q);
+    for (const Failed &f : std::as_const(failed)) {
+        const QString message = failureText(reason, f.name);
+        if (f.promise) {
+            f.promise->setException(RequestException(reason, f.name, message));
+            f.promise->finish();
+        }
+        if (!alive)
+            return false;
+        if (emitSignals)
+            Q_EMIT q->deliveryFailed(f.name, reason, message);
+        if (!alive)
+            return false;
+    }
+    return true;
+}
+
+bool SocketClientPrivate::onLinkLost()
+{
+    serverEchoesIds = false;
+    QList<qint64> lost;
+    QList<Queued> retry;
+    for (auto &[id, r] : requests) {
+        if (!r.sent)
+            continue;
+        if (!r.retryable) {
+            lost.append(id);
+            continue;
+        }
+        // Back to the head of the queue, in the order they were made, ahead of what
+        // was queued after them. They were accepted once: not refused for the bounds.
+        r.sent = false;
+        Queued entry{r.name, {}, id, r.json.size(), QDeadlineTimer(activeConfig.offlineQueueTtl())};
+        queueBytes += entry.bytes;
+        retry.append(std::move(entry));
+    }
+    if (!retry.isEmpty()) {
+        queue = retry + queue;
+        armQueueTimer();
+    }
+    for (qint64 id : std::as_const(lost)) {
+        const auto it = requests.find(id);
+        if (it == requests.end())
+            continue;
+        if (!failRequest(id, RequestException::Reason::ConnectionLost,
+                         failureText(RequestException::Reason::ConnectionLost, it->second.name)))
+            return false;
+    }
+    return true;
+}
+
+bool SocketClientPrivate::flushQueue()
+{
+    QPointer<SocketClient> alive(q);
+    while (!queue.isEmpty() && state == SocketClient::State::Connected && socket) {
+        Queued entry = queue.takeFirst();
+        queueBytes -= entry.bytes;
+        if (entry.expiry.hasExpired()) {
+            const QString message = failureText(RequestException::Reason::Expired, entry.name);
+            if (entry.requestId > 0 ? !failRequest(entry.requestId, RequestException::Reason::Expired, message)
+                                    : !failSend(entry.name, RequestException::Reason::Expired, message))
+                return false;
+            continue;
+        }
+        if (entry.requestId > 0) {
+            sendRequest(entry.requestId);
+        } else if (!sendJson(entry.json, &entry.name)) {
+            if (!alive || !failSend(entry.name, RequestException::Reason::Rejected,
+                                    failureText(RequestException::Reason::Rejected, entry.name)))
+                return false;
+        }
+        if (!alive)
+            return false;
+    }
+    armQueueTimer();
+    return true;
+}
+
+void SocketClientPrivate::matchResponse(const Message::Incoming &message)
+{
+    // By id when the response has one; else, unless the server said it echoes ids (a
+    // response without one is then a message of its own), the oldest pending request
+    // of that name: the version 1 fallback.
+    auto it = requests.end();
+    const QJsonValue id = Delivery::requestId(message.object);
+    if (!id.isUndefined()) {
+        it = requests.find(qint64(id.toDouble()));
+        if (it != requests.end() && (!it->second.sent || it->second.name != message.request))
+            it = requests.end();
+    } else if (!serverEchoesIds) {
+        it = std::find_if(requests.begin(), requests.end(), [&message](const auto &entry) {
+            return entry.second.sent && entry.second.name == message.request;
+        });
+    }
+    if (it == requests.end())
+        return;
+    const std::shared_ptr<QPromise<QJsonValue>> promise = it->second.promise;
+    requests.erase(it);
+    promise->addResult(message.payload);
+    promise->finish();
+}
+
+void SocketClientPrivate::armRequestTimer()
+{
+    qint64 next = -1;
+    for (const auto &[id, r] : requests) {
+        const qint64 remaining = r.deadline.remainingTime(); // -1: forever
+        if (remaining >= 0 && (next < 0 || remaining < next))
+            next = remaining;
+    }
+    if (next < 0)
+        requestTimer.stop();
+    else
+        requestTimer.start(std::chrono::milliseconds(next));
+}
+
+void SocketClientPrivate::onRequestTimer()
+{
+    QList<qint64> due;
+    for (const auto &[id, r] : requests) {
+        if (r.deadline.hasExpired())
+            due.append(id);
+    }
+    for (qint64 id : std::as_const(due)) {
+        const auto it = requests.find(id);
+        if (it == requests.end())
+            continue;
+        if (!failRequest(id, RequestException::Reason::Timeout, failureText(RequestException::Reason::Timeout, it->second.name)))
+            return;
+    }
+    armRequestTimer();
+}
+
+void SocketClientPrivate::armQueueTimer()
+{
+    qint64 next = -1;
+    for (const Queued &entry : std::as_const(queue)) {
+        const qint64 remaining = entry.expiry.remainingTime();
+        if (remaining >= 0 && (next < 0 || remaining < next))
+            next = remaining;
+    }
+    if (next < 0)
+        queueTimer.stop();
+    else
+        queueTimer.start(std::chrono::milliseconds(next));
+}
+
+void SocketClientPrivate::onQueueTimer()
+{
+    QList<Queued> expired;
+    for (qsizetype i = 0; i < queue.size();) {
+        if (queue.at(i).expiry.hasExpired()) {
+            queueBytes -= queue.at(i).bytes;
+            expired.append(queue.takeAt(i));
+        } else {
+            ++i;
+        }
+    }
+    for (const Queued &entry : std::as_const(expired)) {
+        const QString message = failureText(RequestException::Reason::Expired, entry.name);
+        if (entry.requestId > 0 ? !failRequest(entry.requestId, RequestException::Reason::Expired, message)
+                                : !failSend(entry.name, RequestException::Reason::Expired, message))
+            return;
+    }
+    armQueueTimer();
 }
 
 SocketClient::SocketClient(QObject *parent)
@@ -421,6 +727,9 @@ SocketClient::SocketClient(const SocketConfig &config, QObject *parent)
 SocketClient::~SocketClient()
 {
     d->closedByUser = true;
+    // Every future finishes: no signal any more, and nothing may delete this twice.
+    QSignalBlocker blocker(this);
+    (void)d->failAll(RequestException::Reason::Closed, false);
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
@@ -576,19 +885,78 @@ void SocketClient::close()
     const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
     // With a close frame (1000) when open, so the server sees an orderly end.
     d->closeSocket(QWebSocketProtocol::CloseCodeNormal, QString());
-    if (!d->setAttempt(0) || !d->setState(State::Disconnected))
+    if (!d->setAttempt(0) || !d->setState(State::Disconnected) || !d->failAll(RequestException::Reason::Closed))
         return;
-    if (wasOpen)
+    if (wasOpen && d->state == State::Disconnected)
         Q_EMIT disconnected(QWebSocketProtocol::CloseCodeNormal, QString());
 }
 
 bool SocketClient::send(const QString &request, const QJsonValue &data)
 {
+    if (d->queueing() && d->activeConfig.offlineQueueSize() > 0) {
+        // Not connected yet, or again: the offline queue, sent once authenticated.
+        QByteArray json = Message::encodeRequest(request, data);
+        const qint64 bytes = json.size();
+        SocketClientPrivate::Failure failure;
+        if (d->enqueue({request, std::move(json), 0, bytes, {}}, &failure))
+            return true;
+        QPointer<SocketClient> alive(this);
+        if (!d->setError(Error::LimitExceeded, failure.message))
+            return false;
+        (void)d->failSend(request, failure.reason, failure.message);
+        return false;
+    }
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
         (void)d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
         return false;
     }
     return d->sendJson(Message::encodeRequest(request, data), &request);
+}
+
+QFuture<QJsonValue> SocketClient::request(const QString &name, const QJsonValue &data, std::chrono::milliseconds timeout,
+                                          RequestOptions options)
+{
+    auto promise = std::make_shared<QPromise<QJsonValue>>();
+    QFuture<QJsonValue> future = promise->future();
+    promise->start();
+    const qint64 id = d->nextRequestId++;
+    SocketClientPrivate::PendingRequest &r = d->requests[id];
+    r.name = name;
+    r.json = Message::encodeRequest(name, data);
+    r.promise = promise;
+    r.deadline = timeout.count() > 0 ? QDeadlineTimer(timeout) : QDeadlineTimer(QDeadlineTimer::Forever);
+    r.retryable = options.testFlag(RequestOption::Retryable);
+    const qint64 bytes = r.json.size();
+    if (timeout.count() > 0 && (!d->requestTimer.isActive() || d->requestTimer.remainingTimeAsDuration() > timeout))
+        d->requestTimer.start(timeout);
+    if (d->state == State::Connected && d->socket) {
+        d->sendRequest(id); // fails the future (Rejected) if it cannot be sent
+        return future;
+    }
+    if (!d->queueing()) {
+        (void)d->failRequest(id, RequestException::Reason::NotConnected,
+                             d->failureText(RequestException::Reason::NotConnected, name));
+        return future;
+    }
+    SocketClientPrivate::Failure failure;
+    if (!d->enqueue({name, {}, id, bytes, {}}, &failure))
+        (void)d->failRequest(id, failure.reason, failure.message);
+    return future;
+}
+
+int SocketClient::pendingRequestCount() const
+{
+    return int(d->requests.size());
+}
+
+int SocketClient::queuedMessageCount() const
+{
+    return int(d->queue.size());
+}
+
+bool SocketClient::serverEchoesRequestIds() const
+{
+    return d->serverEchoesIds;
 }
 
 SocketClient::Error SocketClient::error() const

@@ -55,6 +55,9 @@ public:
     QString tlsPrivateKey;
     QString tlsCaCertificates;
     bool tlsAllowSelfSigned = false;
+    int offlineQueueSize = 100;
+    qint64 offlineQueueBytes = 256 * 1024;
+    int offlineQueueTtl = 30000;
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
@@ -133,6 +136,12 @@ const KeyRule Rules[] = {
                                   "Configuration key \"workerThreads\" must be between 0 (one per core) and 1024, not %1")},
     {.key = "rateBurst", .min = 1, .max = IntMax,
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"rateBurst\" must be at least 1, not %1")},
+    {.key = "offlineQueueSize", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueSize\" must not be negative, not %1")},
+    {.key = "offlineQueueBytes", .min = 1, .max = Int64Max,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueBytes\" must be positive, not %1")},
+    {.key = "offlineQueueTtl", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueTtl\" must be positive, not %1")},
     {.key = "handlerDir", .flags = NotEmptyInput},
     {.key = "address", .flags = WebSocketUrl},
 };
@@ -567,6 +576,12 @@ QString SocketConfig::tlsCaCertificates() const { return d->tlsCaCertificates; }
 void SocketConfig::setTlsCaCertificates(const QString &file) { d->tlsCaCertificates = file; }
 bool SocketConfig::tlsAllowSelfSigned() const { return d->tlsAllowSelfSigned; }
 void SocketConfig::setTlsAllowSelfSigned(bool allow) { d->tlsAllowSelfSigned = allow; }
+int SocketConfig::offlineQueueSize() const { return d->offlineQueueSize; }
+void SocketConfig::setOfflineQueueSize(int messages) { d->offlineQueueSize = messages; }
+qint64 SocketConfig::offlineQueueBytes() const { return d->offlineQueueBytes; }
+void SocketConfig::setOfflineQueueBytes(qint64 bytes) { d->offlineQueueBytes = bytes; }
+int SocketConfig::offlineQueueTtl() const { return d->offlineQueueTtl; }
+void SocketConfig::setOfflineQueueTtl(int milliseconds) { d->offlineQueueTtl = milliseconds; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {

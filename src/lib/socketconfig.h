@@ -85,6 +85,9 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(QString tlsPrivateKey READ tlsPrivateKey WRITE setTlsPrivateKey)
     Q_PROPERTY(QString tlsCaCertificates READ tlsCaCertificates WRITE setTlsCaCertificates)
     Q_PROPERTY(bool tlsAllowSelfSigned READ tlsAllowSelfSigned WRITE setTlsAllowSelfSigned)
+    Q_PROPERTY(int offlineQueueSize READ offlineQueueSize WRITE setOfflineQueueSize)
+    Q_PROPERTY(qint64 offlineQueueBytes READ offlineQueueBytes WRITE setOfflineQueueBytes)
+    Q_PROPERTY(int offlineQueueTtl READ offlineQueueTtl WRITE setOfflineQueueTtl)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -268,6 +271,20 @@ public:
     /*! Client: accept a self-signed or otherwise unverifiable certificate (false). For development only. */
     bool tlsAllowSelfSigned() const;
     void setTlsAllowSelfSigned(bool allow);
+    /*!
+        Client: most messages (SocketClient::send() and SocketClient::request()) kept
+        while the client is not connected, to be sent in order once it has
+        authenticated again (100; 0 turns the offline queue off: sending then fails
+        with SocketClient::Error::NotConnected as in version 1).
+    */
+    int offlineQueueSize() const;
+    void setOfflineQueueSize(int messages);
+    /*! Client: most bytes of JSON the offline queue holds (262144). */
+    qint64 offlineQueueBytes() const;
+    void setOfflineQueueBytes(qint64 bytes);
+    /*! Client: milliseconds a message may wait in the offline queue before it fails as expired (30000). */
+    int offlineQueueTtl() const;
+    void setOfflineQueueTtl(int milliseconds);
 
     /*!
         Returns an empty string if every value is in range, otherwise an error naming the

@@ -60,6 +60,9 @@ QList<KeySample> keySamples()
         {"tlsPrivateKey", "SOCKET_TLS_PRIVATE_KEY", "/etc/key.pem", QStringLiteral("/etc/key.pem")},
         {"tlsCaCertificates", "SOCKET_TLS_CA_CERTIFICATES", "/etc/ca.pem", QStringLiteral("/etc/ca.pem")},
         {"tlsAllowSelfSigned", "SOCKET_TLS_ALLOW_SELF_SIGNED", "true", true},
+        {"offlineQueueSize", "SOCKET_OFFLINE_QUEUE_SIZE", "0", 0},
+        {"offlineQueueBytes", "SOCKET_OFFLINE_QUEUE_BYTES", "4096", 4096},
+        {"offlineQueueTtl", "SOCKET_OFFLINE_QUEUE_TTL", "1500", 1500},
     };
 }
 
