@@ -8,9 +8,11 @@
 #include "message_p.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QString>
 #include <QStringView>
 
 #include <cmath>
@@ -23,6 +25,27 @@ inline constexpr QStringView IdField = u"id";
 inline constexpr QStringView ExtensionsField = u"extensions";
 //! The name of the request id extension in ExtensionsField.
 inline constexpr QStringView IdExtension = u"id";
+//! The close code a server of this library closes its connections with when it shuts
+//! down: 1012, service restart (IANA WebSocket close code registry).
+inline constexpr int ServiceRestartCloseCode = 1012;
+
+//! Whether a close frame from the server with \a code and \a reason, as QWebSocket
+//! reports it, was a 1012. Qt WebSockets 6.4 takes the codes from 1012 to 2999 for
+//! invalid: it reports 1002 (protocol error) with its own reason "Invalid close code
+//! 1002 detected." (the code is replaced before the text is made), so 1012 itself and
+//! the server's reason are lost. That exact reason, in English or translated, is taken
+//! for a 1012: a server of this library closes with no other code Qt does not know.
+inline bool isServiceRestart(int code, const QString &reason)
+{
+    if (code == ServiceRestartCloseCode)
+        return true;
+    if (code != 1002)
+        return false;
+    const char *const qtText = "Invalid close code %1 detected.";
+    return reason == QString::fromLatin1(qtText).arg(1002)
+        || reason == QCoreApplication::translate("QWebSocketDataProcessor", qtText).arg(1002);
+}
+
 //! The largest id: integers beyond 2^53 are not exact in JavaScript (nor in a double).
 inline constexpr double MaxId = 9007199254740991.0;
 

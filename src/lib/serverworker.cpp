@@ -115,7 +115,9 @@ void ServerWorker::shutdown()
     }
     const QList<SocketConnection *> open = m_connections.values();
     for (SocketConnection *connection : open) {
-        connection->close(QWebSocketProtocol::CloseCodeGoingAway, SocketServer::tr("server shutting down"));
+        // 1012 (service restart): clients come back later, spread over their
+        // reconnectSpread window instead of all at once (docs/protocol-extensions.md).
+        connection->close(Delivery::ServiceRestartCloseCode, SocketServer::tr("server shutting down"));
         // Report the client gone now rather than when its close handshake completes...
         onDisconnected(connection);
         // ...but let the close frame reach it: destroying the socket now would reset the

@@ -81,7 +81,7 @@ public:
     int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches);
     // A new configuration while listening (SocketServer::setConfig()).
     void setConfig(const SocketConfig &config);
-    // The server closes: every connection is closed (1001) and reported gone, pending
+    // The server closes: every connection is closed (1012, service restart) and reported gone, pending
     // handshakes dropped. Connections finish their close handshake on their own and
     // are deleted after; lingering() tells when none is left.
     void shutdown();

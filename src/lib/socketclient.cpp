@@ -170,8 +170,17 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     codec.clearSessionKey();
     // The code of the close frame sent or received; 1006 if the connection was lost
     // without one (QWebSocket would say 1000).
-    const int code = closeTracker.closeCode(*gone);
-    const QString reason = closeTracker.closeReason(*gone);
+    int code = closeTracker.closeCode(*gone);
+    QString reason = closeTracker.closeReason(*gone);
+    if (Delivery::isServiceRestart(code, reason)) {
+        // The server restarts. Qt 6.4 reports its 1012 as 1002 ("Invalid close code
+        // 1012 detected."): report what the server sent.
+        if (code != Delivery::ServiceRestartCloseCode) {
+            code = Delivery::ServiceRestartCloseCode;
+            reason = SocketClient::tr("the server is restarting");
+        }
+        spreadNextReconnect = true;
+    }
     const bool wasOpen = state == SocketClient::State::Authenticating || state == SocketClient::State::Connected;
     const QString socketError = gone->errorString();
     dropSocket();
@@ -266,7 +275,11 @@ void SocketClientPrivate::scheduleReconnect()
     }
     if (!setAttempt(next) || closedByUser)
         return;
-    const qint64 delay = reconnectDelay(next, activeConfig);
+    // After a 1012 (service restart) the first attempt comes at a random point of the
+    // reconnectSpread window: clients of a restarted server do not all return at once.
+    const bool spread = std::exchange(spreadNextReconnect, false) && activeConfig.reconnectSpread() > 0;
+    const qint64 delay = spread ? QRandomGenerator::global()->bounded(activeConfig.reconnectSpread())
+                                : reconnectDelay(next, activeConfig);
     if (!setState(SocketClient::State::Reconnecting) || closedByUser)
         return;
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
@@ -867,6 +880,7 @@ bool SocketClient::open()
         d->globalKeyFor = d->config.authKey();
     }
     d->activeConfig = d->config; // the connection and its reconnects keep this one
+    d->spreadNextReconnect = false;
     d->closedByUser = false;
     if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
         return true; // a slot deleted or closed the client

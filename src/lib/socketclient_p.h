@@ -105,6 +105,7 @@ struct SocketClientPrivate {
     QTimer requestTimer;          // the earliest request deadline
     QTimer queueTimer;            // the expiry of the queue's head
     bool serverEchoesIds = false; // the auth response advertised the "id" extension
+    bool spreadNextReconnect = false; // the server closed with 1012: spread the next attempt (reconnectSpread)
     struct Failure {
         QString name;
         RequestException::Reason reason;

@@ -58,6 +58,7 @@ public:
     int offlineQueueSize = 100;
     qint64 offlineQueueBytes = 256 * 1024;
     int offlineQueueTtl = 30000;
+    int reconnectSpread = 5000;
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
@@ -142,6 +143,8 @@ const KeyRule Rules[] = {
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueBytes\" must be positive, not %1")},
     {.key = "offlineQueueTtl", .min = 1, .max = IntMax,
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueTtl\" must be positive, not %1")},
+    {.key = "reconnectSpread", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"reconnectSpread\" must not be negative, not %1")},
     {.key = "handlerDir", .flags = NotEmptyInput},
     {.key = "address", .flags = WebSocketUrl},
 };
@@ -582,6 +585,8 @@ qint64 SocketConfig::offlineQueueBytes() const { return d->offlineQueueBytes; }
 void SocketConfig::setOfflineQueueBytes(qint64 bytes) { d->offlineQueueBytes = bytes; }
 int SocketConfig::offlineQueueTtl() const { return d->offlineQueueTtl; }
 void SocketConfig::setOfflineQueueTtl(int milliseconds) { d->offlineQueueTtl = milliseconds; }
+int SocketConfig::reconnectSpread() const { return d->reconnectSpread; }
+void SocketConfig::setReconnectSpread(int milliseconds) { d->reconnectSpread = milliseconds; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {

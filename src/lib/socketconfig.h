@@ -88,6 +88,7 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(int offlineQueueSize READ offlineQueueSize WRITE setOfflineQueueSize)
     Q_PROPERTY(qint64 offlineQueueBytes READ offlineQueueBytes WRITE setOfflineQueueBytes)
     Q_PROPERTY(int offlineQueueTtl READ offlineQueueTtl WRITE setOfflineQueueTtl)
+    Q_PROPERTY(int reconnectSpread READ reconnectSpread WRITE setReconnectSpread)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -285,6 +286,14 @@ public:
     /*! Client: milliseconds a message may wait in the offline queue before it fails as expired (30000). */
     int offlineQueueTtl() const;
     void setOfflineQueueTtl(int milliseconds);
+    /*!
+        Client: when the server closes with 1012 (service restart, as a SocketServer
+        does when it shuts down), the first reconnect attempt waits a uniformly random
+        time in [0, reconnectSpread) milliseconds instead of the backoff, so that many
+        clients do not return in the same second (5000; 0 = the usual backoff).
+    */
+    int reconnectSpread() const;
+    void setReconnectSpread(int milliseconds);
 
     /*!
         Returns an empty string if every value is in range, otherwise an error naming the

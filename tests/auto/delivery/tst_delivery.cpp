@@ -424,6 +424,49 @@ private Q_SLOTS:
         QCOMPARE(failureReason(refused), int(RequestException::Reason::NotConnected));
     }
 
+    // Point 4: a server shutting down closes with 1012 (service restart); the client
+    // reports 1012 (Qt 6.4 says 1002) and makes its first attempt within
+    // reconnectSpread instead of after the backoff (here a minute).
+    void serviceRestartSpreadsReconnect()
+    {
+        TestServer s;
+        QVERIFY(s.start(0, false));
+        SocketConfig c = clientConfig(s.server->serverUrl(), false);
+        c.setReconnectBaseDelay(60000);
+        c.setReconnectMaxDelay(60000);
+        c.setReconnectSpread(300);
+        SocketClient client(c);
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QVERIFY(client.open());
+        QVERIFY(authenticated.wait(5000));
+        QSignalSpy disconnected(&client, &SocketClient::disconnected);
+        QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
+        QSignalSpy serverGone(s.server.get(), &SocketServer::clientDisconnected);
+        s.server->close();
+        QTRY_COMPARE(disconnected.size(), 1);
+        QCOMPARE(disconnected.first().at(0).toInt(), 1012);
+        QCOMPARE(serverGone.first().at(1).toInt(), 1012);
+        QTRY_COMPARE(reconnecting.size(), 1);
+        QVERIFY2(reconnecting.first().at(1).toInt() < 300, qPrintable(reconnecting.first().at(1).toString()));
+        // The next attempt (the server is still down) is back on the backoff.
+        QTRY_COMPARE_WITH_TIMEOUT(reconnecting.size(), 2, 5000);
+        QVERIFY(reconnecting.at(1).at(1).toInt() >= 60000);
+
+        // Without a spread, the same close follows the backoff.
+        TestServer t;
+        QVERIFY(t.start(0, false));
+        c.setAddress(t.server->serverUrl());
+        c.setReconnectSpread(0);
+        SocketClient plain(c);
+        QSignalSpy plainAuth(&plain, &SocketClient::authenticated);
+        QVERIFY(plain.open());
+        QVERIFY(plainAuth.wait(5000));
+        QSignalSpy plainReconnecting(&plain, &SocketClient::reconnecting);
+        t.server->close();
+        QTRY_COMPARE(plainReconnecting.size(), 1);
+        QVERIFY(plainReconnecting.first().at(1).toInt() >= 60000);
+    }
+
     // Giving up reconnecting fails what waits with GaveUp.
     void gaveUpFailsQueue()
     {

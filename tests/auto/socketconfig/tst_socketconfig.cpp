@@ -63,6 +63,7 @@ QList<KeySample> keySamples()
         {"offlineQueueSize", "SOCKET_OFFLINE_QUEUE_SIZE", "0", 0},
         {"offlineQueueBytes", "SOCKET_OFFLINE_QUEUE_BYTES", "4096", 4096},
         {"offlineQueueTtl", "SOCKET_OFFLINE_QUEUE_TTL", "1500", 1500},
+        {"reconnectSpread", "SOCKET_RECONNECT_SPREAD", "0", 0},
     };
 }
 
