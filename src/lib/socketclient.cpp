@@ -6,6 +6,8 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QNetworkInformation>
+#include <QThread>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
@@ -120,10 +122,7 @@ void SocketClientPrivate::connectSocket()
             openDeadline.start(activeConfig.authTimeout());
         else
             openDeadline.stop();
-        QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
-        for (auto it = authData.begin(); it != authData.end(); ++it)
-            data.insert(it.key(), it.value()); // like {authKey, ...authData}
-        sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
+        sendAuthRequest();
     });
     QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this, ws](const QByteArray &frame) {
         if (ws == socket)
@@ -160,6 +159,68 @@ void SocketClientPrivate::connectSocket()
     ws->open(cfg.address());
 }
 
+void SocketClientPrivate::sendAuthRequest()
+{
+    QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
+    for (auto it = authData.begin(); it != authData.end(); ++it)
+        data.insert(it.key(), it.value()); // like {authKey, ...authData}
+    sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
+}
+
+void SocketClientPrivate::watchNetwork()
+{
+    if (networkWatched)
+        return;
+    // Loading a backend is process-wide; Qt wants it done on the main thread. Without
+    // one (none installed, or no service behind it) the client reconnects as before.
+    if (!QNetworkInformation::instance() && QCoreApplication::instance()
+        && QThread::currentThread() == QCoreApplication::instance()->thread())
+        QNetworkInformation::loadDefaultBackend();
+    QNetworkInformation *info = QNetworkInformation::instance();
+    if (!info)
+        return;
+    networkWatched = true;
+    networkOnline = info->reachability() != QNetworkInformation::Reachability::Disconnected;
+    QObject::connect(info, &QNetworkInformation::reachabilityChanged, q, [this](QNetworkInformation::Reachability r) {
+        onNetworkReachable(r != QNetworkInformation::Reachability::Disconnected);
+    });
+}
+
+void SocketClientPrivate::onNetworkReachable(bool online)
+{
+    const bool wasOnline = std::exchange(networkOnline, online);
+    if (!online) {
+        // Attempts would only fail: none until the network is back.
+        if (state == SocketClient::State::Reconnecting && !socket && reconnectTimer.isActive()) {
+            reconnectTimer.stop();
+            qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
+                   qUtf8Printable(activeConfig.address().toString()));
+        }
+        return;
+    }
+    if (wasOnline || closedByUser || state != SocketClient::State::Reconnecting || socket)
+        return;
+    // Back online: one attempt at once, and a fresh backoff after it.
+    reconnectTimer.stop();
+    spreadNextReconnect = false;
+    if (!setAttempt(1) || closedByUser || socket)
+        return;
+    QPointer<SocketClient> alive(q);
+    Q_EMIT q->reconnecting(1, 0);
+    if (alive && !closedByUser && !socket && state == SocketClient::State::Reconnecting)
+        connectSocket();
+}
+
+void SocketClientPrivate::setNetworkReachable(SocketClient *client, bool online)
+{
+    client->d->onNetworkReachable(online);
+}
+
+bool SocketClientPrivate::reconnectScheduled(const SocketClient *client)
+{
+    return client->d->reconnectTimer.isActive();
+}
+
 void SocketClientPrivate::onSocketGone(QWebSocket *gone)
 {
     if (gone != socket)
@@ -168,6 +229,7 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     heartBeatDeadline.stop();
     openDeadline.stop();
     codec.clearSessionKey();
+    reauthenticating = false;
     // The code of the close frame sent or received; 1006 if the connection was lost
     // without one (QWebSocket would say 1000).
     int code = closeTracker.closeCode(*gone);
@@ -282,6 +344,12 @@ void SocketClientPrivate::scheduleReconnect()
                                 : reconnectDelay(next, activeConfig);
     if (!setState(SocketClient::State::Reconnecting) || closedByUser)
         return;
+    if (!networkOnline) {
+        // Offline: no attempt until the network is back (onNetworkReachable()).
+        qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
+               qUtf8Printable(activeConfig.address().toString()));
+        return;
+    }
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
     reconnectTimer.start(std::chrono::milliseconds(delay));
     Q_EMIT q->reconnecting(next, int(delay));
@@ -330,7 +398,19 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
 {
     Message::Incoming message;
     QString problem;
-    const SessionCodec::Decoded decoded = codec.decode(frame, u"response", &message, &problem);
+    SessionCodec::Decoded decoded = codec.decode(frame, u"response", &message, &problem);
+    if (decoded == SessionCodec::Decoded::InvalidFrame && reauthenticating && codec.hasSessionKey()) {
+        // The answer to reauthenticate() is sealed with the global key, although this
+        // connection has a session key; nothing else may be.
+        SessionCodec global(globalKey);
+        Message::Incoming reply;
+        QString globalProblem;
+        if (global.decode(frame, u"response", &reply, &globalProblem) == SessionCodec::Decoded::Message
+            && reply.request == Message::AuthRequest) {
+            message = std::move(reply);
+            decoded = SessionCodec::Decoded::Message;
+        }
+    }
     if (decoded == SessionCodec::Decoded::InvalidFrame) {
         qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(problem));
         (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a frame from the server: %1").arg(problem));
@@ -362,6 +442,7 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
 void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
 {
     openDeadline.stop();
+    reauthenticating = false;
     const QJsonValue sessionKey = message.object.value(u"sessionKey");
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
@@ -373,7 +454,9 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         }
     }
     QPointer<SocketClient> alive(q);
-    if (Message::isTruthy(message.payload) || codec.hasSessionKey()) {
+    // Accepted: a truthy answer, or one with a session key (this answer's: after
+    // reauthenticate() the connection still has the old one).
+    if (Message::isTruthy(message.payload) || (activeConfig.encryption() && sessionKey.isString())) {
         const bool wasReconnect = attempt > 0;
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
@@ -881,6 +964,8 @@ bool SocketClient::open()
     }
     d->activeConfig = d->config; // the connection and its reconnects keep this one
     d->spreadNextReconnect = false;
+    d->reauthenticating = false;
+    d->watchNetwork();
     d->closedByUser = false;
     if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
         return true; // a slot deleted or closed the client
@@ -971,6 +1056,24 @@ int SocketClient::queuedMessageCount() const
 bool SocketClient::serverEchoesRequestIds() const
 {
     return d->serverEchoesIds;
+}
+
+bool SocketClient::reauthenticate(const QJsonObject &authData)
+{
+    setAuthData(authData);
+    if (d->state != State::Connected || !d->socket)
+        return false;
+    // Until the answer: no heartbeat (it would be sealed with the old key after the
+    // server switched), and new messages wait in the offline queue.
+    d->heartBeatTimer.stop();
+    d->heartBeatDeadline.stop();
+    d->reauthenticating = true;
+    if (!d->setState(State::Authenticating) || d->state != State::Authenticating)
+        return true;
+    if (d->activeConfig.authTimeout() > 0)
+        d->openDeadline.start(d->activeConfig.authTimeout());
+    d->sendAuthRequest();
+    return true;
 }
 
 SocketClient::Error SocketClient::error() const

@@ -206,6 +206,19 @@ public:
     */
     bool serverEchoesRequestIds() const;
 
+    /*!
+        Authenticates again on the live connection with \a authData (which also
+        becomes authData()), e.g. with a fresh token before the old one expires. The
+        client sends a new auth request and is Authenticating until the answer comes;
+        meanwhile send() and request() wait in the offline queue, and requests already
+        sent are still answered. A truthy answer brings a new session key and
+        authenticated() again; a rejected one ends the connection as a rejected
+        authentication does (AuthenticationRejected, no reconnect). Returns false,
+        only storing \a authData for the next connect, when the client is not
+        Connected.
+    */
+    bool reauthenticate(const QJsonObject &authData);
+
     /*! The last error. */
     Error error() const;
     /*! A translated description of the last error. */

@@ -106,6 +106,17 @@ struct SocketClientPrivate {
     QTimer queueTimer;            // the expiry of the queue's head
     bool serverEchoesIds = false; // the auth response advertised the "id" extension
     bool spreadNextReconnect = false; // the server closed with 1012: spread the next attempt (reconnectSpread)
+    bool reauthenticating = false;    // reauthenticate() sent an auth request on the live connection
+    // QNetworkInformation: offline, no reconnect is attempted; back online, one at once.
+    bool networkWatched = false;
+    bool networkOnline = true;
+    void watchNetwork();
+    void onNetworkReachable(bool online);
+    // For tests: what QNetworkInformation would report (no backend runs in a container).
+    STONYX_SOCKETS_EXPORT static void setNetworkReachable(SocketClient *client, bool online);
+    // For tests: whether a reconnect attempt is scheduled.
+    STONYX_SOCKETS_EXPORT static bool reconnectScheduled(const SocketClient *client);
+    void sendAuthRequest();
     struct Failure {
         QString name;
         RequestException::Reason reason;

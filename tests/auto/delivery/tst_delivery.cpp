@@ -5,6 +5,7 @@
 // against SocketServer, a raw version 1 server and, when the interop suite runs it,
 // the Node.js peer of tests/interop.
 
+#include "socketclient_p.h" // test accessors: session key, network reachability
 #include "tcpproxy.h"
 #include "testpeer.h"
 
@@ -49,6 +50,7 @@ SocketConfig clientConfig(const QUrl &url, bool encryption)
 struct TestServer {
     std::unique_ptr<SocketServer> server;
     std::shared_ptr<int> flakyCalls = std::make_shared<int>(0);
+    std::shared_ptr<QStringList> tokens = std::make_shared<QStringList>(); // authData.token of each auth request
     QStringList received; // the requests in the order the server's handlers saw them
 
     bool start(quint16 port, bool encryption)
@@ -60,7 +62,10 @@ struct TestServer {
         c.setHandlerDir(QString());
         server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
         server->registerHandler(QStringLiteral("auth"),
-                                [](const QJsonValue &data, SocketConnection *) {
+                                [tokens = tokens](const QJsonValue &data, SocketConnection *) {
+                                    tokens->append(data[u"token"].toString());
+                                    if (data[u"token"].toString() == u"revoked")
+                                        return QJsonValue(false);
                                     return data[u"authKey"].toString() == Key ? QJsonValue(QStringLiteral("welcome"))
                                                                                : QJsonValue(false);
                                 },
@@ -465,6 +470,93 @@ private Q_SLOTS:
         t.server->close();
         QTRY_COMPARE(plainReconnecting.size(), 1);
         QVERIFY(plainReconnecting.first().at(1).toInt() >= 60000);
+    }
+
+    // Point 4: reauthenticate() on a live connection: new credentials, a new session
+    // key, no disconnect; messages sent meanwhile wait and go out after.
+    void reauthenticate_data() { TestPeer::addEncryptionRows(); }
+    void reauthenticate()
+    {
+        QFETCH(bool, encryption);
+        TestServer s;
+        QVERIFY(s.start(0, encryption));
+        SocketClient client(clientConfig(s.server->serverUrl(), encryption));
+        client.setAuthData(QJsonObject{{QStringLiteral("token"), QStringLiteral("t1")}});
+        QVERIFY(!client.reauthenticate(QJsonObject{{QStringLiteral("token"), QStringLiteral("t1")}})); // not connected
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QVERIFY(client.open());
+        QVERIFY(authenticated.wait(5000));
+        const QByteArray firstKey = SocketClientPrivate::sessionKey(&client);
+        QSignalSpy serverGone(s.server.get(), &SocketServer::clientDisconnected);
+        QSignalSpy disconnected(&client, &SocketClient::disconnected);
+        QFuture<QJsonValue> before = client.request(QStringLiteral("defer"), QJsonObject{{QStringLiteral("ms"), 100}});
+
+        QVERIFY(client.reauthenticate(QJsonObject{{QStringLiteral("token"), QStringLiteral("t2")}}));
+        QCOMPARE(client.state(), SocketClient::State::Authenticating);
+        QFuture<QJsonValue> during = client.request(QStringLiteral("echo"), QStringLiteral("during"));
+        QCOMPARE(client.queuedMessageCount(), 1);
+        QTRY_COMPARE(authenticated.size(), 2);
+        QCOMPARE(client.state(), SocketClient::State::Connected);
+        QCOMPARE(*s.tokens, (QStringList{QStringLiteral("t1"), QStringLiteral("t2")}));
+        QCOMPARE(client.authData().value(u"token").toString(), QStringLiteral("t2"));
+        if (encryption) {
+            QCOMPARE(SocketClientPrivate::sessionKey(&client).size(), 32);
+            QVERIFY(SocketClientPrivate::sessionKey(&client) != firstKey);
+        }
+        QTRY_VERIFY(before.isFinished() && during.isFinished());
+        QCOMPARE(during.result(), QJsonValue(QStringLiteral("during")));
+        QCOMPARE(before.result()[u"ms"].toInt(), 100);
+        QCOMPARE(serverGone.size(), 0);
+        QCOMPARE(disconnected.size(), 0);
+
+        // Refused credentials end the connection, as a rejected authentication does.
+        QSignalSpy errors(&client, &SocketClient::errorOccurred);
+        QVERIFY(client.reauthenticate(QJsonObject{{QStringLiteral("token"), QStringLiteral("revoked")}}));
+        QTRY_COMPARE(client.state(), SocketClient::State::Disconnected);
+        QCOMPARE(client.error(), SocketClient::Error::AuthenticationRejected);
+    }
+
+    // Point 4: offline (QNetworkInformation), no attempt is made; back online, one at
+    // once, whatever the backoff said (here a minute).
+    void networkReachability()
+    {
+        TestServer s;
+        QVERIFY(s.start(0, false));
+        const quint16 port = s.server->serverPort();
+        SocketConfig c = clientConfig(s.server->serverUrl(), false);
+        c.setReconnectBaseDelay(60000);
+        c.setReconnectMaxDelay(60000);
+        c.setReconnectSpread(0);
+        SocketClient client(c);
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QVERIFY(client.open());
+        QVERIFY(authenticated.wait(5000));
+        QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
+        s.server.reset();
+        QTRY_COMPARE(reconnecting.size(), 1);
+        QVERIFY(SocketClientPrivate::reconnectScheduled(&client));
+
+        SocketClientPrivate::setNetworkReachable(&client, false);
+        QVERIFY(!SocketClientPrivate::reconnectScheduled(&client));
+        QCOMPARE(client.state(), SocketClient::State::Reconnecting);
+        SocketClientPrivate::setNetworkReachable(&client, false); // still offline: nothing
+        QCOMPARE(reconnecting.size(), 1);
+
+        TestServer again;
+        QVERIFY(again.start(port, false));
+        QSignalSpy reconnected(&client, &SocketClient::reconnected);
+        SocketClientPrivate::setNetworkReachable(&client, true);
+        QCOMPARE(reconnecting.size(), 2);
+        QCOMPARE(reconnecting.last().at(0).toInt(), 1); // a fresh backoff
+        QCOMPARE(reconnecting.last().at(1).toInt(), 0); // at once
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 5000);
+
+        // Offline while connected changes nothing; a drop then waits for the network.
+        SocketClientPrivate::setNetworkReachable(&client, false);
+        QCOMPARE(client.state(), SocketClient::State::Connected);
+        again.server.reset();
+        QTRY_COMPARE(client.state(), SocketClient::State::Reconnecting);
+        QVERIFY(!SocketClientPrivate::reconnectScheduled(&client));
     }
 
     // Giving up reconnecting fails what waits with GaveUp.
