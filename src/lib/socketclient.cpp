@@ -103,7 +103,8 @@ void SocketClientPrivate::connectSocket()
     // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
     // plain message split across frames could cut a UTF-8 sequence (close 1007).
     ws->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
-    if (cfg.address().scheme() == u"wss")
+    const QUrl url = currentAddress();
+    if (url.scheme() == u"wss")
         ws->setSslConfiguration(tlsConfiguration);
     if (cfg.tlsAllowSelfSigned()) {
         QObject::connect(ws, &QWebSocket::sslErrors, q, [ws](const QList<QSslError> &errors) {
@@ -144,7 +145,7 @@ void SocketClientPrivate::connectSocket()
         socketErrorReported = true;
         closeTracker.onError(ws->errorString());
         if (!setError(SocketClient::Error::ConnectionError,
-                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), ws->errorString()))
+                      SocketClient::tr("Connection to %1 failed: %2").arg(currentAddress().toString(), ws->errorString()))
             || ws != socket)
             return;
         // Before the handshake completed, an error is the end of this attempt. Once
@@ -156,7 +157,7 @@ void SocketClientPrivate::connectSocket()
     // A server (or a link) that accepts TCP but never completes the handshake would
     // keep this attempt waiting forever: give it handshakeTimeout.
     openDeadline.start(cfg.handshakeTimeout());
-    ws->open(cfg.address());
+    ws->open(url);
 }
 
 void SocketClientPrivate::sendAuthRequest()
@@ -194,7 +195,7 @@ void SocketClientPrivate::onNetworkReachable(bool online)
         if (state == SocketClient::State::Reconnecting && !socket && reconnectTimer.isActive()) {
             reconnectTimer.stop();
             qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
-                   qUtf8Printable(activeConfig.address().toString()));
+                   qUtf8Printable(currentAddress().toString()));
         }
         return;
     }
@@ -249,13 +250,13 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     QPointer<SocketClient> alive(q);
     if (wasOpen) {
         if (code == QWebSocketProtocol::CloseCodeAbnormalDisconnection || !closeTracker.closeFrameSeen())
-            qCInfo(lcClient, "Connection to %s lost (code %d%s%s)", qUtf8Printable(activeConfig.address().toString()),
+            qCInfo(lcClient, "Connection to %s lost (code %d%s%s)", qUtf8Printable(currentAddress().toString()),
                    code, reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
         Q_EMIT q->disconnected(code, reason);
     } else if (!socketErrorReported) {
         // Qt 6.4 does not always signal an error for a refused connection or handshake.
         if (!setError(SocketClient::Error::ConnectionError,
-                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), socketError)))
+                      SocketClient::tr("Connection to %1 failed: %2").arg(currentAddress().toString(), socketError)))
             return;
     }
     if (!alive || socket)
@@ -280,11 +281,11 @@ void SocketClientPrivate::onHeartBeatTimeout()
     const int timeout = activeConfig.effectiveHeartBeatTimeout();
     const QString reason = SocketClient::tr("no heartbeat answer within %1 ms").arg(timeout);
     qCWarning(lcClient, "Connection to %s lost: no heartbeat answer within %d ms",
-              qUtf8Printable(activeConfig.address().toString()), timeout);
+              qUtf8Printable(currentAddress().toString()), timeout);
     QWebSocket *ws = socket;
     closeTracker.setLocalClose(QWebSocketProtocol::CloseCodeAbnormalDisconnection, reason);
     if (setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason)))
+                 SocketClient::tr("Connection to %1 lost: %2").arg(currentAddress().toString(), reason)))
         onSocketGone(ws); // aborts it: a close frame would not get through either
 }
 
@@ -293,7 +294,7 @@ void SocketClientPrivate::onOpenTimeout()
     if (!socket)
         return;
     QWebSocket *ws = socket;
-    const QString address = activeConfig.address().toString();
+    const QString address = currentAddress().toString();
     if (state == SocketClient::State::Authenticating) {
         // Connected, but the auth response never came: a silent server or link.
         const QString reason = SocketClient::tr("no answer to the auth request within %1 ms").arg(activeConfig.authTimeout());
@@ -329,7 +330,7 @@ void SocketClientPrivate::scheduleReconnect()
         if (max > 0) {
             if (!setError(SocketClient::Error::ReconnectFailed,
                           SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
-                              .arg(activeConfig.address().toString())))
+                              .arg(currentAddress().toString())))
                 return;
             Q_EMIT q->reconnectFailed(failed);
         }
@@ -337,6 +338,8 @@ void SocketClientPrivate::scheduleReconnect()
     }
     if (!setAttempt(next) || closedByUser)
         return;
+    // Failover: every attempt goes to the next address (round robin).
+    addressIndex = (addressIndex + 1) % std::max<qsizetype>(activeConfig.addresses().size(), 1);
     // After a 1012 (service restart) the first attempt comes at a random point of the
     // reconnectSpread window: clients of a restarted server do not all return at once.
     const bool spread = std::exchange(spreadNextReconnect, false) && activeConfig.reconnectSpread() > 0;
@@ -347,7 +350,7 @@ void SocketClientPrivate::scheduleReconnect()
     if (!networkOnline) {
         // Offline: no attempt until the network is back (onNetworkReachable()).
         qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
-               qUtf8Printable(activeConfig.address().toString()));
+               qUtf8Printable(currentAddress().toString()));
         return;
     }
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
@@ -473,7 +476,7 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
     } else {
         const QString response = QString::fromUtf8(Message::toJsonText(message.payload));
         qCWarning(lcClient, "The server at %s rejected the authentication (response %s)",
-                  qUtf8Printable(activeConfig.address().toString()), qUtf8Printable(response));
+                  qUtf8Printable(currentAddress().toString()), qUtf8Printable(response));
         if (!setError(SocketClient::Error::AuthenticationRejected,
                       SocketClient::tr("The server rejected the authentication (response %1)").arg(response)))
             return;
@@ -933,14 +936,17 @@ bool SocketClient::open()
         (void)d->setError(Error::ConfigurationError, problem);
         return false;
     }
-    const QUrl url = d->config.address();
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        (void)d->setError(Error::ConfigurationError,
-                    tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
-        return false;
+    bool secure = false;
+    for (const QUrl &url : d->config.addresses()) {
+        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
+            (void)d->setError(Error::ConfigurationError,
+                        tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
+            return false;
+        }
+        secure = secure || url.scheme() == u"wss";
     }
     d->tlsConfiguration = QSslConfiguration::defaultConfiguration();
-    if (url.scheme() == u"wss" && !d->config.tlsCaCertificates().isEmpty()) {
+    if (secure && !d->config.tlsCaCertificates().isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(d->config.tlsCaCertificates(), QSsl::Pem);
         if (cas.isEmpty()) {
             (void)d->setError(Error::ConfigurationError,
@@ -963,6 +969,7 @@ bool SocketClient::open()
         d->globalKeyFor = d->config.authKey();
     }
     d->activeConfig = d->config; // the connection and its reconnects keep this one
+    d->addressIndex = 0;
     d->spreadNextReconnect = false;
     d->reauthenticating = false;
     d->watchNetwork();

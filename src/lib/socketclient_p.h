@@ -106,6 +106,12 @@ struct SocketClientPrivate {
     QTimer queueTimer;            // the expiry of the queue's head
     bool serverEchoesIds = false; // the auth response advertised the "id" extension
     bool spreadNextReconnect = false; // the server closed with 1012: spread the next attempt (reconnectSpread)
+    qsizetype addressIndex = 0;       // into activeConfig.addresses(): the one connected or tried
+    QUrl currentAddress() const
+    {
+        const QList<QUrl> all = activeConfig.addresses();
+        return all.at(addressIndex % all.size());
+    }
     bool reauthenticating = false;    // reauthenticate() sent an auth request on the live connection
     // QNetworkInformation: offline, no reconnect is attempted; back online, one at once.
     bool networkWatched = false;

@@ -26,7 +26,7 @@ class SocketConfigData : public QSharedData
 public:
     int port = SocketConfig::DefaultPort;
     QString host = QStringLiteral("127.0.0.1");
-    QUrl address; // empty: derived from the port
+    QList<QUrl> addresses; // empty: one, derived from the port
     QString authKey = QStringLiteral("AUTH_KEY");
     int heartBeatInterval = 30000;
     int heartBeatTimeout = 0; // 0: one heartBeatInterval
@@ -301,6 +301,24 @@ std::optional<QVariant> fromText(const QMetaProperty &property, const KeyRule &r
     }
 }
 
+bool isAddressKey(const QMetaProperty &property)
+{
+    return qstrcmp(property.name(), "address") == 0;
+}
+
+// "address": one ws:// or wss:// URL, or several separated by commas.
+std::optional<QList<QUrl>> addressesFromText(const QMetaProperty &property, const QString &text)
+{
+    QList<QUrl> urls;
+    for (const QString &part : text.split(u',')) {
+        const std::optional<QVariant> url = fromText(property, ruleFor(property.name()), part);
+        if (!url)
+            return std::nullopt;
+        urls.append(url->toUrl());
+    }
+    return urls;
+}
+
 // A JSON value as a value of the key's type. Strings are read as the environment's text.
 std::optional<QVariant> fromJson(const QMetaProperty &property, const KeyRule &rule, const QJsonValue &json)
 {
@@ -394,6 +412,17 @@ bool SocketConfig::applyEnvironment(const QProcessEnvironment &environment, QStr
         if (!environment.contains(variable))
             continue;
         const QString value = environment.value(variable);
+        if (isAddressKey(property)) { // one URL or several, comma-separated
+            const std::optional<QList<QUrl>> urls = addressesFromText(property, value);
+            if (urls)
+                result.setAddresses(*urls);
+            else if (errorString)
+                *errorString = tr("Invalid value \"%1\" for %2 (configuration key \"%3\")")
+                                   .arg(value, variable, QString::fromLatin1(property.name()));
+            if (!urls)
+                return false;
+            continue;
+        }
         const std::optional<QVariant> parsed = fromText(property, ruleFor(property.name()), value);
         if (!parsed || !property.writeOnGadget(&result, *parsed)) {
             if (errorString)
@@ -421,6 +450,32 @@ bool SocketConfig::applyJson(const QJsonObject &object, QString *errorString)
             if (errorString)
                 *errorString = tr("Unknown configuration key \"%1\"").arg(it.key());
             return false;
+        }
+        if (isAddressKey(property)) { // a string (comma-separated URLs) or an array of URLs
+            std::optional<QList<QUrl>> urls;
+            if (it.value().isString()) {
+                urls = addressesFromText(property, it.value().toString());
+            } else if (it.value().isArray() && !it.value().toArray().isEmpty()) {
+                urls = QList<QUrl>();
+                for (const QJsonValue &item : it.value().toArray()) {
+                    const std::optional<QList<QUrl>> one = item.isString() && !item.toString().contains(u',')
+                        ? addressesFromText(property, item.toString())
+                        : std::nullopt;
+                    if (!one) {
+                        urls.reset();
+                        break;
+                    }
+                    urls->append(*one);
+                }
+            }
+            if (!urls) {
+                if (errorString)
+                    *errorString = tr("Invalid value %1 for configuration key \"%2\"")
+                                       .arg(QString::fromUtf8(Message::toJsonText(it.value())), it.key());
+                return false;
+            }
+            result.setAddresses(*urls);
+            continue;
         }
         const std::optional<QVariant> parsed = fromJson(property, ruleFor(property.name()), it.value());
         if (!parsed || !property.writeOnGadget(&result, *parsed)) {
@@ -474,6 +529,12 @@ QJsonObject SocketConfig::toJson() const
     for (const QMetaProperty &property : properties())
         object.insert(QLatin1String(property.name()),
                       toJsonValue(property, ruleFor(property.name()), property.readOnGadget(this)));
+    if (d->addresses.size() > 1) { // several: comma-separated, as in SOCKET_ADDRESS
+        QStringList urls;
+        for (const QUrl &url : std::as_const(d->addresses))
+            urls << url.toString();
+        object.insert(u"address", urls.join(u','));
+    }
     return object;
 }
 
@@ -512,12 +573,29 @@ void SocketConfig::setHost(const QString &host) { d->host = host; }
 
 QUrl SocketConfig::address() const
 {
-    if (!d->address.isEmpty())
-        return d->address;
+    if (!d->addresses.isEmpty())
+        return d->addresses.first();
     return QUrl(QStringLiteral("ws://localhost:%1").arg(d->port));
 }
 
-void SocketConfig::setAddress(const QUrl &address) { d->address = address; }
+void SocketConfig::setAddress(const QUrl &address)
+{
+    d->addresses = address.isEmpty() ? QList<QUrl>() : QList<QUrl>{address};
+}
+
+QList<QUrl> SocketConfig::addresses() const
+{
+    return d->addresses.isEmpty() ? QList<QUrl>{address()} : d->addresses;
+}
+
+void SocketConfig::setAddresses(const QList<QUrl> &addresses)
+{
+    d->addresses.clear();
+    for (const QUrl &url : addresses) {
+        if (!url.isEmpty())
+            d->addresses.append(url);
+    }
+}
 QString SocketConfig::authKey() const { return d->authKey; }
 void SocketConfig::setAuthKey(const QString &authKey) { d->authKey = authKey; }
 int SocketConfig::heartBeatInterval() const { return d->heartBeatInterval; }
@@ -593,7 +671,7 @@ bool SocketConfig::operator==(const SocketConfig &other) const
     if (d == other.d)
         return true;
     // address() follows the port while it is unset: compare whether it was set, too.
-    if (d->address != other.d->address || d->loadError != other.d->loadError)
+    if (d->addresses != other.d->addresses || d->loadError != other.d->loadError)
         return false;
     const QList<QMetaProperty> keys = properties();
     return std::all_of(keys.begin(), keys.end(), [&](const QMetaProperty &property) {

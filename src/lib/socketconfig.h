@@ -155,9 +155,22 @@ public:
     /*! The address a server listens on (an IP address or \c localhost, \c any); \c 127.0.0.1. */
     QString host() const;
     void setHost(const QString &host);
-    /*! The URL a client connects to; \c ws://localhost:{port} unless set. */
+    /*!
+        The URL a client connects to; \c ws://localhost:{port} unless set. With
+        several addresses (setAddresses(), or comma-separated in \c SOCKET_ADDRESS,
+        an array or a comma-separated string in JSON) the first one.
+    */
     QUrl address() const;
+    /*! Sets one address; an empty \a address goes back to the default. */
     void setAddress(const QUrl &address);
+    /*!
+        Every address a client may connect to, in order: it connects to the first and
+        each reconnect attempt goes to the next one (round robin), with the same
+        backoff and jitter. One element, address(), unless several were set.
+    */
+    QList<QUrl> addresses() const;
+    /*! Sets the addresses, in the order they are tried; an empty list goes back to the default. */
+    void setAddresses(const QList<QUrl> &addresses);
     /*! The shared secret the global key is derived from, sent in the auth request (\c AUTH_KEY). */
     QString authKey() const;
     void setAuthKey(const QString &authKey);

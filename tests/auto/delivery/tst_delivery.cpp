@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 #include <QTimer>
 
@@ -557,6 +558,42 @@ private Q_SLOTS:
         again.server.reset();
         QTRY_COMPARE(client.state(), SocketClient::State::Reconnecting);
         QVERIFY(!SocketClientPrivate::reconnectScheduled(&client));
+    }
+
+    // Point 5: several addresses; each reconnect attempt goes to the next one.
+    void addressFailover()
+    {
+        TestServer s;
+        QVERIFY(s.start(0, true));
+        QTcpServer closed; // a port that refuses: listen, note the port, stop
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const QUrl dead(QStringLiteral("ws://127.0.0.1:%1").arg(closed.serverPort()));
+        closed.close();
+        SocketConfig c = clientConfig(dead, true);
+        c.setAddresses({dead, s.server->serverUrl()});
+        QCOMPARE(c.address(), dead);
+        QCOMPARE(c.addresses().size(), 2);
+        SocketClient client(c);
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QSignalSpy errors(&client, &SocketClient::errorOccurred);
+        QVERIFY(client.open());
+        QTRY_COMPARE_WITH_TIMEOUT(authenticated.size(), 1, 10000);
+        QVERIFY(!errors.isEmpty()); // the first address failed...
+        QVERIFY(client.errorString().contains(dead.toString()));
+        QCOMPARE(client.reconnectAttempt(), 0); // ...the second took over
+        QFuture<QJsonValue> echo = client.request(QStringLiteral("echo"), QStringLiteral("failover"));
+        QTRY_VERIFY(echo.isFinished());
+        QCOMPARE(echo.result(), QJsonValue(QStringLiteral("failover")));
+
+        // When that one goes too, the next attempt goes back to the first (dead), then to it again.
+        QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
+        const quint16 port = s.server->serverPort();
+        s.server.reset();
+        TestServer again;
+        QVERIFY(again.start(port, true));
+        QSignalSpy reconnected(&client, &SocketClient::reconnected);
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QVERIFY(reconnecting.size() >= 2); // the dead address was tried in between
     }
 
     // Giving up reconnecting fails what waits with GaveUp.
