@@ -576,16 +576,21 @@ void SocketClientPrivate::sendRequest(qint64 id)
     const QString name = it->second.name;
     const QByteArray json = Delivery::withField(it->second.json, Delivery::IdField, QJsonValue(double(id)));
     QPointer<SocketClient> alive(q);
+    const QString previousError = errorString;
     const bool sent = sendJson(json, &name);
     if (!alive)
         return;
     it = requests.find(id); // a slot of errorOccurred() may have changed them
     if (it == requests.end())
         return;
-    if (sent)
+    if (sent) {
         it->second.sent = true;
-    else
-        (void)failRequest(id, RequestException::Reason::Rejected, failureText(RequestException::Reason::Rejected, name));
+        return;
+    }
+    // sendJson() sets an error when it refuses (send buffer, encryption); else the
+    // socket was not writable.
+    (void)failRequest(id, RequestException::Reason::Rejected,
+                      errorString != previousError ? errorString : SocketClient::tr("Cannot send \"%1\"").arg(name));
 }
 
 bool SocketClientPrivate::failRequest(qint64 id, RequestException::Reason reason, const QString &message)
