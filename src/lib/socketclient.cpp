@@ -542,11 +542,24 @@ QString SocketClientPrivate::failureText(RequestException::Reason reason, const 
     return {};
 }
 
-bool SocketClientPrivate::queueing() const
+bool SocketClientPrivate::queueing(bool request) const
 {
-    return !closedByUser
-        && (state == SocketClient::State::Connecting || state == SocketClient::State::Authenticating
-            || state == SocketClient::State::Reconnecting);
+    // While the first auth request is out, send() goes straight to the socket as in
+    // version 1 (handlers with skipAuth take it); a request() waits for the answer.
+    // While re-authenticating everything waits: the server switches keys on its answer.
+    if (closedByUser)
+        return false;
+    switch (state) {
+    case SocketClient::State::Connecting:
+    case SocketClient::State::Reconnecting:
+        return true;
+    case SocketClient::State::Authenticating:
+        return request || reauthenticating;
+    case SocketClient::State::Connected:
+    case SocketClient::State::Disconnected:
+        break;
+    }
+    return false;
 }
 
 bool SocketClientPrivate::enqueue(Queued entry, Failure *failure)
@@ -1004,7 +1017,7 @@ void SocketClient::close()
 
 bool SocketClient::send(const QString &request, const QJsonValue &data)
 {
-    if (d->queueing() && d->activeConfig.offlineQueueSize() > 0) {
+    if (d->queueing(false) && d->activeConfig.offlineQueueSize() > 0) {
         // Not connected yet, or again: the offline queue, sent once authenticated.
         QByteArray json = Message::encodeRequest(request, data);
         const qint64 bytes = json.size();
@@ -1044,7 +1057,7 @@ QFuture<QJsonValue> SocketClient::request(const QString &name, const QJsonValue 
         d->sendRequest(id); // fails the future (Rejected) if it cannot be sent
         return future;
     }
-    if (!d->queueing()) {
+    if (!d->queueing(true)) {
         (void)d->failRequest(id, RequestException::Reason::NotConnected,
                              d->failureText(RequestException::Reason::NotConnected, name));
         return future;

@@ -61,8 +61,9 @@ Q_DECLARE_OPERATORS_FOR_FLAGS(RequestOptions)
     not), the response is matched to the oldest pending request of that name. See
     docs/protocol-extensions.md.
 
-    While the client is connecting, authenticating or reconnecting, send() and
-    request() keep their messages in an offline queue (SocketConfig::offlineQueueSize(),
+    While the client is connecting or reconnecting (and while it re-authenticates,
+    see reauthenticate()), send() and request() keep their messages in an offline
+    queue (SocketConfig::offlineQueueSize(),
     offlineQueueBytes(), offlineQueueTtl()), sent in order once the client has
     authenticated. A message that does not fit, or that waits too long, fails
     visibly: deliveryFailed() and, for a request, its future.
@@ -166,8 +167,8 @@ public:
     void close();
     /*!
         Sends \c{{"request": request, "data": data}}; an undefined \a data is left out.
-        While the client is connecting, authenticating or reconnecting, the message
-        waits in the offline queue instead (true; false with LimitExceeded if the queue
+        While the client is connecting or reconnecting (or re-authenticating), the
+        message waits in the offline queue instead (true; false with LimitExceeded if the queue
         is full, and deliveryFailed() if it expires there). Returns false with
         NotConnected if the client is not open (or the offline queue is off), and with
         LimitExceeded if the message would take the bytes waiting to be sent beyond
@@ -187,8 +188,9 @@ public:
         open; Rejected when it could not be sent; Closed on close() or destruction;
         QueueOverflow or Expired for the offline queue (see the class description).
 
-        While the client is connecting or reconnecting the request waits in the offline
-        queue. The response is also delivered to the handler and messageReceived(), as
+        While the client is connecting, authenticating or reconnecting the request
+        waits in the offline queue. (send() during the first authentication goes out at
+        once, as in version 1, for handlers with skipAuth.) The response is also delivered to the handler and messageReceived(), as
         every server message is. A server that does not answer a request (a handler
         returning null) leaves the future to time out.
     */

@@ -129,8 +129,8 @@ struct SocketClientPrivate {
         QString message;
     };
 
-    // True while messages go to the offline queue rather than the socket.
-    bool queueing() const;
+    // True while messages (\a request: of request()) go to the offline queue rather than the socket.
+    bool queueing(bool request) const;
     // A message the queue would take; false, with the failure, if it does not fit.
     bool enqueue(Queued entry, Failure *failure);
     // Tells the application that the send() of \a name was not delivered. False if a slot deleted the client.

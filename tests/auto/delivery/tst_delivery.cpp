@@ -63,10 +63,15 @@ struct TestServer {
         c.setHandlerDir(QString());
         server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
         server->registerHandler(QStringLiteral("auth"),
-                                [tokens = tokens](const QJsonValue &data, SocketConnection *) {
+                                [tokens = tokens](const QJsonValue &data, SocketConnection *connection) {
                                     tokens->append(data[u"token"].toString());
                                     if (data[u"token"].toString() == u"revoked")
                                         return QJsonValue(false);
+                                    if (data[u"token"].toString() == u"slow") { // answered 300 ms later
+                                        PendingReply reply = connection->deferReply();
+                                        QTimer::singleShot(300, [reply]() mutable { reply.resolve(QStringLiteral("welcome")); });
+                                        return QJsonValue(QJsonValue::Undefined);
+                                    }
                                     return data[u"authKey"].toString() == Key ? QJsonValue(QStringLiteral("welcome"))
                                                                                : QJsonValue(false);
                                 },
@@ -381,6 +386,23 @@ private Q_SLOTS:
         QCOMPARE(four.result(), QJsonValue(QStringLiteral("4")));
         QTRY_COMPARE(again.received, (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4")}));
         QCOMPARE(client.queuedMessageCount(), 0);
+    }
+
+    // While the first auth request is out, request() waits for the answer; send()
+    // goes out at once as in version 1 (a skipAuth handler may take it).
+    void requestWaitsForAuthentication()
+    {
+        TestServer s;
+        QVERIFY(s.start(0, true));
+        SocketClient client(clientConfig(s.server->serverUrl(), true));
+        client.setAuthData(QJsonObject{{QStringLiteral("token"), QStringLiteral("slow")}});
+        QVERIFY(client.open());
+        QTRY_COMPARE(client.state(), SocketClient::State::Authenticating);
+        QFuture<QJsonValue> early = client.request(QStringLiteral("echo"), QStringLiteral("early"));
+        QCOMPARE(client.queuedMessageCount(), 1);
+        QTRY_VERIFY(early.isFinished());
+        QCOMPARE(early.result(), QJsonValue(QStringLiteral("early")));
+        QCOMPARE(client.state(), SocketClient::State::Connected);
     }
 
     // Point 3: the queue's bounds (count, bytes) and time-to-live fail messages visibly;
