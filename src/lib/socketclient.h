@@ -182,7 +182,8 @@ public:
         and returns a future that finishes with the server's response.
 
         The future fails with a RequestException: Timeout when no response came within
-        \a timeout; ConnectionLost when the connection dropped after the request was
+        \a timeout (zero or less: no timeout; the request then waits until answered or
+        failed otherwise); ConnectionLost when the connection dropped after the request was
         sent (unless \a options has RequestOption::Retryable: then it is sent again
         after the client has re-authenticated); NotConnected when the client is not
         open; Rejected when it could not be sent; Closed on close() or destruction;
