@@ -268,6 +268,12 @@ private Q_SLOTS:
         }
         QTRY_VERIFY(who.isFinished());
         QCOMPARE(who.result()[u"authenticated"], QJsonValue(true));
+        // reauthenticate() needs nothing new of the server: a second auth request.
+        QVERIFY(client.reauthenticate(QJsonObject{{QStringLiteral("nickname"), QStringLiteral("again")}}));
+        QTRY_COMPARE_WITH_TIMEOUT(authenticated.size(), 2, 10000);
+        QFuture<QJsonValue> after = client.request(QStringLiteral("echo"), QStringLiteral("after"));
+        QTRY_VERIFY(after.isFinished());
+        QCOMPARE(after.result(), QJsonValue(QStringLiteral("after")));
         client.close();
         process.terminate();
         QVERIFY(process.waitForFinished(10000));
