@@ -156,6 +156,28 @@ private Q_SLOTS:
         QVERIFY(reply);
         QCOMPARE(reply->value(u"id"), QJsonValue(8));
 
+        // Auth replies echo the id too: a falsy one (an ordinary response) and a truthy
+        // one (sealed with the global key, with the session key and the extensions).
+        RawClient second(encryption, Key);
+        QVERIFY(second.open(s.server->serverUrl()));
+        second.sendJson(TestPeer::json(QJsonObject{{QStringLiteral("request"), QStringLiteral("auth")},
+                                                   {QStringLiteral("data"), QJsonObject{{QStringLiteral("authKey"), QStringLiteral("wrong")}}},
+                                                   {QStringLiteral("id"), 5}}));
+        reply = second.waitForMessage();
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response"), QJsonValue(false));
+        QCOMPARE(reply->value(u"id"), QJsonValue(5));
+        QVERIFY(!reply->contains(u"extensions"));
+        second.sendJson(TestPeer::json(QJsonObject{{QStringLiteral("request"), QStringLiteral("auth")},
+                                                   {QStringLiteral("data"), QJsonObject{{QStringLiteral("authKey"), Key}}},
+                                                   {QStringLiteral("id"), 6}}));
+        reply = second.waitForMessage();
+        QVERIFY(reply);
+        QCOMPARE(reply->value(u"response"), QJsonValue(QStringLiteral("welcome")));
+        QCOMPARE(reply->value(u"id"), QJsonValue(6));
+        QCOMPARE(reply->value(u"extensions").toArray(), QJsonArray{QStringLiteral("id")});
+        QCOMPARE(reply->contains(u"sessionKey"), encryption);
+
         // No id, or one that is not a safe non-negative integer: nothing is echoed
         // (version 1 shape), and the request is still answered.
         const QJsonValue bad[] = {QJsonValue(QJsonValue::Undefined), QJsonValue(QStringLiteral("7")), QJsonValue(-1),
