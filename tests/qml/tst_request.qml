@@ -18,6 +18,9 @@ TestCase {
             active: true
             SocketHandler { name: "echo"; handleRequest: (data, client) => data }
             SocketHandler { name: "silent"; handleRequest: (data, client) => null }
+            // A deferred answer (a Promise): its response must carry the request's id,
+            // or the client (which matches by id with this server) would never see it.
+            SocketHandler { name: "promise"; handleRequest: (data, client) => new Promise(resolve => resolve(data * 2)) }
         }
     }
 
@@ -50,9 +53,11 @@ TestCase {
         const results = []
         client.request("echo", { n: 1, list: [1, "two"] }).then(value => results.push(value))
         client.request("echo", "second", { timeout: 5000 }).then(value => results.push(value))
-        tryCompare(results, "length", 2, 5000)
+        client.request("promise", 21, { timeout: 5000 }).then(value => results.push(value))
+        tryCompare(results, "length", 3, 5000)
         compare(results[0], { n: 1, list: [1, "two"] })
         compare(results[1], "second")
+        compare(results[2], 42)
     }
 
     function test_rejects() {
