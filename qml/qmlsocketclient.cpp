@@ -7,6 +7,9 @@
 #include <QJSEngine>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMetaEnum>
+
+#include <cmath>
 
 namespace Stonyx::Sockets {
 
@@ -82,6 +85,19 @@ struct QmlSocketClient::Private {
     void updateStatus();
     void setAttempt(int value);
 
+    static QString reasonName(RequestException::Reason reason)
+    {
+        return QString::fromLatin1(QMetaEnum::fromType<RequestException::Reason>().valueToKey(int(reason)));
+    }
+    // A JavaScript Error for a failed request().
+    QJSValue requestError(const QString &request, const QString &reason, const QString &message) const
+    {
+        QJSValue value = qjsEngine(q)->newErrorObject(QJSValue::GenericError, message);
+        value.setProperty(QStringLiteral("request"), request);
+        value.setProperty(QStringLiteral("reason"), reason);
+        return value;
+    }
+
     static void appendHandler(QQmlListProperty<QmlSocketHandler> *list, QmlSocketHandler *handler);
     static qsizetype handlerCount(QQmlListProperty<QmlSocketHandler> *list);
     static QmlSocketHandler *handlerAt(QQmlListProperty<QmlSocketHandler> *list, qsizetype index);
@@ -135,6 +151,10 @@ void QmlSocketClient::Private::start()
     QObject::connect(client, &SocketClient::reconnecting, q, &QmlSocketClient::reconnecting);
     QObject::connect(client, &SocketClient::reconnected, q, &QmlSocketClient::reconnected);
     QObject::connect(client, &SocketClient::reconnectFailed, q, &QmlSocketClient::reconnectFailed);
+    QObject::connect(client, &SocketClient::deliveryFailed, q,
+                     [this](const QString &request, RequestException::Reason reason, const QString &message) {
+                         Q_EMIT q->deliveryFailed(request, reasonName(reason), message);
+                     });
     syncHandlers();
     client->open(); // on failure, errorOccurred has been forwarded
     updateStatus();
@@ -471,6 +491,57 @@ bool QmlSocketClient::send(const QString &request, const QJSValue &data)
         return false;
     }
     return d->client->send(request, json);
+}
+
+QJSValue QmlSocketClient::request(const QString &request, const QJSValue &data, const QJSValue &options)
+{
+    QJSEngine *engine = qjsEngine(this);
+    if (!engine)
+        return QJSValue();
+    // A Promise and its resolve and reject functions.
+    QJSValue deferred = engine->evaluate(QStringLiteral(
+        "(function() { var d = {}; d.promise = new Promise(function(resolve, reject) { d.resolve = resolve; d.reject = reject; }); return d; })()"));
+    QJSValue resolve = deferred.property(QStringLiteral("resolve"));
+    QJSValue reject = deferred.property(QStringLiteral("reject"));
+    const QJSValue promise = deferred.property(QStringLiteral("promise"));
+
+    QJsonValue json;
+    QString problem;
+    if (!JsonConversion::toJson(data, QStringLiteral("data"), &json, &problem)) {
+        reject.call({d->requestError(request, QStringLiteral("InvalidData"), tr("Cannot send \"%1\": %2").arg(request, problem))});
+        return promise;
+    }
+    std::chrono::milliseconds timeout = SocketClient::DefaultRequestTimeout;
+    RequestOptions flags = RequestOption::NoOptions;
+    if (options.isObject()) {
+        const QJSValue t = options.property(QStringLiteral("timeout"));
+        if (!t.isUndefined()) {
+            const double ms = t.toNumber();
+            if (!t.isNumber() || !std::isfinite(ms) || ms < 0 || ms > 2147483647.0) {
+                reject.call({d->requestError(request, QStringLiteral("InvalidData"),
+                                             tr("Cannot send \"%1\": options.timeout must be a number of milliseconds").arg(request))});
+                return promise;
+            }
+            timeout = std::chrono::milliseconds(qint64(ms));
+        }
+        if (options.property(QStringLiteral("retryable")).toBool())
+            flags |= RequestOption::Retryable;
+    }
+    if (!d->client) {
+        reject.call({d->requestError(request, Private::reasonName(RequestException::Reason::NotConnected),
+                                     tr("Cannot send \"%1\": the client is not active").arg(request))});
+        return promise;
+    }
+    // The continuations run on this object's thread (the QML engine's), never after it is gone.
+    d->client->request(request, json, timeout, flags)
+        .then(this,
+              [this, resolve](const QJsonValue &response) mutable {
+                  resolve.call({JsonConversion::toScript(qjsEngine(this), response)});
+              })
+        .onFailed(this, [this, reject, request](const RequestException &e) mutable {
+            reject.call({d->requestError(request, Private::reasonName(e.reason()), e.errorString())});
+        });
+    return promise;
 }
 
 void QmlSocketClient::classBegin()

@@ -176,6 +176,29 @@ public:
     */
     Q_INVOKABLE bool send(const QString &request, const QJSValue &data = QJSValue());
 
+    /*!
+        Sends the request \a request with \a data and returns a JavaScript Promise
+        that resolves with the server's response. \a options may set \c timeout
+        (milliseconds, default 30000; 0 waits forever) and \c retryable (true: sent
+        again after a reconnect if the connection drops before the response).
+
+        The Promise rejects with an Error whose \c message describes the failure,
+        \c request names the request and \c reason is one of \c "Timeout",
+        \c "ConnectionLost", \c "NotConnected", \c "Rejected", \c "Closed",
+        \c "QueueOverflow", \c "Expired", \c "GaveUp" (the C++
+        RequestException::Reason), or \c "InvalidData" when \a data or \a options
+        cannot be used. While the client reconnects the request waits in the offline
+        queue, as send() does.
+
+        \qml
+        client.request("echo", { msg: "hi" }, { timeout: 5000 })
+            .then(response => console.log(response.msg))
+            .catch(error => console.log(error.reason, error.message))
+        \endqml
+    */
+    Q_INVOKABLE QJSValue request(const QString &request, const QJSValue &data = QJSValue(),
+                                 const QJSValue &options = QJSValue());
+
     /*! \internal */
     void classBegin() override;
     /*! \internal Connects if active. */
@@ -211,6 +234,12 @@ Q_SIGNALS:
     void reconnectFailed(int attempts);
     /*! Something went wrong; errorString describes it. */
     void errorOccurred(Stonyx::Sockets::QmlSocketClient::ClientError error);
+    /*!
+        A message under \a request (a request() or a send() that waited in the offline
+        queue) was not delivered: \a reason is one of the reasons request() rejects
+        with, \a errorString describes it.
+    */
+    void deliveryFailed(const QString &request, const QString &reason, const QString &errorString);
 
 private:
     struct Private;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "serverworker_p.h"
+#include "delivery_p.h"
 #include "message_p.h"
 #include "sendbuffer_p.h"
 #include "socketserver_p.h"
@@ -114,7 +115,9 @@ void ServerWorker::shutdown()
     }
     const QList<SocketConnection *> open = m_connections.values();
     for (SocketConnection *connection : open) {
-        connection->close(QWebSocketProtocol::CloseCodeGoingAway, SocketServer::tr("server shutting down"));
+        // 1012 (service restart): clients come back later, spread over their
+        // reconnectSpread window instead of all at once (docs/protocol-extensions.md).
+        connection->close(Delivery::ServiceRestartCloseCode, SocketServer::tr("server shutting down"));
         // Report the client gone now rather than when its close handshake completes...
         onDisconnected(connection);
         // ...but let the close frame reach it: destroying the socket now would reset the
@@ -179,7 +182,7 @@ int ServerWorker::sendToMatching(const QByteArray &json, const std::function<boo
 }
 
 void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegistry::EntryRef entry,
-                                      const QString &request, const QJsonValue &payload)
+                                      const QString &request, const QJsonValue &payload, const QJsonValue &id)
 {
     SocketConnection::Private *cd = connection->d.get();
     cd->awaitingServer = true;
@@ -190,6 +193,7 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
     struct Call {
         SocketConnection *connection = nullptr;
         QString request;
+        QJsonValue id{QJsonValue::Undefined};
         QJsonValue result;
         bool called = false;
         ~Call()
@@ -198,9 +202,10 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
                 return;
             QMetaObject::invokeMethod(
                 connection,
-                [connection = connection, request = std::move(request), result = std::move(result), called = called] {
+                [connection = connection, request = std::move(request), result = std::move(result), id = std::move(id),
+                 called = called] {
                     if (ServerWorker *worker = connection->d->worker.load())
-                        worker->onServerCallDone(connection, request, result, called);
+                        worker->onServerCallDone(connection, request, result, id, called);
                     release(connection);
                 },
                 Qt::QueuedConnection);
@@ -210,6 +215,7 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
     auto call = std::make_shared<Call>();
     call->connection = connection;
     call->request = request;
+    call->id = id;
     QMetaObject::invokeMethod(
         m_server->q,
         [call, entry = std::move(entry), payload] {
@@ -218,20 +224,22 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
             if (!td->worker.load() || td->closing)
                 return;
             td->dispatching = call->request;
+            td->dispatchingId = call->id;
             call->result = entry->handler->handleRequest(payload, target);
             td->dispatching.clear();
+            td->dispatchingId = QJsonValue(QJsonValue::Undefined);
             call->called = true;
         },
         Qt::QueuedConnection);
 }
 
 void ServerWorker::onServerCallDone(SocketConnection *connection, const QString &request, const QJsonValue &result,
-                                    bool called)
+                                    const QJsonValue &id, bool called)
 {
     SocketConnection::Private *cd = connection->d.get();
     cd->awaitingServer = false;
     if (called)
-        finishRequest(connection, request, result);
+        finishRequest(connection, request, result, id);
     if (connection->d->worker == this)
         resumeReading(connection);
 }
@@ -865,26 +873,31 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     // 5. Call the handler; a deferred reply comes back through finishRequest() later.
     // A handler that keeps to the server's thread is called there (see callOnServerThread()).
     if (entry->affinity == HandlerRegistry::Affinity::Server && !m_server->onServerThread()) {
-        callOnServerThread(connection, entry, message.request, message.payload);
+        callOnServerThread(connection, entry, message.request, message.payload, Delivery::requestId(message.object));
         return;
     }
     // The server may go during the call: look again afterwards.
     QPointer<SocketConnection> guard(connection);
+    const QJsonValue id = Delivery::requestId(message.object);
     cd->dispatching = message.request;
+    cd->dispatchingId = id;
     const QJsonValue result = entry->handler->handleRequest(message.payload, connection);
     if (!guard || connection->d->worker != this)
         return;
     cd->dispatching.clear();
-    finishRequest(connection, message.request, result);
+    cd->dispatchingId = QJsonValue(QJsonValue::Undefined);
+    finishRequest(connection, message.request, result, id);
 }
 
-bool ServerWorker::finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result)
+bool ServerWorker::finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result,
+                                 const QJsonValue &id)
 {
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing || Message::isNothing(result))
         return false;
+    // The request's id, if it had one, goes back with the response (docs/protocol-extensions.md).
     if (request != Message::AuthRequest || !Message::isTruthy(result))
-        return sendMessage(connection, Message::encodeResponse(request, result));
+        return sendMessage(connection, Delivery::withField(Message::encodeResponse(request, result), Delivery::IdField, id));
 
     // A truthy auth result: authenticate, make the session key, answer under the global key.
     QString sessionKey;
@@ -901,7 +914,12 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
     }
     // The auth response is sealed with the global key (PROTOCOL.md), also on a second
     // auth: the client cannot know the new session key before reading it.
-    const bool sent = sendMessage(connection, Message::encodeResponse(request, result, sessionKey), Seal::GlobalKey);
+    // It also says which extensions this server supports: a client then matches
+    // responses by id only.
+    QByteArray json = Message::encodeResponse(request, result, sessionKey);
+    json = Delivery::withField(std::move(json), Delivery::ExtensionsField, Delivery::serverExtensions());
+    json = Delivery::withField(std::move(json), Delivery::IdField, id);
+    const bool sent = sendMessage(connection, json, Seal::GlobalKey);
     const bool wasAuthenticated = cd->authenticated;
     cd->authenticated = true;
     cd->authDeadline = -1;

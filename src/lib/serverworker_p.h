@@ -71,7 +71,9 @@ public:
     void onFrame(SocketConnection *connection, const QByteArray &frame);
     void onDisconnected(SocketConnection *connection);
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
-    bool finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result);
+    // \a id is the request's "id" (Delivery::requestId()), echoed in the response; undefined: none.
+    bool finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result,
+                       const QJsonValue &id);
     // Which key seals a message: the session key once authenticated, except auth responses.
     enum class Seal { SessionKey, GlobalKey };
     bool sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal = Seal::SessionKey);
@@ -79,7 +81,7 @@ public:
     int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches);
     // A new configuration while listening (SocketServer::setConfig()).
     void setConfig(const SocketConfig &config);
-    // The server closes: every connection is closed (1001) and reported gone, pending
+    // The server closes: every connection is closed (1012, service restart) and reported gone, pending
     // handshakes dropped. Connections finish their close handshake on their own and
     // are deleted after; lingering() tells when none is left.
     void shutdown();
@@ -129,8 +131,9 @@ private:
     void dispatchFrame(SocketConnection *connection, const QByteArray &frame);
     // Calls a handler with Affinity::Server on the server's thread; the answer comes back here.
     void callOnServerThread(SocketConnection *connection, HandlerRegistry::EntryRef entry, const QString &request,
-                            const QJsonValue &payload);
-    void onServerCallDone(SocketConnection *connection, const QString &request, const QJsonValue &result, bool called);
+                            const QJsonValue &payload, const QJsonValue &id);
+    void onServerCallDone(SocketConnection *connection, const QString &request, const QJsonValue &result,
+                          const QJsonValue &id, bool called);
     void watchInbound(SocketConnection *connection, QTcpSocket *tcp);
     // Cuts every tie between a connection and this worker (timers, slots), so that it
     // can finish its close handshake after the server is gone.

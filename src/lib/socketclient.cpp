@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "socketclient_p.h"
+#include "delivery_p.h"
 #include "message_p.h"
 #include "sendbuffer_p.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QNetworkInformation>
+#include <QThread>
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
@@ -99,7 +103,8 @@ void SocketClientPrivate::connectSocket()
     // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
     // plain message split across frames could cut a UTF-8 sequence (close 1007).
     ws->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
-    if (cfg.address().scheme() == u"wss")
+    const QUrl url = currentAddress();
+    if (url.scheme() == u"wss")
         ws->setSslConfiguration(tlsConfiguration);
     if (cfg.tlsAllowSelfSigned()) {
         QObject::connect(ws, &QWebSocket::sslErrors, q, [ws](const QList<QSslError> &errors) {
@@ -118,10 +123,7 @@ void SocketClientPrivate::connectSocket()
             openDeadline.start(activeConfig.authTimeout());
         else
             openDeadline.stop();
-        QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
-        for (auto it = authData.begin(); it != authData.end(); ++it)
-            data.insert(it.key(), it.value()); // like {authKey, ...authData}
-        sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
+        sendAuthRequest();
     });
     QObject::connect(ws, &QWebSocket::binaryMessageReceived, q, [this, ws](const QByteArray &frame) {
         if (ws == socket)
@@ -143,7 +145,7 @@ void SocketClientPrivate::connectSocket()
         socketErrorReported = true;
         closeTracker.onError(ws->errorString());
         if (!setError(SocketClient::Error::ConnectionError,
-                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), ws->errorString()))
+                      SocketClient::tr("Connection to %1 failed: %2").arg(currentAddress().toString(), ws->errorString()))
             || ws != socket)
             return;
         // Before the handshake completed, an error is the end of this attempt. Once
@@ -155,7 +157,69 @@ void SocketClientPrivate::connectSocket()
     // A server (or a link) that accepts TCP but never completes the handshake would
     // keep this attempt waiting forever: give it handshakeTimeout.
     openDeadline.start(cfg.handshakeTimeout());
-    ws->open(cfg.address());
+    ws->open(url);
+}
+
+void SocketClientPrivate::sendAuthRequest()
+{
+    QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
+    for (auto it = authData.begin(); it != authData.end(); ++it)
+        data.insert(it.key(), it.value()); // like {authKey, ...authData}
+    sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
+}
+
+void SocketClientPrivate::watchNetwork()
+{
+    if (networkWatched)
+        return;
+    // Loading a backend is process-wide; Qt wants it done on the main thread. Without
+    // one (none installed, or no service behind it) the client reconnects as before.
+    if (!QNetworkInformation::instance() && QCoreApplication::instance()
+        && QThread::currentThread() == QCoreApplication::instance()->thread())
+        QNetworkInformation::loadDefaultBackend();
+    QNetworkInformation *info = QNetworkInformation::instance();
+    if (!info)
+        return;
+    networkWatched = true;
+    networkOnline = info->reachability() != QNetworkInformation::Reachability::Disconnected;
+    QObject::connect(info, &QNetworkInformation::reachabilityChanged, q, [this](QNetworkInformation::Reachability r) {
+        onNetworkReachable(r != QNetworkInformation::Reachability::Disconnected);
+    });
+}
+
+void SocketClientPrivate::onNetworkReachable(bool online)
+{
+    const bool wasOnline = std::exchange(networkOnline, online);
+    if (!online) {
+        // Attempts would only fail: none until the network is back.
+        if (state == SocketClient::State::Reconnecting && !socket && reconnectTimer.isActive()) {
+            reconnectTimer.stop();
+            qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
+                   qUtf8Printable(currentAddress().toString()));
+        }
+        return;
+    }
+    if (wasOnline || closedByUser || state != SocketClient::State::Reconnecting || socket)
+        return;
+    // Back online: one attempt at once, and a fresh backoff after it.
+    reconnectTimer.stop();
+    spreadNextReconnect = false;
+    if (!setAttempt(1) || closedByUser || socket)
+        return;
+    QPointer<SocketClient> alive(q);
+    Q_EMIT q->reconnecting(1, 0);
+    if (alive && !closedByUser && !socket && state == SocketClient::State::Reconnecting)
+        connectSocket();
+}
+
+void SocketClientPrivate::setNetworkReachable(SocketClient *client, bool online)
+{
+    client->d->onNetworkReachable(online);
+}
+
+bool SocketClientPrivate::reconnectScheduled(const SocketClient *client)
+{
+    return client->d->reconnectTimer.isActive();
 }
 
 void SocketClientPrivate::onSocketGone(QWebSocket *gone)
@@ -166,31 +230,45 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
     heartBeatDeadline.stop();
     openDeadline.stop();
     codec.clearSessionKey();
+    reauthenticating = false;
     // The code of the close frame sent or received; 1006 if the connection was lost
     // without one (QWebSocket would say 1000).
-    const int code = closeTracker.closeCode(*gone);
-    const QString reason = closeTracker.closeReason(*gone);
+    int code = closeTracker.closeCode(*gone);
+    QString reason = closeTracker.closeReason(*gone);
+    if (Delivery::isServiceRestart(code, reason)) {
+        // The server restarts. Qt 6.4 reports its 1012 as 1002 ("Invalid close code
+        // 1012 detected."): report what the server sent.
+        if (code != Delivery::ServiceRestartCloseCode) {
+            code = Delivery::ServiceRestartCloseCode;
+            reason = SocketClient::tr("the server is restarting");
+        }
+        spreadNextReconnect = true;
+    }
     const bool wasOpen = state == SocketClient::State::Authenticating || state == SocketClient::State::Connected;
     const QString socketError = gone->errorString();
     dropSocket();
     QPointer<SocketClient> alive(q);
     if (wasOpen) {
         if (code == QWebSocketProtocol::CloseCodeAbnormalDisconnection || !closeTracker.closeFrameSeen())
-            qCInfo(lcClient, "Connection to %s lost (code %d%s%s)", qUtf8Printable(activeConfig.address().toString()),
+            qCInfo(lcClient, "Connection to %s lost (code %d%s%s)", qUtf8Printable(currentAddress().toString()),
                    code, reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
         Q_EMIT q->disconnected(code, reason);
     } else if (!socketErrorReported) {
         // Qt 6.4 does not always signal an error for a refused connection or handshake.
         if (!setError(SocketClient::Error::ConnectionError,
-                      SocketClient::tr("Connection to %1 failed: %2").arg(activeConfig.address().toString(), socketError)))
+                      SocketClient::tr("Connection to %1 failed: %2").arg(currentAddress().toString(), socketError)))
             return;
     }
     if (!alive || socket)
         return; // destroyed, or a slot called open() again
     if (closedByUser) {
-        (void)setState(SocketClient::State::Disconnected);
+        if (setState(SocketClient::State::Disconnected))
+            (void)failAll(RequestException::Reason::Closed);
         return;
     }
+    // Requests on the wire: lost, or back to the queue if retryable.
+    if (!onLinkLost() || socket || closedByUser)
+        return;
     scheduleReconnect();
 }
 
@@ -203,11 +281,11 @@ void SocketClientPrivate::onHeartBeatTimeout()
     const int timeout = activeConfig.effectiveHeartBeatTimeout();
     const QString reason = SocketClient::tr("no heartbeat answer within %1 ms").arg(timeout);
     qCWarning(lcClient, "Connection to %s lost: no heartbeat answer within %d ms",
-              qUtf8Printable(activeConfig.address().toString()), timeout);
+              qUtf8Printable(currentAddress().toString()), timeout);
     QWebSocket *ws = socket;
     closeTracker.setLocalClose(QWebSocketProtocol::CloseCodeAbnormalDisconnection, reason);
     if (setError(SocketClient::Error::ConnectionError,
-                 SocketClient::tr("Connection to %1 lost: %2").arg(activeConfig.address().toString(), reason)))
+                 SocketClient::tr("Connection to %1 lost: %2").arg(currentAddress().toString(), reason)))
         onSocketGone(ws); // aborts it: a close frame would not get through either
 }
 
@@ -216,7 +294,7 @@ void SocketClientPrivate::onOpenTimeout()
     if (!socket)
         return;
     QWebSocket *ws = socket;
-    const QString address = activeConfig.address().toString();
+    const QString address = currentAddress().toString();
     if (state == SocketClient::State::Authenticating) {
         // Connected, but the auth response never came: a silent server or link.
         const QString reason = SocketClient::tr("no answer to the auth request within %1 ms").arg(activeConfig.authTimeout());
@@ -247,10 +325,12 @@ void SocketClientPrivate::scheduleReconnect()
         closedByUser = true;
         if (!setAttempt(0) || !setState(SocketClient::State::Disconnected))
             return;
+        if (!failAll(max > 0 ? RequestException::Reason::GaveUp : RequestException::Reason::ConnectionLost))
+            return;
         if (max > 0) {
             if (!setError(SocketClient::Error::ReconnectFailed,
                           SocketClient::tr("Gave up reconnecting to %1 after %n attempt(s)", nullptr, failed)
-                              .arg(activeConfig.address().toString())))
+                              .arg(currentAddress().toString())))
                 return;
             Q_EMIT q->reconnectFailed(failed);
         }
@@ -258,9 +338,21 @@ void SocketClientPrivate::scheduleReconnect()
     }
     if (!setAttempt(next) || closedByUser)
         return;
-    const qint64 delay = reconnectDelay(next, activeConfig);
+    // Failover: every attempt goes to the next address (round robin).
+    addressIndex = (addressIndex + 1) % std::max<qsizetype>(activeConfig.addresses().size(), 1);
+    // After a 1012 (service restart) the first attempt comes at a random point of the
+    // reconnectSpread window: clients of a restarted server do not all return at once.
+    const bool spread = std::exchange(spreadNextReconnect, false) && activeConfig.reconnectSpread() > 0;
+    const qint64 delay = spread ? QRandomGenerator::global()->bounded(activeConfig.reconnectSpread())
+                                : reconnectDelay(next, activeConfig);
     if (!setState(SocketClient::State::Reconnecting) || closedByUser)
         return;
+    if (!networkOnline) {
+        // Offline: no attempt until the network is back (onNetworkReachable()).
+        qCInfo(lcClient, "The network is unreachable: reconnecting to %s when it is back",
+               qUtf8Printable(currentAddress().toString()));
+        return;
+    }
     qCDebug(lcClient, "Reconnect attempt %d in %lld ms", next, delay);
     reconnectTimer.start(std::chrono::milliseconds(delay));
     Q_EMIT q->reconnecting(next, int(delay));
@@ -309,7 +401,19 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
 {
     Message::Incoming message;
     QString problem;
-    const SessionCodec::Decoded decoded = codec.decode(frame, u"response", &message, &problem);
+    SessionCodec::Decoded decoded = codec.decode(frame, u"response", &message, &problem);
+    if (decoded == SessionCodec::Decoded::InvalidFrame && reauthenticating && codec.hasSessionKey()) {
+        // The answer to reauthenticate() is sealed with the global key, although this
+        // connection has a session key; nothing else may be.
+        SessionCodec global(globalKey);
+        Message::Incoming reply;
+        QString globalProblem;
+        if (global.decode(frame, u"response", &reply, &globalProblem) == SessionCodec::Decoded::Message
+            && reply.request == Message::AuthRequest) {
+            message = std::move(reply);
+            decoded = SessionCodec::Decoded::Message;
+        }
+    }
     if (decoded == SessionCodec::Decoded::InvalidFrame) {
         qCWarning(lcClient, "Dropped a frame from the server: %s", qUtf8Printable(problem));
         (void)setError(SocketClient::Error::InvalidMessage, SocketClient::tr("Dropped a frame from the server: %1").arg(problem));
@@ -332,12 +436,16 @@ void SocketClientPrivate::onFrame(const QByteArray &frame)
         }
         return;
     }
-    deliver(message.request, message.payload);
+    QPointer<SocketClient> alive(q);
+    matchResponse(message); // a continuation of the request's future may delete the client
+    if (alive)
+        deliver(message.request, message.payload);
 }
 
 void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
 {
     openDeadline.stop();
+    reauthenticating = false;
     const QJsonValue sessionKey = message.object.value(u"sessionKey");
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
@@ -349,11 +457,17 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         }
     }
     QPointer<SocketClient> alive(q);
-    if (Message::isTruthy(message.payload) || codec.hasSessionKey()) {
+    // Accepted: a truthy answer, or one with a session key (this answer's: after
+    // reauthenticate() the connection still has the old one).
+    if (Message::isTruthy(message.payload) || (activeConfig.encryption() && sessionKey.isString())) {
         const bool wasReconnect = attempt > 0;
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
         heartBeatTimer.start(activeConfig.heartBeatInterval());
+        serverEchoesIds = message.object.value(Delivery::ExtensionsField).toArray().contains(Delivery::IdExtension.toString());
+        // What waited in the offline queue goes first, before anything sent from a slot.
+        if (!flushQueue() || state != SocketClient::State::Connected)
+            return;
         Q_EMIT q->authenticated(message.payload);
         if (!alive)
             return;
@@ -362,7 +476,7 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
     } else {
         const QString response = QString::fromUtf8(Message::toJsonText(message.payload));
         qCWarning(lcClient, "The server at %s rejected the authentication (response %s)",
-                  qUtf8Printable(activeConfig.address().toString()), qUtf8Printable(response));
+                  qUtf8Printable(currentAddress().toString()), qUtf8Printable(response));
         if (!setError(SocketClient::Error::AuthenticationRejected,
                       SocketClient::tr("The server rejected the authentication (response %1)").arg(response)))
             return;
@@ -383,7 +497,7 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
     openDeadline.stop();
     codec.clearSessionKey();
     closeSocket(QWebSocketProtocol::CloseCodeNormal, reason);
-    if (setAttempt(0) && setState(SocketClient::State::Disconnected))
+    if (setAttempt(0) && setState(SocketClient::State::Disconnected) && failAll(RequestException::Reason::Rejected))
         Q_EMIT q->disconnected(QWebSocketProtocol::CloseCodeNormal, reason);
 }
 
@@ -399,6 +513,315 @@ void SocketClientPrivate::deliver(const QString &request, const QJsonValue &resp
         qCDebug(lcClient, "No handler for server message \"%s\"", qUtf8Printable(request));
     }
     Q_EMIT q->messageReceived(request, response);
+}
+
+QString SocketClientPrivate::failureText(RequestException::Reason reason, const QString &request) const
+{
+    switch (reason) {
+    case RequestException::Reason::Timeout:
+        return SocketClient::tr("Request \"%1\" timed out: no response").arg(request);
+    case RequestException::Reason::ConnectionLost:
+        return SocketClient::tr("Request \"%1\" failed: the connection was lost before the response came").arg(request);
+    case RequestException::Reason::NotConnected:
+        return SocketClient::tr("Cannot send \"%1\": not connected").arg(request);
+    case RequestException::Reason::Rejected:
+        return errorString.isEmpty() ? SocketClient::tr("Cannot send \"%1\"").arg(request) : errorString;
+    case RequestException::Reason::Closed:
+        return SocketClient::tr("\"%1\" was not delivered: the client was closed").arg(request);
+    case RequestException::Reason::QueueOverflow:
+        return SocketClient::tr("Cannot queue \"%1\": the offline queue is full (configuration keys \"offlineQueueSize\" "
+                                "and \"offlineQueueBytes\")")
+            .arg(request);
+    case RequestException::Reason::Expired:
+        return SocketClient::tr("\"%1\" expired in the offline queue after %2 ms (configuration key \"offlineQueueTtl\")")
+            .arg(request)
+            .arg(activeConfig.offlineQueueTtl());
+    case RequestException::Reason::GaveUp:
+        return SocketClient::tr("\"%1\" was not delivered: the client gave up reconnecting").arg(request);
+    }
+    return {};
+}
+
+bool SocketClientPrivate::queueing(bool request) const
+{
+    // While the first auth request is out, send() goes straight to the socket as in
+    // version 1 (handlers with skipAuth take it); a request() waits for the answer.
+    // While re-authenticating everything waits: the server switches keys on its answer.
+    if (closedByUser)
+        return false;
+    switch (state) {
+    case SocketClient::State::Connecting:
+    case SocketClient::State::Reconnecting:
+        return true;
+    case SocketClient::State::Authenticating:
+        return request || reauthenticating;
+    case SocketClient::State::Connected:
+    case SocketClient::State::Disconnected:
+        break;
+    }
+    return false;
+}
+
+bool SocketClientPrivate::enqueue(Queued entry, Failure *failure)
+{
+    if (activeConfig.offlineQueueSize() <= 0) {
+        *failure = {entry.name, RequestException::Reason::NotConnected,
+                    failureText(RequestException::Reason::NotConnected, entry.name)};
+        return false;
+    }
+    if (queue.size() >= activeConfig.offlineQueueSize() || queueBytes + entry.bytes > activeConfig.offlineQueueBytes()) {
+        *failure = {entry.name, RequestException::Reason::QueueOverflow,
+                    failureText(RequestException::Reason::QueueOverflow, entry.name)};
+        return false;
+    }
+    entry.expiry = QDeadlineTimer(activeConfig.offlineQueueTtl());
+    queueBytes += entry.bytes;
+    queue.append(std::move(entry));
+    armQueueTimer();
+    return true;
+}
+
+void SocketClientPrivate::sendRequest(qint64 id)
+{
+    auto it = requests.find(id);
+    if (it == requests.end())
+        return;
+    const QString name = it->second.name;
+    const QByteArray json = Delivery::withField(it->second.json, Delivery::IdField, QJsonValue(double(id)));
+    QPointer<SocketClient> alive(q);
+    const QString previousError = errorString;
+    const bool sent = sendJson(json, &name);
+    if (!alive)
+        return;
+    it = requests.find(id); // a slot of errorOccurred() may have changed them
+    if (it == requests.end())
+        return;
+    if (sent) {
+        it->second.sent = true;
+        return;
+    }
+    // sendJson() sets an error when it refuses (send buffer, encryption); else the
+    // socket was not writable.
+    (void)failRequest(id, RequestException::Reason::Rejected,
+                      errorString != previousError ? errorString : SocketClient::tr("Cannot send \"%1\"").arg(name));
+}
+
+bool SocketClientPrivate::failRequest(qint64 id, RequestException::Reason reason, const QString &message)
+{
+    const auto it = requests.find(id);
+    if (it == requests.end())
+        return true;
+    PendingRequest r = std::move(it->second);
+    requests.erase(it);
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        if (queue.at(i).requestId == id) {
+            queueBytes -= queue.at(i).bytes;
+            queue.removeAt(i);
+            break;
+        }
+    }
+    QPointer<SocketClient> alive(q);
+    r.promise->setException(RequestException(reason, r.name, message));
+    r.promise->finish(); // runs continuations attached without a context, which may delete the client
+    if (!alive)
+        return false;
+    Q_EMIT q->deliveryFailed(r.name, reason, message);
+    return !alive.isNull();
+}
+
+bool SocketClientPrivate::failSend(const QString &name, RequestException::Reason reason, const QString &message)
+{
+    QPointer<SocketClient> alive(q);
+    Q_EMIT q->deliveryFailed(name, reason, message);
+    return !alive.isNull();
+}
+
+bool SocketClientPrivate::failAll(RequestException::Reason reason, bool emitSignals)
+{
+    // Everything first leaves the client, then is reported: a slot may send again.
+    struct Failed {
+        QString name;
+        std::shared_ptr<QPromise<QJsonValue>> promise; // null for a send()
+    };
+    QList<Failed> failed;
+    // In the order they were made: requests by id (sent ones first, they are older),
+    // then the queued send()s (their order among requests is not kept here).
+    for (auto &[id, r] : requests)
+        failed.append({r.name, r.promise});
+    for (const Queued &entry : std::as_const(queue)) {
+        if (entry.requestId == 0)
+            failed.append({entry.name, nullptr});
+    }
+    requests.clear();
+    queue.clear();
+    queueBytes = 0;
+    requestTimer.stop();
+    queueTimer.stop();
+    QPointer<SocketClient> alive(q);
+    for (const Failed &f : std::as_const(failed)) {
+        const QString message = failureText(reason, f.name);
+        if (f.promise) {
+            f.promise->setException(RequestException(reason, f.name, message));
+            f.promise->finish();
+        }
+        if (!alive)
+            return false;
+        if (emitSignals)
+            Q_EMIT q->deliveryFailed(f.name, reason, message);
+        if (!alive)
+            return false;
+    }
+    return true;
+}
+
+bool SocketClientPrivate::onLinkLost()
+{
+    serverEchoesIds = false;
+    QList<qint64> lost;
+    QList<Queued> retry;
+    for (auto &[id, r] : requests) {
+        if (!r.sent)
+            continue;
+        if (!r.retryable) {
+            lost.append(id);
+            continue;
+        }
+        // Back to the head of the queue, in the order they were made, ahead of what
+        // was queued after them. They were accepted once: not refused for the bounds.
+        r.sent = false;
+        Queued entry{r.name, {}, id, r.json.size(), QDeadlineTimer(activeConfig.offlineQueueTtl())};
+        queueBytes += entry.bytes;
+        retry.append(std::move(entry));
+    }
+    if (!retry.isEmpty()) {
+        queue = retry + queue;
+        armQueueTimer();
+    }
+    for (qint64 id : std::as_const(lost)) {
+        const auto it = requests.find(id);
+        if (it == requests.end())
+            continue;
+        if (!failRequest(id, RequestException::Reason::ConnectionLost,
+                         failureText(RequestException::Reason::ConnectionLost, it->second.name)))
+            return false;
+    }
+    return true;
+}
+
+bool SocketClientPrivate::flushQueue()
+{
+    QPointer<SocketClient> alive(q);
+    while (!queue.isEmpty() && state == SocketClient::State::Connected && socket) {
+        Queued entry = queue.takeFirst();
+        queueBytes -= entry.bytes;
+        if (entry.expiry.hasExpired()) {
+            const QString message = failureText(RequestException::Reason::Expired, entry.name);
+            if (entry.requestId > 0 ? !failRequest(entry.requestId, RequestException::Reason::Expired, message)
+                                    : !failSend(entry.name, RequestException::Reason::Expired, message))
+                return false;
+            continue;
+        }
+        if (entry.requestId > 0) {
+            sendRequest(entry.requestId);
+        } else if (!sendJson(entry.json, &entry.name)) {
+            if (!alive || !failSend(entry.name, RequestException::Reason::Rejected,
+                                    failureText(RequestException::Reason::Rejected, entry.name)))
+                return false;
+        }
+        if (!alive)
+            return false;
+    }
+    armQueueTimer();
+    return true;
+}
+
+void SocketClientPrivate::matchResponse(const Message::Incoming &message)
+{
+    // By id when the response has one; else, unless the server said it echoes ids (a
+    // response without one is then a message of its own), the oldest pending request
+    // of that name: the version 1 fallback.
+    auto it = requests.end();
+    const QJsonValue id = Delivery::requestId(message.object);
+    if (!id.isUndefined()) {
+        it = requests.find(qint64(id.toDouble()));
+        if (it != requests.end() && (!it->second.sent || it->second.name != message.request))
+            it = requests.end();
+    } else if (!serverEchoesIds) {
+        it = std::find_if(requests.begin(), requests.end(), [&message](const auto &entry) {
+            return entry.second.sent && entry.second.name == message.request;
+        });
+    }
+    if (it == requests.end())
+        return;
+    const std::shared_ptr<QPromise<QJsonValue>> promise = it->second.promise;
+    requests.erase(it);
+    promise->addResult(message.payload);
+    promise->finish();
+}
+
+void SocketClientPrivate::armRequestTimer()
+{
+    qint64 next = -1;
+    for (const auto &[id, r] : requests) {
+        const qint64 remaining = r.deadline.remainingTime(); // -1: forever
+        if (remaining >= 0 && (next < 0 || remaining < next))
+            next = remaining;
+    }
+    if (next < 0)
+        requestTimer.stop();
+    else
+        requestTimer.start(std::chrono::milliseconds(next));
+}
+
+void SocketClientPrivate::onRequestTimer()
+{
+    QList<qint64> due;
+    for (const auto &[id, r] : requests) {
+        if (r.deadline.hasExpired())
+            due.append(id);
+    }
+    for (qint64 id : std::as_const(due)) {
+        const auto it = requests.find(id);
+        if (it == requests.end())
+            continue;
+        if (!failRequest(id, RequestException::Reason::Timeout, failureText(RequestException::Reason::Timeout, it->second.name)))
+            return;
+    }
+    armRequestTimer();
+}
+
+void SocketClientPrivate::armQueueTimer()
+{
+    qint64 next = -1;
+    for (const Queued &entry : std::as_const(queue)) {
+        const qint64 remaining = entry.expiry.remainingTime();
+        if (remaining >= 0 && (next < 0 || remaining < next))
+            next = remaining;
+    }
+    if (next < 0)
+        queueTimer.stop();
+    else
+        queueTimer.start(std::chrono::milliseconds(next));
+}
+
+void SocketClientPrivate::onQueueTimer()
+{
+    QList<Queued> expired;
+    for (qsizetype i = 0; i < queue.size();) {
+        if (queue.at(i).expiry.hasExpired()) {
+            queueBytes -= queue.at(i).bytes;
+            expired.append(queue.takeAt(i));
+        } else {
+            ++i;
+        }
+    }
+    for (const Queued &entry : std::as_const(expired)) {
+        const QString message = failureText(RequestException::Reason::Expired, entry.name);
+        if (entry.requestId > 0 ? !failRequest(entry.requestId, RequestException::Reason::Expired, message)
+                                : !failSend(entry.name, RequestException::Reason::Expired, message))
+            return;
+    }
+    armQueueTimer();
 }
 
 SocketClient::SocketClient(QObject *parent)
@@ -421,6 +844,9 @@ SocketClient::SocketClient(const SocketConfig &config, QObject *parent)
 SocketClient::~SocketClient()
 {
     d->closedByUser = true;
+    // Every future finishes: no signal any more, and nothing may delete this twice.
+    QSignalBlocker blocker(this);
+    (void)d->failAll(RequestException::Reason::Closed, false);
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();
@@ -528,14 +954,17 @@ bool SocketClient::open()
         (void)d->setError(Error::ConfigurationError, problem);
         return false;
     }
-    const QUrl url = d->config.address();
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-        (void)d->setError(Error::ConfigurationError,
-                    tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
-        return false;
+    bool secure = false;
+    for (const QUrl &url : d->config.addresses()) {
+        if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
+            (void)d->setError(Error::ConfigurationError,
+                        tr("Configuration key \"address\" must be a ws:// or wss:// URL, not \"%1\"").arg(url.toString()));
+            return false;
+        }
+        secure = secure || url.scheme() == u"wss";
     }
     d->tlsConfiguration = QSslConfiguration::defaultConfiguration();
-    if (url.scheme() == u"wss" && !d->config.tlsCaCertificates().isEmpty()) {
+    if (secure && !d->config.tlsCaCertificates().isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(d->config.tlsCaCertificates(), QSsl::Pem);
         if (cas.isEmpty()) {
             (void)d->setError(Error::ConfigurationError,
@@ -558,6 +987,10 @@ bool SocketClient::open()
         d->globalKeyFor = d->config.authKey();
     }
     d->activeConfig = d->config; // the connection and its reconnects keep this one
+    d->addressIndex = 0;
+    d->spreadNextReconnect = false;
+    d->reauthenticating = false;
+    d->watchNetwork();
     d->closedByUser = false;
     if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
         return true; // a slot deleted or closed the client
@@ -576,19 +1009,96 @@ void SocketClient::close()
     const bool wasOpen = d->state == State::Authenticating || d->state == State::Connected;
     // With a close frame (1000) when open, so the server sees an orderly end.
     d->closeSocket(QWebSocketProtocol::CloseCodeNormal, QString());
-    if (!d->setAttempt(0) || !d->setState(State::Disconnected))
+    if (!d->setAttempt(0) || !d->setState(State::Disconnected) || !d->failAll(RequestException::Reason::Closed))
         return;
-    if (wasOpen)
+    if (wasOpen && d->state == State::Disconnected)
         Q_EMIT disconnected(QWebSocketProtocol::CloseCodeNormal, QString());
 }
 
 bool SocketClient::send(const QString &request, const QJsonValue &data)
 {
+    if (d->queueing(false) && d->activeConfig.offlineQueueSize() > 0) {
+        // Not connected yet, or again: the offline queue, sent once authenticated.
+        QByteArray json = Message::encodeRequest(request, data);
+        const qint64 bytes = json.size();
+        SocketClientPrivate::Failure failure;
+        if (d->enqueue({request, std::move(json), 0, bytes, {}}, &failure))
+            return true;
+        QPointer<SocketClient> alive(this);
+        if (!d->setError(Error::LimitExceeded, failure.message))
+            return false;
+        (void)d->failSend(request, failure.reason, failure.message);
+        return false;
+    }
     if (!d->socket || d->socket->state() != QAbstractSocket::ConnectedState) {
         (void)d->setError(Error::NotConnected, tr("Cannot send \"%1\": not connected").arg(request));
         return false;
     }
     return d->sendJson(Message::encodeRequest(request, data), &request);
+}
+
+QFuture<QJsonValue> SocketClient::request(const QString &name, const QJsonValue &data, std::chrono::milliseconds timeout,
+                                          RequestOptions options)
+{
+    auto promise = std::make_shared<QPromise<QJsonValue>>();
+    QFuture<QJsonValue> future = promise->future();
+    promise->start();
+    const qint64 id = d->nextRequestId++;
+    SocketClientPrivate::PendingRequest &r = d->requests[id];
+    r.name = name;
+    r.json = Message::encodeRequest(name, data);
+    r.promise = promise;
+    r.deadline = timeout.count() > 0 ? QDeadlineTimer(timeout) : QDeadlineTimer(QDeadlineTimer::Forever);
+    r.retryable = options.testFlag(RequestOption::Retryable);
+    const qint64 bytes = r.json.size();
+    if (timeout.count() > 0 && (!d->requestTimer.isActive() || d->requestTimer.remainingTimeAsDuration() > timeout))
+        d->requestTimer.start(timeout);
+    if (d->state == State::Connected && d->socket) {
+        d->sendRequest(id); // fails the future (Rejected) if it cannot be sent
+        return future;
+    }
+    if (!d->queueing(true)) {
+        (void)d->failRequest(id, RequestException::Reason::NotConnected,
+                             d->failureText(RequestException::Reason::NotConnected, name));
+        return future;
+    }
+    SocketClientPrivate::Failure failure;
+    if (!d->enqueue({name, {}, id, bytes, {}}, &failure))
+        (void)d->failRequest(id, failure.reason, failure.message);
+    return future;
+}
+
+int SocketClient::pendingRequestCount() const
+{
+    return int(d->requests.size());
+}
+
+int SocketClient::queuedMessageCount() const
+{
+    return int(d->queue.size());
+}
+
+bool SocketClient::serverEchoesRequestIds() const
+{
+    return d->serverEchoesIds;
+}
+
+bool SocketClient::reauthenticate(const QJsonObject &authData)
+{
+    setAuthData(authData);
+    if (d->state != State::Connected || !d->socket)
+        return false;
+    // Until the answer: no heartbeat (it would be sealed with the old key after the
+    // server switched), and new messages wait in the offline queue.
+    d->heartBeatTimer.stop();
+    d->heartBeatDeadline.stop();
+    d->reauthenticating = true;
+    if (!d->setState(State::Authenticating) || d->state != State::Authenticating)
+        return true;
+    if (d->activeConfig.authTimeout() > 0)
+        d->openDeadline.start(d->activeConfig.authTimeout());
+    d->sendAuthRequest();
+    return true;
 }
 
 SocketClient::Error SocketClient::error() const

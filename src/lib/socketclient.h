@@ -2,19 +2,31 @@
 #pragma once
 
 #include "handlerloader.h"
+#include "requestexception.h"
 #include "socketconfig.h"
 #include "sockethandler.h"
 #include "stonyxsockets_export.h"
 
+#include <QFuture>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 
 namespace Stonyx::Sockets {
 
 struct SocketClientPrivate;
+
+/*! An option of SocketClient::request(). */
+enum class RequestOption {
+    NoOptions = 0x0, //!< The defaults: a request in flight when the connection drops fails with ConnectionLost.
+    Retryable = 0x1, //!< Sent again after the client has re-authenticated if the connection drops before the response.
+};
+/*! A combination of RequestOption values. */
+Q_DECLARE_FLAGS(RequestOptions, RequestOption)
+Q_DECLARE_OPERATORS_FOR_FLAGS(RequestOptions)
 
 /*!
     \class Stonyx::Sockets::SocketClient
@@ -40,6 +52,21 @@ struct SocketClientPrivate;
     send() never queues more than SocketConfig::maxSendBuffer() bytes: beyond it the
     message is refused with LimitExceeded, so a link slower than the application
     cannot make the client grow without bound.
+
+    \section1 Delivery
+
+    request() sends a request with an \c id and returns a QFuture that finishes with
+    the response, or fails with a RequestException (timeout, connection lost, ...).
+    A server of this library echoes the id; against a version 1 server (which does
+    not), the response is matched to the oldest pending request of that name. See
+    docs/protocol-extensions.md.
+
+    While the client is connecting or reconnecting (and while it re-authenticates,
+    see reauthenticate()), send() and request() keep their messages in an offline
+    queue (SocketConfig::offlineQueueSize(),
+    offlineQueueBytes(), offlineQueueTtl()), sent in order once the client has
+    authenticated. A message that does not fit, or that waits too long, fails
+    visibly: deliveryFailed() and, for a request, its future.
 
     \section1 Thread affinity
 
@@ -92,6 +119,9 @@ public:
     };
     Q_ENUM(Error)
 
+    /*! The timeout request() uses unless told otherwise: 30 seconds. */
+    static constexpr std::chrono::milliseconds DefaultRequestTimeout{30000};
+
     /*! Creates a client configured with SocketConfig::fromEnvironment(). */
     explicit SocketClient(QObject *parent = nullptr);
     /*! Creates a client with \a config. */
@@ -137,12 +167,60 @@ public:
     void close();
     /*!
         Sends \c{{"request": request, "data": data}}; an undefined \a data is left out.
-        Returns false with NotConnected if no connection is open, and with
+        While the client is connecting or reconnecting (or re-authenticating), the
+        message waits in the offline queue instead (true; false with LimitExceeded if the queue
+        is full, and deliveryFailed() if it expires there). Returns false with
+        NotConnected if the client is not open (or the offline queue is off), and with
         LimitExceeded if the message would take the bytes waiting to be sent beyond
         SocketConfig::maxSendBuffer() (the peer or the link does not keep up; the
         message is not sent, the connection stays open).
     */
     bool send(const QString &request, const QJsonValue &data);
+
+    /*!
+        Sends the request \a name with \a data (left out when undefined) and an \c id,
+        and returns a future that finishes with the server's response.
+
+        The future fails with a RequestException: Timeout when no response came within
+        \a timeout (zero or less: no timeout; the request then waits until answered or
+        failed otherwise); ConnectionLost when the connection dropped after the request was
+        sent (unless \a options has RequestOption::Retryable: then it is sent again
+        after the client has re-authenticated); NotConnected when the client is not
+        open; Rejected when it could not be sent; Closed on close() or destruction;
+        QueueOverflow or Expired for the offline queue (see the class description).
+
+        While the client is connecting, authenticating or reconnecting the request
+        waits in the offline queue. (send() during the first authentication goes out at
+        once, as in version 1, for handlers with skipAuth.) The response is also delivered to the handler and messageReceived(), as
+        every server message is. A server that does not answer a request (a handler
+        returning null) leaves the future to time out.
+    */
+    QFuture<QJsonValue> request(const QString &name, const QJsonValue &data = QJsonValue(QJsonValue::Undefined),
+                                std::chrono::milliseconds timeout = DefaultRequestTimeout,
+                                Stonyx::Sockets::RequestOptions options = RequestOption::NoOptions);
+    /*! The requests sent or queued whose response has not come yet. */
+    int pendingRequestCount() const;
+    /*! The messages (requests and send()s) waiting in the offline queue. */
+    int queuedMessageCount() const;
+    /*!
+        True if the server said, in its auth response, that it echoes request ids (a
+        server of this library does; a version 1 server does not). False until
+        authenticated.
+    */
+    bool serverEchoesRequestIds() const;
+
+    /*!
+        Authenticates again on the live connection with \a authData (which also
+        becomes authData()), e.g. with a fresh token before the old one expires. The
+        client sends a new auth request and is Authenticating until the answer comes;
+        meanwhile send() and request() wait in the offline queue, and requests already
+        sent are still answered. A truthy answer brings a new session key and
+        authenticated() again; a rejected one ends the connection as a rejected
+        authentication does (AuthenticationRejected, no reconnect). Returns false,
+        only storing \a authData for the next connect, when the client is not
+        Connected.
+    */
+    bool reauthenticate(const QJsonObject &authData);
 
     /*! The last error. */
     Error error() const;
@@ -184,6 +262,13 @@ Q_SIGNALS:
     void reconnectFailed(int attempts);
     /*! Something went wrong; errorString() describes it. */
     void errorOccurred(Stonyx::Sockets::SocketClient::Error error);
+    /*!
+        A message under \a request (a request() or a queued send()) was not delivered:
+        \a reason says why, \a errorString describes it. For a request() its future
+        fails with the same reason.
+    */
+    void deliveryFailed(const QString &request, Stonyx::Sockets::RequestException::Reason reason,
+                        const QString &errorString);
 
 private:
     friend struct SocketClientPrivate;

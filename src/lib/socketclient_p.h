@@ -11,12 +11,15 @@
 #include "socketclient.h"
 
 #include <QLoggingCategory>
+#include <QDeadlineTimer>
 #include <QMap>
 #include <QPointer>
+#include <QPromise>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <QWebSocket>
 
+#include <map>
 #include <memory>
 
 namespace Stonyx::Sockets {
@@ -37,6 +40,10 @@ struct SocketClientPrivate {
         QObject::connect(&heartBeatTimer, &QTimer::timeout, q, [this] { sendHeartBeat(); });
         QObject::connect(&heartBeatDeadline, &QTimer::timeout, q, [this] { onHeartBeatTimeout(); });
         QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { connectSocket(); });
+        requestTimer.setSingleShot(true);
+        queueTimer.setSingleShot(true);
+        QObject::connect(&requestTimer, &QTimer::timeout, q, [this] { onRequestTimer(); });
+        QObject::connect(&queueTimer, &QTimer::timeout, q, [this] { onQueueTimer(); });
     }
 
     // For tests: the private part of \a client.
@@ -74,6 +81,75 @@ struct SocketClientPrivate {
     int attempt = 0;          // reconnect attempt in progress, 0 when none
     bool socketErrorReported = false; // for the current socket
     bool closedByUser = true;
+
+    // Delivery (docs/protocol-extensions.md): requests with ids, the offline queue.
+    struct PendingRequest {
+        QString name;
+        QByteArray json;          // the request without its id
+        std::shared_ptr<QPromise<QJsonValue>> promise;
+        QDeadlineTimer deadline;  // the request's timeout
+        bool retryable = false;
+        bool sent = false;        // on the wire of the current connection (else queued)
+    };
+    std::map<qint64, PendingRequest> requests; // by id: the order they were made in
+    qint64 nextRequestId = 1;
+    struct Queued {
+        QString name;
+        QByteArray json;          // a send(); empty for a request (its json is in requests)
+        qint64 requestId = 0;     // > 0: a request
+        qint64 bytes = 0;         // counted against offlineQueueBytes
+        QDeadlineTimer expiry;    // offlineQueueTtl after it was queued
+    };
+    QList<Queued> queue;          // in order; bounded by offlineQueueSize and offlineQueueBytes
+    qint64 queueBytes = 0;
+    QTimer requestTimer;          // the earliest request deadline
+    QTimer queueTimer;            // the expiry of the queue's head
+    bool serverEchoesIds = false; // the auth response advertised the "id" extension
+    bool spreadNextReconnect = false; // the server closed with 1012: spread the next attempt (reconnectSpread)
+    qsizetype addressIndex = 0;       // into activeConfig.addresses(): the one connected or tried
+    QUrl currentAddress() const
+    {
+        const QList<QUrl> all = activeConfig.addresses();
+        return all.at(addressIndex % all.size());
+    }
+    bool reauthenticating = false;    // reauthenticate() sent an auth request on the live connection
+    // QNetworkInformation: offline, no reconnect is attempted; back online, one at once.
+    bool networkWatched = false;
+    bool networkOnline = true;
+    void watchNetwork();
+    void onNetworkReachable(bool online);
+    // For tests: what QNetworkInformation would report (no backend runs in a container).
+    STONYX_SOCKETS_EXPORT static void setNetworkReachable(SocketClient *client, bool online);
+    // For tests: whether a reconnect attempt is scheduled.
+    STONYX_SOCKETS_EXPORT static bool reconnectScheduled(const SocketClient *client);
+    void sendAuthRequest();
+    struct Failure {
+        QString name;
+        RequestException::Reason reason;
+        QString message;
+    };
+
+    // True while messages (\a request: of request()) go to the offline queue rather than the socket.
+    bool queueing(bool request) const;
+    // A message the queue would take; false, with the failure, if it does not fit.
+    bool enqueue(Queued entry, Failure *failure);
+    // Tells the application that the send() of \a name was not delivered. False if a slot deleted the client.
+    [[nodiscard]] bool failSend(const QString &name, RequestException::Reason reason, const QString &message);
+    void sendRequest(qint64 id);
+    // Fails request \a id: its future and deliveryFailed(). False if a slot deleted the client.
+    [[nodiscard]] bool failRequest(qint64 id, RequestException::Reason reason, const QString &message);
+    // Fails everything pending and queued with \a reason; \a emitSignals false in the destructor.
+    [[nodiscard]] bool failAll(RequestException::Reason reason, bool emitSignals = true);
+    // The connection dropped: requests on the wire fail or, retryable, go back to the queue.
+    [[nodiscard]] bool onLinkLost();
+    // After (re-)authentication: sends the queue in order.
+    [[nodiscard]] bool flushQueue();
+    void matchResponse(const Message::Incoming &message);
+    void onRequestTimer();
+    void onQueueTimer();
+    void armRequestTimer();
+    void armQueueTimer();
+    QString failureText(RequestException::Reason reason, const QString &request) const;
 
     // Each of these emits a signal whose slot may delete the client (and this): they
     // return false if it did, and the caller must then return without touching this.

@@ -26,7 +26,7 @@ class SocketConfigData : public QSharedData
 public:
     int port = SocketConfig::DefaultPort;
     QString host = QStringLiteral("127.0.0.1");
-    QUrl address; // empty: derived from the port
+    QList<QUrl> addresses; // empty: one, derived from the port
     QString authKey = QStringLiteral("AUTH_KEY");
     int heartBeatInterval = 30000;
     int heartBeatTimeout = 0; // 0: one heartBeatInterval
@@ -56,6 +56,10 @@ public:
     QString tlsCaCertificates;
     bool tlsAllowSelfSigned = false;
     QString redisUrl; // empty: no backplane
+    int offlineQueueSize = 100;
+    qint64 offlineQueueBytes = 256 * 1024;
+    int offlineQueueTtl = 30000;
+    int reconnectSpread = 5000;
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
@@ -134,6 +138,14 @@ const KeyRule Rules[] = {
                                   "Configuration key \"workerThreads\" must be between 0 (one per core) and 1024, not %1")},
     {.key = "rateBurst", .min = 1, .max = IntMax,
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"rateBurst\" must be at least 1, not %1")},
+    {.key = "offlineQueueSize", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueSize\" must not be negative, not %1")},
+    {.key = "offlineQueueBytes", .min = 1, .max = Int64Max,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueBytes\" must be positive, not %1")},
+    {.key = "offlineQueueTtl", .min = 1, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueTtl\" must be positive, not %1")},
+    {.key = "reconnectSpread", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"reconnectSpread\" must not be negative, not %1")},
     {.key = "handlerDir", .flags = NotEmptyInput},
     {.key = "address", .flags = WebSocketUrl},
     {.key = "redisUrl", .flags = Trimmed},
@@ -291,6 +303,24 @@ std::optional<QVariant> fromText(const QMetaProperty &property, const KeyRule &r
     }
 }
 
+bool isAddressKey(const QMetaProperty &property)
+{
+    return qstrcmp(property.name(), "address") == 0;
+}
+
+// "address": one ws:// or wss:// URL, or several separated by commas.
+std::optional<QList<QUrl>> addressesFromText(const QMetaProperty &property, const QString &text)
+{
+    QList<QUrl> urls;
+    for (const QString &part : text.split(u',')) {
+        const std::optional<QVariant> url = fromText(property, ruleFor(property.name()), part);
+        if (!url)
+            return std::nullopt;
+        urls.append(url->toUrl());
+    }
+    return urls;
+}
+
 // A JSON value as a value of the key's type. Strings are read as the environment's text.
 std::optional<QVariant> fromJson(const QMetaProperty &property, const KeyRule &rule, const QJsonValue &json)
 {
@@ -384,6 +414,17 @@ bool SocketConfig::applyEnvironment(const QProcessEnvironment &environment, QStr
         if (!environment.contains(variable))
             continue;
         const QString value = environment.value(variable);
+        if (isAddressKey(property)) { // one URL or several, comma-separated
+            const std::optional<QList<QUrl>> urls = addressesFromText(property, value);
+            if (urls)
+                result.setAddresses(*urls);
+            else if (errorString)
+                *errorString = tr("Invalid value \"%1\" for %2 (configuration key \"%3\")")
+                                   .arg(value, variable, QString::fromLatin1(property.name()));
+            if (!urls)
+                return false;
+            continue;
+        }
         const std::optional<QVariant> parsed = fromText(property, ruleFor(property.name()), value);
         if (!parsed || !property.writeOnGadget(&result, *parsed)) {
             if (errorString)
@@ -411,6 +452,32 @@ bool SocketConfig::applyJson(const QJsonObject &object, QString *errorString)
             if (errorString)
                 *errorString = tr("Unknown configuration key \"%1\"").arg(it.key());
             return false;
+        }
+        if (isAddressKey(property)) { // a string (comma-separated URLs) or an array of URLs
+            std::optional<QList<QUrl>> urls;
+            if (it.value().isString()) {
+                urls = addressesFromText(property, it.value().toString());
+            } else if (it.value().isArray() && !it.value().toArray().isEmpty()) {
+                urls = QList<QUrl>();
+                for (const QJsonValue &item : it.value().toArray()) {
+                    const std::optional<QList<QUrl>> one = item.isString() && !item.toString().contains(u',')
+                        ? addressesFromText(property, item.toString())
+                        : std::nullopt;
+                    if (!one) {
+                        urls.reset();
+                        break;
+                    }
+                    urls->append(*one);
+                }
+            }
+            if (!urls) {
+                if (errorString)
+                    *errorString = tr("Invalid value %1 for configuration key \"%2\"")
+                                       .arg(QString::fromUtf8(Message::toJsonText(it.value())), it.key());
+                return false;
+            }
+            result.setAddresses(*urls);
+            continue;
         }
         const std::optional<QVariant> parsed = fromJson(property, ruleFor(property.name()), it.value());
         if (!parsed || !property.writeOnGadget(&result, *parsed)) {
@@ -464,6 +531,12 @@ QJsonObject SocketConfig::toJson() const
     for (const QMetaProperty &property : properties())
         object.insert(QLatin1String(property.name()),
                       toJsonValue(property, ruleFor(property.name()), property.readOnGadget(this)));
+    if (d->addresses.size() > 1) { // several: comma-separated, as in SOCKET_ADDRESS
+        QStringList urls;
+        for (const QUrl &url : std::as_const(d->addresses))
+            urls << url.toString();
+        object.insert(u"address", urls.join(u','));
+    }
     return object;
 }
 
@@ -516,12 +589,29 @@ void SocketConfig::setHost(const QString &host) { d->host = host; }
 
 QUrl SocketConfig::address() const
 {
-    if (!d->address.isEmpty())
-        return d->address;
+    if (!d->addresses.isEmpty())
+        return d->addresses.first();
     return QUrl(QStringLiteral("ws://localhost:%1").arg(d->port));
 }
 
-void SocketConfig::setAddress(const QUrl &address) { d->address = address; }
+void SocketConfig::setAddress(const QUrl &address)
+{
+    d->addresses = address.isEmpty() ? QList<QUrl>() : QList<QUrl>{address};
+}
+
+QList<QUrl> SocketConfig::addresses() const
+{
+    return d->addresses.isEmpty() ? QList<QUrl>{address()} : d->addresses;
+}
+
+void SocketConfig::setAddresses(const QList<QUrl> &addresses)
+{
+    d->addresses.clear();
+    for (const QUrl &url : addresses) {
+        if (!url.isEmpty())
+            d->addresses.append(url);
+    }
+}
 QString SocketConfig::authKey() const { return d->authKey; }
 void SocketConfig::setAuthKey(const QString &authKey) { d->authKey = authKey; }
 int SocketConfig::heartBeatInterval() const { return d->heartBeatInterval; }
@@ -585,13 +675,21 @@ bool SocketConfig::tlsAllowSelfSigned() const { return d->tlsAllowSelfSigned; }
 void SocketConfig::setTlsAllowSelfSigned(bool allow) { d->tlsAllowSelfSigned = allow; }
 QString SocketConfig::redisUrl() const { return d->redisUrl; }
 void SocketConfig::setRedisUrl(const QString &url) { d->redisUrl = url; }
+int SocketConfig::offlineQueueSize() const { return d->offlineQueueSize; }
+void SocketConfig::setOfflineQueueSize(int messages) { d->offlineQueueSize = messages; }
+qint64 SocketConfig::offlineQueueBytes() const { return d->offlineQueueBytes; }
+void SocketConfig::setOfflineQueueBytes(qint64 bytes) { d->offlineQueueBytes = bytes; }
+int SocketConfig::offlineQueueTtl() const { return d->offlineQueueTtl; }
+void SocketConfig::setOfflineQueueTtl(int milliseconds) { d->offlineQueueTtl = milliseconds; }
+int SocketConfig::reconnectSpread() const { return d->reconnectSpread; }
+void SocketConfig::setReconnectSpread(int milliseconds) { d->reconnectSpread = milliseconds; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {
     if (d == other.d)
         return true;
     // address() follows the port while it is unset: compare whether it was set, too.
-    if (d->address != other.d->address || d->loadError != other.d->loadError)
+    if (d->addresses != other.d->addresses || d->loadError != other.d->loadError)
         return false;
     const QList<QMetaProperty> keys = properties();
     return std::all_of(keys.begin(), keys.end(), [&](const QMetaProperty &property) {

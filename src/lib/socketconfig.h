@@ -86,6 +86,10 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(QString tlsCaCertificates READ tlsCaCertificates WRITE setTlsCaCertificates)
     Q_PROPERTY(bool tlsAllowSelfSigned READ tlsAllowSelfSigned WRITE setTlsAllowSelfSigned)
     Q_PROPERTY(QString redisUrl READ redisUrl WRITE setRedisUrl)
+    Q_PROPERTY(int offlineQueueSize READ offlineQueueSize WRITE setOfflineQueueSize)
+    Q_PROPERTY(qint64 offlineQueueBytes READ offlineQueueBytes WRITE setOfflineQueueBytes)
+    Q_PROPERTY(int offlineQueueTtl READ offlineQueueTtl WRITE setOfflineQueueTtl)
+    Q_PROPERTY(int reconnectSpread READ reconnectSpread WRITE setReconnectSpread)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -152,9 +156,22 @@ public:
     /*! The address a server listens on (an IP address or \c localhost, \c any); \c 127.0.0.1. */
     QString host() const;
     void setHost(const QString &host);
-    /*! The URL a client connects to; \c ws://localhost:{port} unless set. */
+    /*!
+        The URL a client connects to; \c ws://localhost:{port} unless set. With
+        several addresses (setAddresses(), or comma-separated in \c SOCKET_ADDRESS,
+        an array or a comma-separated string in JSON) the first one.
+    */
     QUrl address() const;
+    /*! Sets one address; an empty \a address goes back to the default. */
     void setAddress(const QUrl &address);
+    /*!
+        Every address a client may connect to, in order: it connects to the first and
+        each reconnect attempt goes to the next one (round robin), with the same
+        backoff and jitter. One element, address(), unless several were set.
+    */
+    QList<QUrl> addresses() const;
+    /*! Sets the addresses, in the order they are tried; an empty list goes back to the default. */
+    void setAddresses(const QList<QUrl> &addresses);
     /*! The shared secret the global key is derived from, sent in the auth request (\c AUTH_KEY). */
     QString authKey() const;
     void setAuthKey(const QString &authKey);
@@ -278,6 +295,28 @@ public:
     */
     QString redisUrl() const;
     void setRedisUrl(const QString &url);
+    /*!
+        Client: most messages (SocketClient::send() and SocketClient::request()) kept
+        while the client is not connected, to be sent in order once it has
+        authenticated again (100; 0 turns the offline queue off: sending then fails
+        with SocketClient::Error::NotConnected as in version 1).
+    */
+    int offlineQueueSize() const;
+    void setOfflineQueueSize(int messages);
+    /*! Client: most bytes of JSON the offline queue holds (262144). */
+    qint64 offlineQueueBytes() const;
+    void setOfflineQueueBytes(qint64 bytes);
+    /*! Client: milliseconds a message may wait in the offline queue before it fails as expired (30000). */
+    int offlineQueueTtl() const;
+    void setOfflineQueueTtl(int milliseconds);
+    /*!
+        Client: when the server closes with 1012 (service restart, as a SocketServer
+        does when it shuts down), the first reconnect attempt waits a uniformly random
+        time in [0, reconnectSpread) milliseconds instead of the backoff, so that many
+        clients do not return in the same second (5000; 0 = the usual backoff).
+    */
+    int reconnectSpread() const;
+    void setReconnectSpread(int milliseconds);
 
     /*!
         Returns an empty string if every value is in range, otherwise an error naming the

@@ -20,6 +20,7 @@ struct PendingReply::State {
     // thread; the answer is then posted to the connection's.
     std::shared_ptr<ConnectionLife> life;
     QString request;
+    QJsonValue id{QJsonValue::Undefined}; // the request's "id", echoed in the answer
     std::atomic<bool> resolved{false};
 };
 
@@ -46,15 +47,15 @@ bool PendingReply::resolve(const QJsonValue &response)
     if (QThread::currentThread() != connection->thread()) {
         // Posted while the lock keeps the connection from being destroyed; dropped if it
         // is destroyed before the event is delivered.
-        QMetaObject::invokeMethod(connection, [connection, request = m_state->request, response] {
+        QMetaObject::invokeMethod(connection, [connection, request = m_state->request, id = m_state->id, response] {
             if (ServerWorker *worker = connection->d->worker)
-                worker->finishRequest(connection, request, response);
+                worker->finishRequest(connection, request, response, id);
         }, Qt::QueuedConnection);
         return true;
     }
     locker.unlock(); // this thread is the one that would destroy it
     ServerWorker *worker = connection->d->worker;
-    return worker->finishRequest(connection, m_state->request, response);
+    return worker->finishRequest(connection, m_state->request, response, m_state->id);
 }
 
 bool PendingReply::isPending() const
@@ -76,6 +77,7 @@ PendingReply SocketConnection::deferReply()
     auto state = QSharedPointer<PendingReply::State>::create();
     state->life = d->life;
     state->request = d->dispatching;
+    state->id = d->dispatchingId;
     return PendingReply(std::move(state));
 }
 

@@ -232,7 +232,11 @@ public:
     /*! The TLS configuration set in code, or a null configuration. */
     QSslConfiguration sslConfiguration() const;
 
-    /*! Closes every connection and stops listening. */
+    /*!
+        Closes every connection (close code 1012, service restart: clients of this
+        library spread their reconnects over SocketConfig::reconnectSpread()) and
+        stops listening.
+    */
     void close();
     /*! True while listening. */
     bool isListening() const;

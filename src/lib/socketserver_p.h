@@ -64,6 +64,7 @@ struct SocketConnection::Private {
     mutable QMutex metadataMutex;
     SessionCodec codec;                        // frames <-> messages; plain unless encryption is on
     QString dispatching;                       // the request being handled, for deferReply()
+    QJsonValue dispatchingId{QJsonValue::Undefined}; // its "id" (Delivery::IdField), echoed by a deferred reply
     // A request is being handled on the server's thread (a handler with
     // Affinity::Server): reading pauses and later frames wait in the backlog, so that
     // requests are still answered in order.

@@ -70,6 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     config.setAuthKey(QString::fromLatin1(AuthKey));
     config.setEncryption(encryption);
     config.setAddress(QUrl(QStringLiteral("ws://127.0.0.1:9"))); // never opened
+    config.setOfflineQueueSize(0); // send() below must fail without a socket, not queue
     SocketClient client(config);
     SocketClientPrivate *const d = privateOf(&client);
     d->globalKey = AesGcm::Key::create(AesGcm::Algorithm::fetch(), globalKey());

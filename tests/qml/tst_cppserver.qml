@@ -65,7 +65,7 @@ TestCase {
         const closed = spy(client, "disconnected")
         cppServer.stop()
         tryCompare(closed, "count", 1, 5000)
-        compare(closed.signalArguments[0][0], 1001) // going away
+        compare(closed.signalArguments[0][0], 1012) // service restart
         // maxReconnectAttempts is 0: the client stops.
         tryCompare(client, "status", SocketClient.Disconnected)
         verify(!client.send("echo", 1))

@@ -166,7 +166,7 @@ TestCase {
         const messages = spy(client, "messageReceived")
         verify(client.send("stop", data.tag))
         tryCompare(disconnected, "count", 1, 5000)
-        compare(disconnected.signalArguments[0][0], 1001)
+        compare(disconnected.signalArguments[0][0], 1012) // the server shut down: service restart
         verify(!server.listening)
         compare(server.clientCount, 0)
         compare(server.clients.count, 0)

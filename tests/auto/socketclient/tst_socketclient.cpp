@@ -36,6 +36,7 @@ SocketConfig clientConfig(const QUrl &url, bool encryption)
     c.setEncryption(encryption);
     c.setReconnectBaseDelay(20);
     c.setReconnectMaxDelay(40);
+    c.setReconnectSpread(200); // after a server restart (1012)
     return c;
 }
 
@@ -264,11 +265,14 @@ private Q_SLOTS:
         QSignalSpy disconnected(&client, &SocketClient::disconnected);
         QSignalSpy reconnecting(&client, &SocketClient::reconnecting);
         QSignalSpy reconnected(&client, &SocketClient::reconnected);
-        server.reset(); // the server goes away
+        server.reset(); // the server goes away: 1012, service restart
         QTRY_COMPARE(disconnected.size(), 1);
+        QCOMPARE(disconnected.first().at(0).toInt(), 1012);
         QTRY_VERIFY(reconnecting.size() >= 2); // attempts fail while the server is down
         QCOMPARE(client.state(), SocketClient::State::Reconnecting);
-        for (int i = 0; i < reconnecting.size(); ++i) {
+        // The first attempt after a 1012 comes within reconnectSpread, the others after the backoff.
+        QVERIFY(reconnecting.first().at(1).toInt() < client.config().reconnectSpread());
+        for (int i = 1; i < reconnecting.size(); ++i) {
             const int attempt = reconnecting.at(i).at(0).toInt();
             const int delay = reconnecting.at(i).at(1).toInt();
             QCOMPARE(attempt, i + 1);
@@ -319,6 +323,7 @@ private Q_SLOTS:
         QVERIFY(server);
         SocketConfig c = clientConfig(server->serverUrl(), true);
         c.setReconnectBaseDelay(200);
+        c.setReconnectSpread(0); // the backoff's jitter keeps the first attempt apart from the next
         SocketClient client(c);
         QSignalSpy authenticated(&client, &SocketClient::authenticated);
         QVERIFY(client.open());

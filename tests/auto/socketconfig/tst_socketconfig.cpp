@@ -61,6 +61,10 @@ QList<KeySample> keySamples()
         {"tlsCaCertificates", "SOCKET_TLS_CA_CERTIFICATES", "/etc/ca.pem", QStringLiteral("/etc/ca.pem")},
         {"tlsAllowSelfSigned", "SOCKET_TLS_ALLOW_SELF_SIGNED", "true", true},
         {"redisUrl", "SOCKET_REDIS_URL", " redis://:pw@10.0.0.5:6380/2 ", QStringLiteral("redis://:pw@10.0.0.5:6380/2")},
+        {"offlineQueueSize", "SOCKET_OFFLINE_QUEUE_SIZE", "0", 0},
+        {"offlineQueueBytes", "SOCKET_OFFLINE_QUEUE_BYTES", "4096", 4096},
+        {"offlineQueueTtl", "SOCKET_OFFLINE_QUEUE_TTL", "1500", 1500},
+        {"reconnectSpread", "SOCKET_RECONNECT_SPREAD", "0", 0},
     };
 }
 
@@ -415,6 +419,45 @@ private Q_SLOTS:
                               QStringLiteral("/etc/other.pem"));
         QVERIFY2(fromText.applyJson(textObject, &error), qPrintable(error));
         QCOMPARE(fromText, fromEnv);
+    }
+
+    // "address" takes several URLs: comma-separated (environment, JSON string) or an
+    // array (JSON); address() is the first, addresses() all, toJson() round-trips.
+    void severalAddresses()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("SOCKET_ADDRESS"), QStringLiteral(" ws://a.example:1 ,wss://b.example/x"));
+        SocketConfig c;
+        QString error;
+        QVERIFY2(c.applyEnvironment(env, &error), qPrintable(error));
+        const QList<QUrl> both{QUrl(QStringLiteral("ws://a.example:1")), QUrl(QStringLiteral("wss://b.example/x"))};
+        QCOMPARE(c.addresses(), both);
+        QCOMPARE(c.address(), both.first());
+        SocketConfig back;
+        QVERIFY2(back.applyJson(c.toJson(), &error), qPrintable(error));
+        QCOMPARE(back, c);
+        SocketConfig fromArray;
+        QVERIFY2(fromArray.applyJson(QJsonObject{{QStringLiteral("address"),
+                                                  QJsonArray{QStringLiteral("ws://a.example:1"), QStringLiteral("wss://b.example/x")}}},
+                                     &error),
+                 qPrintable(error));
+        QCOMPARE(fromArray, c);
+        // The single-URL API is unchanged.
+        c.setAddress(QUrl(QStringLiteral("ws://c.example")));
+        QCOMPARE(c.addresses(), QList<QUrl>{QUrl(QStringLiteral("ws://c.example"))});
+        c.setAddresses({});
+        QCOMPARE(c.address(), QUrl(QStringLiteral("ws://localhost:2667")));
+        // One bad element spoils the value; nothing changes.
+        for (const char *bad : {"ws://a.example,", "ws://a.example,http://b.example", ",ws://a.example"}) {
+            env.insert(QStringLiteral("SOCKET_ADDRESS"), QString::fromLatin1(bad));
+            SocketConfig d;
+            QVERIFY2(!d.applyEnvironment(env, &error), bad);
+            QVERIFY(error.contains(QStringLiteral("SOCKET_ADDRESS")));
+            QCOMPARE(d, SocketConfig());
+        }
+        SocketConfig d;
+        QVERIFY(!d.applyJson(QJsonObject{{QStringLiteral("address"), QJsonArray{QStringLiteral("ws://a.example"), 1}}}, &error));
+        QVERIFY(!d.applyJson(QJsonObject{{QStringLiteral("address"), QJsonArray{}}}, &error));
     }
 
     // keySamples() lists every key, in declaration order: a new Q_PROPERTY needs a
