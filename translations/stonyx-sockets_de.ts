@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>AdminServer</name>
+    <message>
+        <source>disconnected by an administrator</source>
+        <translation>von einem Administrator getrennt</translation>
+    </message>
+</context>
+<context>
     <name>ChatApp</name>
     <message>
         <source>A chat over Stonyx Sockets, written in QML.</source>
@@ -412,6 +419,25 @@
     </message>
 </context>
 <context>
+    <name>Stonyx::Sockets::Backplane</name>
+    <message>
+        <source>No error</source>
+        <translation>Kein Fehler</translation>
+    </message>
+    <message>
+        <source>The backplane&apos;s address or credentials are invalid</source>
+        <translation>Adresse oder Zugangsdaten des Backplanes sind ungültig</translation>
+    </message>
+    <message>
+        <source>The backplane cannot be reached</source>
+        <translation>Das Backplane ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>The backplane refused a command</source>
+        <translation>Das Backplane hat einen Befehl abgelehnt</translation>
+    </message>
+</context>
+<context>
     <name>Stonyx::Sockets::FrameCipher</name>
     <message>
         <source>AES-256-GCM is not available from OpenSSL: %1</source>
@@ -632,6 +658,10 @@
         <source>Cannot send &quot;%1&quot;: the client is not active</source>
         <translation>„%1“ kann nicht gesendet werden: Der Client ist nicht aktiv</translation>
     </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: options.timeout must be a number of milliseconds</source>
+        <translation>„%1“ kann nicht gesendet werden: options.timeout muss eine Zahl von Millisekunden sein</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::QmlSocketConnection</name>
@@ -680,6 +710,53 @@
     <message>
         <source>Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close</source>
         <translation>Ungültige rateLimitPolicy %1: SocketServer.Throttle oder SocketServer.Close verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::RedisBackplane</name>
+    <message>
+        <source>Not a Redis URL of the form redis://[:password@]host:port[/db]: &quot;%1&quot;</source>
+        <translation>Keine Redis-URL der Form redis://[:password@]host:port[/db]: „%1“</translation>
+    </message>
+    <message>
+        <source>no answer from Redis within %1 ms</source>
+        <translation>keine Antwort von Redis innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>Redis did not answer %1 PINGs</source>
+        <translation>Redis hat %1 PINGs nicht beantwortet</translation>
+    </message>
+    <message>
+        <source>Redis closed the connection</source>
+        <translation>Redis hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>Redis sent what is not RESP: %1</source>
+        <translation>Redis hat etwas gesendet, das kein RESP ist: %1</translation>
+    </message>
+    <message>
+        <source>Redis sent a reply of more than %1 bytes</source>
+        <translation>Redis hat eine Antwort von mehr als %1 Bytes gesendet</translation>
+    </message>
+    <message>
+        <source>Redis sent an unexpected message on the subscription</source>
+        <translation>Redis hat auf dem Abonnement eine unerwartete Nachricht gesendet</translation>
+    </message>
+    <message>
+        <source>Redis sent a reply nothing was asked for</source>
+        <translation>Redis hat eine Antwort gesendet, nach der nicht gefragt wurde</translation>
+    </message>
+    <message>
+        <source>Redis refused the connection&apos;s setup: %1</source>
+        <translation>Redis hat die Einrichtung der Verbindung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Redis did not confirm SUBSCRIBE</source>
+        <translation>Redis hat SUBSCRIBE nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>Redis did not answer PING with PONG</source>
+        <translation>Redis hat PING nicht mit PONG beantwortet</translation>
     </message>
 </context>
 <context>
@@ -757,6 +834,38 @@
     <message>
         <source>no WebSocket handshake within %1 ms</source>
         <translation>kein WebSocket-Handshake innerhalb von %1 ms</translation>
+    </message>
+    <message>
+        <source>the server is restarting</source>
+        <translation>der Server startet neu</translation>
+    </message>
+    <message>
+        <source>Request &quot;%1&quot; timed out: no response</source>
+        <translation>Zeitüberschreitung bei Anfrage „%1“: keine Antwort</translation>
+    </message>
+    <message>
+        <source>Request &quot;%1&quot; failed: the connection was lost before the response came</source>
+        <translation>Anfrage „%1“ fehlgeschlagen: die Verbindung ging vor der Antwort verloren</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;</source>
+        <translation>„%1“ kann nicht gesendet werden</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; was not delivered: the client was closed</source>
+        <translation>„%1“ wurde nicht zugestellt: der Client wurde geschlossen</translation>
+    </message>
+    <message>
+        <source>Cannot queue &quot;%1&quot;: the offline queue is full (configuration keys &quot;offlineQueueSize&quot; and &quot;offlineQueueBytes&quot;)</source>
+        <translation>„%1“ kann nicht eingereiht werden: die Offline-Warteschlange ist voll (Konfigurationsschlüssel „offlineQueueSize“ und „offlineQueueBytes“)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; expired in the offline queue after %2 ms (configuration key &quot;offlineQueueTtl&quot;)</source>
+        <translation>„%1“ ist nach %2 ms in der Offline-Warteschlange abgelaufen (Konfigurationsschlüssel „offlineQueueTtl“)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; was not delivered: the client gave up reconnecting</source>
+        <translation>„%1“ wurde nicht zugestellt: der Client hat das Wiederverbinden aufgegeben</translation>
     </message>
 </context>
 <context>
@@ -844,6 +953,26 @@
     <message>
         <source>Configuration key &quot;workerThreads&quot; must be between 0 (one per core) and 1024, not %1</source>
         <translation>Der Konfigurationsschlüssel „workerThreads“ muss zwischen 0 (einer pro Kern) und 1024 liegen, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueSize&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „offlineQueueSize“ darf nicht negativ sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueBytes&quot; must be positive, not %1</source>
+        <translation>Konfigurationsschlüssel „offlineQueueBytes“ muss positiv sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueTtl&quot; must be positive, not %1</source>
+        <translation>Konfigurationsschlüssel „offlineQueueTtl“ muss positiv sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectSpread&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „reconnectSpread“ darf nicht negativ sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;redisUrl&quot; must have the form redis://[:password@]host:port[/db], not &quot;%1&quot;</source>
+        <translation>Konfigurationsschlüssel „redisUrl“ muss die Form redis://[:password@]host:port[/db] haben, nicht „%1“</translation>
     </message>
 </context>
 <context>
@@ -1161,6 +1290,42 @@ Einstellungen kommen aus den Umgebungsvariablen SOCKET_*, einer JSON-Datei und d
     <message>
         <source>Do not log connections, authentications and disconnections (as SOCKET_LOG=false).</source>
         <translation>Verbindungen, Authentifizierungen und Trennungen nicht protokollieren (wie SOCKET_LOG=false).</translation>
+    </message>
+    <message>
+        <source>Join the cluster of servers that share the Redis backplane &lt;url&gt;, redis://[:password@]host:port[/db] (as SOCKET_REDIS_URL).</source>
+        <translation>Dem Cluster der Server beitreten, die das Redis-Backplane &lt;url&gt; teilen, redis://[:password@]host:port[/db] (wie SOCKET_REDIS_URL).</translation>
+    </message>
+    <message>
+        <source>Serve Prometheus metrics (/metrics) and the admin page (/admin) over HTTP on &lt;port&gt; of the listening host; 0 picks a free port (default: off).</source>
+        <translation>Prometheus-Metriken (/metrics) und die Admin-Seite (/admin) per HTTP auf &lt;port&gt; des lauschenden Hosts bereitstellen; 0 wählt einen freien Port (Standard: aus).</translation>
+    </message>
+    <message>
+        <source>Read the admin token from &lt;file&gt;: with it the admin page may disconnect clients (default: read-only).</source>
+        <translation>Das Admin-Token aus &lt;file&gt; lesen: damit darf die Admin-Seite Clients trennen (Standard: nur lesen).</translation>
+    </message>
+    <message>
+        <source>this build has no Redis backplane (hiredis was not found): &quot;redisUrl&quot; cannot be used</source>
+        <translation>dieser Build hat kein Redis-Backplane (hiredis wurde nicht gefunden): „redisUrl“ kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <source>cannot read the admin token file %1: %2</source>
+        <translation>die Admin-Token-Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the admin token file %1 is empty</source>
+        <translation>die Admin-Token-Datei %1 ist leer</translation>
+    </message>
+    <message>
+        <source>cannot serve metrics on port %1</source>
+        <translation>Metriken können nicht auf Port %1 bereitgestellt werden</translation>
+    </message>
+    <message>
+        <source>metrics on %1</source>
+        <translation>Metriken auf %1</translation>
+    </message>
+    <message>
+        <source>this build has no metrics endpoint (Qt HTTP Server was not found)</source>
+        <translation>dieser Build hat keinen Metrik-Endpunkt (Qt HTTP Server wurde nicht gefunden)</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>AdminServer</name>
+    <message>
+        <source>disconnected by an administrator</source>
+        <translation>déconnecté par un administrateur</translation>
+    </message>
+</context>
+<context>
     <name>ChatApp</name>
     <message>
         <source>A chat over Stonyx Sockets, written in QML.</source>
@@ -412,6 +419,25 @@
     </message>
 </context>
 <context>
+    <name>Stonyx::Sockets::Backplane</name>
+    <message>
+        <source>No error</source>
+        <translation>Aucune erreur</translation>
+    </message>
+    <message>
+        <source>The backplane&apos;s address or credentials are invalid</source>
+        <translation>L'adresse ou les identifiants du backplane ne sont pas valides</translation>
+    </message>
+    <message>
+        <source>The backplane cannot be reached</source>
+        <translation>Le backplane est injoignable</translation>
+    </message>
+    <message>
+        <source>The backplane refused a command</source>
+        <translation>Le backplane a refusé une commande</translation>
+    </message>
+</context>
+<context>
     <name>Stonyx::Sockets::FrameCipher</name>
     <message>
         <source>AES-256-GCM is not available from OpenSSL: %1</source>
@@ -632,6 +658,10 @@
         <source>Cannot send &quot;%1&quot;: the client is not active</source>
         <translation>Impossible d’envoyer « %1 » : le client n’est pas actif</translation>
     </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;: options.timeout must be a number of milliseconds</source>
+        <translation>Impossible d'envoyer « %1 » : options.timeout doit être un nombre de millisecondes</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::QmlSocketConnection</name>
@@ -680,6 +710,53 @@
     <message>
         <source>Invalid rateLimitPolicy %1: use SocketServer.Throttle or SocketServer.Close</source>
         <translation>rateLimitPolicy %1 non valide : utilisez SocketServer.Throttle ou SocketServer.Close</translation>
+    </message>
+</context>
+<context>
+    <name>Stonyx::Sockets::RedisBackplane</name>
+    <message>
+        <source>Not a Redis URL of the form redis://[:password@]host:port[/db]: &quot;%1&quot;</source>
+        <translation>Pas une URL Redis de la forme redis://[:password@]host:port[/db] : « %1 »</translation>
+    </message>
+    <message>
+        <source>no answer from Redis within %1 ms</source>
+        <translation>pas de réponse de Redis en %1 ms</translation>
+    </message>
+    <message>
+        <source>Redis did not answer %1 PINGs</source>
+        <translation>Redis n'a pas répondu à %1 PING</translation>
+    </message>
+    <message>
+        <source>Redis closed the connection</source>
+        <translation>Redis a fermé la connexion</translation>
+    </message>
+    <message>
+        <source>Redis sent what is not RESP: %1</source>
+        <translation>Redis a envoyé autre chose que du RESP : %1</translation>
+    </message>
+    <message>
+        <source>Redis sent a reply of more than %1 bytes</source>
+        <translation>Redis a envoyé une réponse de plus de %1 octets</translation>
+    </message>
+    <message>
+        <source>Redis sent an unexpected message on the subscription</source>
+        <translation>Redis a envoyé un message inattendu sur l'abonnement</translation>
+    </message>
+    <message>
+        <source>Redis sent a reply nothing was asked for</source>
+        <translation>Redis a envoyé une réponse que rien n'avait demandée</translation>
+    </message>
+    <message>
+        <source>Redis refused the connection&apos;s setup: %1</source>
+        <translation>Redis a refusé la mise en place de la connexion : %1</translation>
+    </message>
+    <message>
+        <source>Redis did not confirm SUBSCRIBE</source>
+        <translation>Redis n'a pas confirmé SUBSCRIBE</translation>
+    </message>
+    <message>
+        <source>Redis did not answer PING with PONG</source>
+        <translation>Redis n'a pas répondu PONG au PING</translation>
     </message>
 </context>
 <context>
@@ -757,6 +834,38 @@
     <message>
         <source>no WebSocket handshake within %1 ms</source>
         <translation>aucune poignée de main WebSocket en %1 ms</translation>
+    </message>
+    <message>
+        <source>the server is restarting</source>
+        <translation>le serveur redémarre</translation>
+    </message>
+    <message>
+        <source>Request &quot;%1&quot; timed out: no response</source>
+        <translation>Délai dépassé pour la requête « %1 » : aucune réponse</translation>
+    </message>
+    <message>
+        <source>Request &quot;%1&quot; failed: the connection was lost before the response came</source>
+        <translation>La requête « %1 » a échoué : la connexion a été perdue avant la réponse</translation>
+    </message>
+    <message>
+        <source>Cannot send &quot;%1&quot;</source>
+        <translation>Impossible d'envoyer « %1 »</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; was not delivered: the client was closed</source>
+        <translation>« %1 » n'a pas été remis : le client a été fermé</translation>
+    </message>
+    <message>
+        <source>Cannot queue &quot;%1&quot;: the offline queue is full (configuration keys &quot;offlineQueueSize&quot; and &quot;offlineQueueBytes&quot;)</source>
+        <translation>Impossible de mettre « %1 » en file : la file hors ligne est pleine (clés de configuration « offlineQueueSize » et « offlineQueueBytes »)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; expired in the offline queue after %2 ms (configuration key &quot;offlineQueueTtl&quot;)</source>
+        <translation>« %1 » a expiré dans la file hors ligne après %2 ms (clé de configuration « offlineQueueTtl »)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; was not delivered: the client gave up reconnecting</source>
+        <translation>« %1 » n'a pas été remis : le client a renoncé à se reconnecter</translation>
     </message>
 </context>
 <context>
@@ -844,6 +953,26 @@
     <message>
         <source>Configuration key &quot;workerThreads&quot; must be between 0 (one per core) and 1024, not %1</source>
         <translation>La clé de configuration « workerThreads » doit être comprise entre 0 (un par cœur) et 1024, et non %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueSize&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « offlineQueueSize » ne doit pas être négative, pas %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueBytes&quot; must be positive, not %1</source>
+        <translation>La clé de configuration « offlineQueueBytes » doit être positive, pas %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;offlineQueueTtl&quot; must be positive, not %1</source>
+        <translation>La clé de configuration « offlineQueueTtl » doit être positive, pas %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;reconnectSpread&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « reconnectSpread » ne doit pas être négative, pas %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;redisUrl&quot; must have the form redis://[:password@]host:port[/db], not &quot;%1&quot;</source>
+        <translation>La clé de configuration « redisUrl » doit avoir la forme redis://[:password@]host:port[/db], pas « %1 »</translation>
     </message>
 </context>
 <context>
@@ -1161,6 +1290,42 @@ Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier 
     <message>
         <source>Do not log connections, authentications and disconnections (as SOCKET_LOG=false).</source>
         <translation>Ne pas journaliser les connexions, authentifications et déconnexions (comme SOCKET_LOG=false).</translation>
+    </message>
+    <message>
+        <source>Join the cluster of servers that share the Redis backplane &lt;url&gt;, redis://[:password@]host:port[/db] (as SOCKET_REDIS_URL).</source>
+        <translation>Rejoindre le cluster des serveurs qui partagent le backplane Redis &lt;url&gt;, redis://[:password@]host:port[/db] (comme SOCKET_REDIS_URL).</translation>
+    </message>
+    <message>
+        <source>Serve Prometheus metrics (/metrics) and the admin page (/admin) over HTTP on &lt;port&gt; of the listening host; 0 picks a free port (default: off).</source>
+        <translation>Servir les métriques Prometheus (/metrics) et la page d'administration (/admin) en HTTP sur le &lt;port&gt; de l'hôte d'écoute ; 0 choisit un port libre (par défaut : désactivé).</translation>
+    </message>
+    <message>
+        <source>Read the admin token from &lt;file&gt;: with it the admin page may disconnect clients (default: read-only).</source>
+        <translation>Lire le jeton d'administration depuis &lt;file&gt; : avec lui, la page d'administration peut déconnecter des clients (par défaut : lecture seule).</translation>
+    </message>
+    <message>
+        <source>this build has no Redis backplane (hiredis was not found): &quot;redisUrl&quot; cannot be used</source>
+        <translation>cette compilation n'a pas de backplane Redis (hiredis introuvable) : « redisUrl » ne peut pas être utilisé</translation>
+    </message>
+    <message>
+        <source>cannot read the admin token file %1: %2</source>
+        <translation>impossible de lire le fichier de jeton d'administration %1 : %2</translation>
+    </message>
+    <message>
+        <source>the admin token file %1 is empty</source>
+        <translation>le fichier de jeton d'administration %1 est vide</translation>
+    </message>
+    <message>
+        <source>cannot serve metrics on port %1</source>
+        <translation>impossible de servir les métriques sur le port %1</translation>
+    </message>
+    <message>
+        <source>metrics on %1</source>
+        <translation>métriques sur %1</translation>
+    </message>
+    <message>
+        <source>this build has no metrics endpoint (Qt HTTP Server was not found)</source>
+        <translation>cette compilation n'a pas de point d'accès aux métriques (Qt HTTP Server introuvable)</translation>
     </message>
 </context>
 </TS>
