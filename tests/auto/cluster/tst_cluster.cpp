@@ -8,6 +8,7 @@
 #include "testpeer.h"
 
 #include <Stonyx/Sockets/RedisBackplane>
+#include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
 
@@ -299,6 +300,59 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() <= 7 * BeatMs, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(left.size(), 1);
         QVERIFY(!m_nodes[0].server->sendTo(farId, QStringLiteral("direct"), 8));
+    }
+
+    // Issue 10, point 5: a node killed with SIGKILL; its client fails over to another
+    // node of its address list and is reachable across the cluster from there.
+    void clientFailsOverAfterSigkill()
+    {
+        const QString tool = QStringLiteral(STONYX_TOOLS_DIR "/stonyx-sockets-server");
+        ProcessHelpers::Process process(tool,
+                                        {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis-url"),
+                                         m_redis.url(), QStringLiteral("--heartbeat-interval"), QString::number(BeatMs),
+                                         QStringLiteral("--auth-key"), AuthKey, QStringLiteral("--handler-dir"),
+                                         QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR)},
+                                        ProcessHelpers::environment({{QStringLiteral("SOCKET_IDLE_HEARTBEATS"), QStringLiteral("0")}}));
+        const QString url = process.waitFor(QStringLiteral("listening on (\\S+)"));
+        QVERIFY(!url.isEmpty());
+
+        SocketConfig c;
+        c.setAuthKey(AuthKey);
+        c.setHandlerDir(QStringLiteral("/nonexistent"));
+        c.setAddresses({QUrl(url), m_nodes[1].server->serverUrl()});
+        c.setReconnectBaseDelay(50);
+        c.setReconnectSpread(0);
+        SocketClient client(c);
+        // Accepted by both kinds of node: the example auth plugin checks authKey, the
+        // test nodes take "meta" as metadata.
+        client.setAuthData(QJsonObject{{QStringLiteral("authKey"), AuthKey},
+                                       {QStringLiteral("meta"), QJsonObject{{QStringLiteral("name"), QStringLiteral("roamer")}}}});
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QSignalSpy pushes(&client, &SocketClient::messageReceived);
+        QVERIFY(client.open());
+        QTRY_COMPARE_WITH_TIMEOUT(authenticated.size(), 1, 10000);
+        QTRY_COMPARE(m_nodes[0].server->clusterClientCount(), 1); // on the process node
+        QCOMPARE(m_nodes[1].server->clientCount(), 0);
+
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(authenticated.size(), 2, 10000);
+        QCOMPARE(m_nodes[1].server->clientCount(), 1); // the next address of its list
+        // Presence: on node 1 now, seen from node 0; the dead node's entry is gone.
+        QTRY_VERIFY_WITH_TIMEOUT(allSee(3, 1), 10 * BeatMs);
+        const qint64 id = idOf(QStringLiteral("roamer"));
+        QVERIFY(id);
+        QVERIFY(m_nodes[1].server->client(id));
+        // Reachable from another node.
+        QVERIFY(m_nodes[2].server->sendTo(id, QStringLiteral("found"), QStringLiteral("you")));
+        const auto found = [&pushes] {
+            return std::count_if(pushes.cbegin(), pushes.cend(), [](const QList<QVariant> &push) {
+                return push.at(0).toString() == QLatin1String("found") && push.at(1).toJsonValue() == QJsonValue(QStringLiteral("you"));
+            });
+        };
+        QTRY_COMPARE(found(), 1);
+        client.close();
+        QTRY_VERIFY(allSee(3, 0));
     }
 
     void redisRestart()
