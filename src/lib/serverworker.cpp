@@ -29,6 +29,25 @@ QString describe(const SocketConnection *c)
     return QStringLiteral("#%1 (%2)").arg(c->id()).arg(c->peerAddress().toString());
 }
 
+// Calls a handler. One that throws answers nothing: no response, and for auth no
+// authentication, as with a QML handler that throws. The exception must not unwind
+// into the event loop, which would end the process and every other client with it.
+QJsonValue callHandler(SocketHandler *handler, const QString &request, const QJsonValue &payload,
+                       SocketConnection *connection)
+{
+    const qint64 id = connection->id();
+    try {
+        return handler->handleRequest(payload, connection);
+    } catch (const std::exception &e) {
+        qCWarning(lcServer, "Handler \"%s\" threw for client #%lld: %s; no response sent", qUtf8Printable(request),
+                  static_cast<long long>(id), e.what());
+    } catch (...) {
+        qCWarning(lcServer, "Handler \"%s\" threw for client #%lld; no response sent", qUtf8Printable(request),
+                  static_cast<long long>(id));
+    }
+    return QJsonValue(QJsonValue::Undefined);
+}
+
 } // namespace
 
 ServerWorker::ServerWorker(SocketServerPrivate *server, int index, const SocketConfig &config,
@@ -225,7 +244,7 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
                 return;
             td->dispatching = call->request;
             td->dispatchingId = call->id;
-            call->result = entry->handler->handleRequest(payload, target);
+            call->result = callHandler(entry->handler.get(), call->request, payload, target);
             td->dispatching.clear();
             td->dispatchingId = QJsonValue(QJsonValue::Undefined);
             call->called = true;
@@ -881,7 +900,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     const QJsonValue id = Delivery::requestId(message.object);
     cd->dispatching = message.request;
     cd->dispatchingId = id;
-    const QJsonValue result = entry->handler->handleRequest(message.payload, connection);
+    const QJsonValue result = callHandler(entry->handler.get(), message.request, message.payload, connection);
     if (!guard || connection->d->worker != this)
         return;
     cd->dispatching.clear();

@@ -506,7 +506,15 @@ void SocketClientPrivate::deliver(const QString &request, const QJsonValue &resp
     // The reference keeps the handler alive until it returns: it may unregister itself.
     if (const HandlerRegistry::EntryRef entry = handlers.find(request)) {
         QPointer<SocketClient> alive(q);
-        entry->handler->handleResponse(response);
+        // A handler that throws must not unwind into the event loop (that would end
+        // the process): it is logged, and the message still reaches messageReceived.
+        try {
+            entry->handler->handleResponse(response);
+        } catch (const std::exception &e) {
+            qCWarning(lcClient, "Handler \"%s\" threw: %s", qUtf8Printable(request), e.what());
+        } catch (...) {
+            qCWarning(lcClient, "Handler \"%s\" threw", qUtf8Printable(request));
+        }
         if (!alive)
             return; // the handler deleted the client
     } else if (request != Message::AuthRequest) {

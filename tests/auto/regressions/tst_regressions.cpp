@@ -5,6 +5,7 @@
 
 #include "testpeer.h"
 
+#include <Stonyx/Sockets/SocketClient>
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
 
@@ -12,6 +13,9 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <algorithm>
+#include <stdexcept>
 
 using namespace Stonyx::Sockets;
 using TestPeer::RawClient;
@@ -116,6 +120,86 @@ private Q_SLOTS:
         QVERIFY(peer.isOpen());
         QCOMPARE(rejections.size(), 0);
         QCOMPARE(messages.size(), 1); // only the echo
+    }
+
+    void throwingHandler_data() { TestPeer::addEncryptionRows(); }
+    void throwingHandler()
+    {
+        // A C++ handler that throws aborted the whole server (std::terminate from the
+        // event loop), every client with it. Now it answers nothing: no response, and
+        // a throwing auth handler authenticates no one; the connection and every other
+        // client go on.
+        QFETCH(bool, encryption);
+        SocketServer server(TestPeer::withWorkers(config(encryption)));
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &data, SocketConnection *) -> QJsonValue {
+            if (data.toObject().value(u"throw").toBool())
+                throw std::runtime_error("auth exploded");
+            return true;
+        }, {});
+        server.registerHandler(QStringLiteral("boom"), [](const QJsonValue &data, SocketConnection *) -> QJsonValue {
+            if (data.toInt() == 1)
+                throw std::runtime_error("boom exploded");
+            throw 42; // not even a std::exception
+        }, {});
+        server.registerHandler(QStringLiteral("echo"), [](const QJsonValue &data, SocketConnection *) { return data; }, {});
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        QSignalSpy rejections(&server, &SocketServer::clientRejected);
+
+        RawClient peer(encryption, Key);
+        QVERIFY(peer.open(server.serverUrl()));
+        QVERIFY(peer.authenticate());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Handler \"boom\" threw for client #\\d+: boom exploded")));
+        peer.sendRequest(QStringLiteral("boom"), 1);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Handler \"boom\" threw for client #\\d+; no response")));
+        peer.sendRequest(QStringLiteral("boom"), 2);
+        peer.sendRequest(QStringLiteral("echo"), 7);
+        const auto reply = peer.waitForMessage();
+        QVERIFY2(reply, "the server did not survive a throwing handler");
+        QCOMPARE(reply->value(u"request").toString(), QStringLiteral("echo")); // nothing for boom
+        QCOMPARE(reply->value(u"response").toInt(), 7);
+
+        // A throwing auth handler: no answer and not authenticated (the next request is
+        // one from a stranger).
+        RawClient stranger(encryption, Key);
+        QVERIFY(stranger.open(server.serverUrl()));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Handler \"auth\" threw for client #\\d+: auth exploded")));
+        stranger.sendRequest(QStringLiteral("auth"), QJsonObject{{QStringLiteral("throw"), true}});
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("before authentication")));
+        stranger.sendRequest(QStringLiteral("echo"), 8);
+        QTRY_COMPARE(rejections.size(), 1);
+        QCOMPARE(rejections.first().at(1).value<SocketServer::Error>(), SocketServer::Error::Unauthenticated);
+        QVERIFY(!stranger.waitForMessage(200)); // neither auth nor echo was answered
+        // The first client is still served.
+        peer.sendRequest(QStringLiteral("echo"), 9);
+        const auto again = peer.waitForMessage();
+        QVERIFY(again);
+        QCOMPARE(again->value(u"response").toInt(), 9);
+    }
+
+    void clientHandlerThrows()
+    {
+        // The same on the client: a throwing handler is logged, the client goes on.
+        SocketServer server(TestPeer::withWorkers(config(true)));
+        server.registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); }, {});
+        QVERIFY2(server.listen(), qPrintable(server.errorString()));
+        SocketConfig c = config(true);
+        c.setAddress(server.serverUrl());
+        SocketClient client(c);
+        client.setAuthData(QJsonObject{{QStringLiteral("authKey"), Key}});
+        int calls = 0;
+        QVERIFY(client.registerHandler(QStringLiteral("news"), [&calls](const QJsonValue &) {
+            ++calls;
+            throw std::runtime_error("client handler exploded");
+        }));
+        QSignalSpy authenticated(&client, &SocketClient::authenticated);
+        QSignalSpy messages(&client, &SocketClient::messageReceived);
+        QVERIFY(client.open());
+        QTRY_COMPARE(authenticated.size(), 1);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Handler \"news\" threw: client handler exploded")));
+        QCOMPARE(server.broadcast(QStringLiteral("news"), 1), 1);
+        QTRY_COMPARE(calls, 1);
+        QTRY_VERIFY(std::any_of(messages.cbegin(), messages.cend(), [](const QList<QVariant> &m) { return m.at(0).toString() == QLatin1String("news"); }));
+        QCOMPARE(client.state(), SocketClient::State::Connected);
     }
 
     void messageReceivedOnlyAfterAuthGate_data() { TestPeer::addEncryptionRows(); }
