@@ -429,9 +429,25 @@ bool ClusterHub::join(qint64 id, const QString &room)
     if (room.isEmpty())
         return false;
     bool local = false;
+    bool already = false;
+    bool announce = false;
     {
-        QMutexLocker locker(&m_server->clientsMutex);
+        // The existence check and the insert under one hold of the clients lock (then
+        // the hub's: the only order in which both are held): a join from another thread
+        // that raced the client's disconnect left a member behind for good, since the
+        // disconnect's clean-up had already run.
+        QMutexLocker clientsLocker(&m_server->clientsMutex);
         local = m_server->clients.contains(id);
+        if (local) {
+            QMutexLocker locker(&m_mutex);
+            QSet<QString> &rooms = m_localRooms[id];
+            already = rooms.contains(room);
+            if (!already) {
+                rooms.insert(room);
+                m_roomMembers[room].insert(id);
+                announce = m_localAuthenticated.contains(id);
+            }
+        }
     }
     if (!local) {
         {
@@ -447,16 +463,6 @@ bool ClusterHub::join(qint64 id, const QString &room)
                                 {QStringLiteral("room"), room}, {QStringLiteral("cmd"), true}});
         });
         return true;
-    }
-    bool announce = false;
-    {
-        QMutexLocker locker(&m_mutex);
-        QSet<QString> &rooms = m_localRooms[id];
-        if (rooms.contains(room))
-            return true;
-        rooms.insert(room);
-        m_roomMembers[room].insert(id);
-        announce = m_localAuthenticated.contains(id);
     }
     if (announce) {
         post([this, id, room] {

@@ -19,7 +19,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include <csignal>
 #include <sys/types.h>
@@ -392,6 +394,42 @@ private Q_SLOTS:
         QCOMPARE(m_nodes[0].server->sendToRoom(QStringLiteral("after"), QStringLiteral("room"), 3, {}), 1);
         QVERIFY(receives(c.get(), QStringLiteral("room"), 3));
         QVERIFY(marker(0, all, 8));
+    }
+
+    // join() from another thread raced the client's disconnect: the membership was
+    // added after the disconnect's clean-up and stayed for good (found by an outside
+    // attack). Clients come and go while a thread joins every id it sees.
+    void joinRacingDisconnectLeavesNoMember()
+    {
+        SocketConfig c = config();
+        c.setEncryption(false); // many short-lived clients: no key derivation each
+        auto server = std::make_unique<SocketServer>(c);
+        server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); });
+        QVERIFY(server->listen());
+        std::atomic<bool> stop{false};
+        SocketServer *s = server.get();
+        std::thread joiner([&stop, s] {
+            while (!stop.load()) {
+                for (qint64 id : s->clientIds())
+                    s->join(id, QStringLiteral("r"));
+                std::this_thread::yield();
+            }
+        });
+        for (int round = 0; round < 10; ++round) {
+            std::vector<std::unique_ptr<RawClient>> clients;
+            for (int i = 0; i < 10; ++i) {
+                auto client = std::make_unique<RawClient>(false, AuthKey);
+                if (client->open(server->serverUrl()) && client->authenticate())
+                    clients.push_back(std::move(client));
+            }
+            for (auto &client : clients)
+                client->socket().abort();
+            QCoreApplication::processEvents();
+        }
+        stop = true;
+        joiner.join();
+        QTRY_COMPARE_WITH_TIMEOUT(server->clientCount(), 0, 10000);
+        QTRY_COMPARE(server->members(QStringLiteral("r")), QList<qint64>());
     }
 
     void roomsWithoutBackplane()
