@@ -7,6 +7,9 @@
 #include <QRandomGenerator>
 #include <QUuid>
 
+#include <algorithm>
+#include <limits>
+
 namespace Stonyx::Sockets {
 
 namespace {
@@ -232,7 +235,8 @@ void ClusterHub::onBeat()
     if (m_backplane->status() == Backplane::Status::Connected) {
         refreshMetadata();
         publish(QJsonObject{{QStringLiteral("t"), QStringLiteral("beat")}});
-        const int ttl = 3 * m_beatMs;
+        // 3 heartbeats, in 64 bits: heartBeatInterval may be up to INT_MAX.
+        const int ttl = int(std::min<qint64>(3 * qint64(m_beatMs), std::numeric_limits<int>::max()));
         if (m_stateDirty) {
             m_stateDirty = false;
             m_backplane->storeKey(stateKey(), QJsonDocument(stateHeader(false)).toJson(QJsonDocument::Compact), ttl);
@@ -256,7 +260,8 @@ void ClusterHub::onBeat()
     }
     for (const QString &node : std::as_const(gone)) {
         if (m_server->config.log())
-            qCInfo(lcServer, "Cluster node %s left (not heard from for %d ms)", qUtf8Printable(node), 3 * m_beatMs);
+            qCInfo(lcServer, "Cluster node %s left (not heard from for %lld ms)", qUtf8Printable(node),
+                   static_cast<long long>(3 * qint64(m_beatMs)));
         Q_EMIT m_server->q->nodeLeft(node);
     }
     if (!gone.isEmpty())

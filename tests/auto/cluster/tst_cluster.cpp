@@ -432,6 +432,26 @@ private Q_SLOTS:
         QTRY_COMPARE(server->members(QStringLiteral("r")), QList<qint64>());
     }
 
+    // The state key lives 3 heartbeats: with a heartbeat above INT_MAX / 3 the product
+    // overflowed and the key was stored with a lifetime of 1 ms (found by an outside
+    // attack), so the node vanished from presence at once.
+    void longHeartbeatKeepsStateKey()
+    {
+        SocketConfig c = config();
+        c.setHeartBeatInterval(800000000);
+        RedisBackplane backplane(m_redis.url());
+        auto server = std::make_unique<SocketServer>(c);
+        server->registerHandler(QStringLiteral("auth"), [](const QJsonValue &, SocketConnection *) { return QJsonValue(true); });
+        server->setBackplane(&backplane);
+        QVERIFY(server->listen());
+        QTRY_COMPARE(server->backplaneStatus(), Backplane::Status::Connected);
+        QByteArray key;
+        QTRY_VERIFY(!(key = m_redis.cli({QStringLiteral("--scan"), QStringLiteral("--pattern"),
+                                         QLatin1String("*:node:") + server->nodeId()}).trimmed()).isEmpty());
+        const qint64 ttl = m_redis.cli({QStringLiteral("PTTL"), QString::fromUtf8(key)}).trimmed().toLongLong();
+        QVERIFY2(ttl > 2000000000, qPrintable(QString::number(ttl)));
+    }
+
     void roomsWithoutBackplane()
     {
         auto server = makeServer();
