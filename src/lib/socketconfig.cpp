@@ -505,8 +505,17 @@ bool SocketConfig::loadFile(const QString &path, QString *errorString)
             *errorString = tr("Cannot read the configuration file %1: %2").arg(path, file.errorString());
         return false;
     }
+    // Bounded: a configuration is a few hundred bytes, and a path such as /dev/zero
+    // (or a runaway generator behind a pipe) must not be read until memory runs out.
+    constexpr qint64 MaxFileSize = 1024 * 1024;
+    const QByteArray text = file.read(MaxFileSize + 1);
+    if (text.size() > MaxFileSize) {
+        if (errorString)
+            *errorString = tr("The configuration file %1 is larger than %2 bytes").arg(path).arg(MaxFileSize);
+        return false;
+    }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         if (errorString)
             *errorString = parseError.error != QJsonParseError::NoError

@@ -692,6 +692,24 @@ private Q_SLOTS:
         QVERIFY(!c.loadFile(QStringLiteral("/nonexistent/stonyx.json"), &error));
         QVERIFY(error.contains(QStringLiteral("/nonexistent/stonyx.json")));
     }
+
+    void endlessFile()
+    {
+        // /dev/zero as the configuration file was read until memory ran out.
+        SocketConfig c;
+        QString error;
+        QVERIFY(!c.loadFile(QStringLiteral("/dev/zero"), &error));
+        QVERIFY2(error.contains(QStringLiteral("larger than 1048576 bytes")), qPrintable(error));
+        // Just below the bound is read (and judged as JSON).
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        QByteArray json = "{\"authKey\": \"k\"}";
+        json.append(QByteArray(1024 * 1024 - json.size(), ' '));
+        file.write(json);
+        file.close();
+        QVERIFY2(c.loadFile(file.fileName(), &error), qPrintable(error));
+        QCOMPARE(c.authKey(), QStringLiteral("k"));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SocketConfig)
