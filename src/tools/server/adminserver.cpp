@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "adminserver.h"
+#include "guardedtcpserver.h"
 
 #include <Stonyx/Sockets/FrameCipher>
 #include <Stonyx/Sockets/SocketConnection>
@@ -73,7 +74,14 @@ AdminServer::~AdminServer() = default;
 
 quint16 AdminServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_http->listen(address, port);
+    // Bounded connections (see GuardedTcpServer): QHttpServer's own listen() has none.
+    auto *tcp = new GuardedTcpServer(GuardedTcpServer::Limits{}, m_http.get());
+    if (!tcp->listen(address, port)) {
+        delete tcp;
+        return 0;
+    }
+    m_http->bind(tcp);
+    return tcp->serverPort();
 }
 
 bool AdminServer::authorized(const QByteArray &header) const

@@ -17,10 +17,13 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 using TestPeer::RawClient;
 
@@ -199,6 +202,57 @@ private Q_SLOTS:
         QVERIFY2(dom.contains("read-only"), dom.constData());
         QVERIFY(dom.contains(QByteArray("<code>" + QByteArray::number(id) + "</code>"))); // the client is listed...
         QVERIFY(!dom.contains(QByteArray("onclick=\"disconnect(" + QByteArray::number(id) + ")\""))); // ...without a button
+    }
+
+    // The HTTP port bounds what a peer may do (found by an outside attack): a request
+    // body that never ends was buffered without limit (6.5 GB in 20 s), a request that
+    // never completes and idle connections held descriptors for good.
+    void boundedRequests()
+    {
+        QUrl ws;
+        QUrl http;
+        auto server = startServer({}, &ws, &http);
+        QVERIFY(server);
+        const auto connect = [&http](QTcpSocket *socket) {
+            socket->connectToHost(QHostAddress::LocalHost, quint16(http.port()));
+            return socket->waitForConnected(5000);
+        };
+
+        // An endless body: cut once it passes 64 KiB.
+        QTcpSocket big;
+        QVERIFY(connect(&big));
+        big.write("POST /admin/api/clients/1/disconnect HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000\r\n\r\n");
+        const QByteArray chunk(16 * 1024, 'x');
+        for (int i = 0; i < 64 && big.state() == QAbstractSocket::ConnectedState; ++i) {
+            big.write(chunk);
+            big.waitForBytesWritten(1000);
+            QCoreApplication::processEvents();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(big.state(), QAbstractSocket::UnconnectedState, 5000);
+
+        // A request that never completes: cut after the request deadline (5 s).
+        QTcpSocket slow;
+        QVERIFY(connect(&slow));
+        slow.write("GET /metrics HTTP/1.1\r\nHost: x\r\n");
+        QVERIFY(slow.waitForBytesWritten(1000));
+        QTRY_COMPARE_WITH_TIMEOUT(slow.state(), QAbstractSocket::UnconnectedState, 10000);
+
+        // Connections beyond the cap (32) are closed at once; those below it still work.
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 40; ++i) {
+            idle.push_back(std::make_unique<QTcpSocket>());
+            QVERIFY(connect(idle.back().get()));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(std::count_if(idle.cbegin(), idle.cend(),
+                                               [](const auto &s) { return s->state() == QAbstractSocket::UnconnectedState; })
+                                     >= 8,
+                                 5000);
+        idle.clear(); // frees the slots
+        QTRY_COMPARE_WITH_TIMEOUT(fetch(http.resolved(QUrl(QStringLiteral("/metrics")))).status, 200, 10000);
+        // And the WebSocket port was served throughout.
+        RawClient client(true, AuthKey);
+        QVERIFY(client.open(ws));
+        QVERIFY(client.authenticate());
     }
 };
 
