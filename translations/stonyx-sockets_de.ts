@@ -974,6 +974,10 @@
         <source>Configuration key &quot;redisUrl&quot; must have the form redis://[:password@]host:port[/db], not &quot;%1&quot;</source>
         <translation>Konfigurationsschlüssel „redisUrl“ muss die Form redis://[:password@]host:port[/db] haben, nicht „%1“</translation>
     </message>
+    <message>
+        <source>The configuration file %1 is larger than %2 bytes</source>
+        <translation>Die Konfigurationsdatei %1 ist größer als %2 Bytes</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>

@@ -426,7 +426,7 @@
     </message>
     <message>
         <source>The backplane&apos;s address or credentials are invalid</source>
-        <translation>L'adresse ou les identifiants du backplane ne sont pas valides</translation>
+        <translation>L&apos;adresse ou les identifiants du backplane ne sont pas valides</translation>
     </message>
     <message>
         <source>The backplane cannot be reached</source>
@@ -660,7 +660,7 @@
     </message>
     <message>
         <source>Cannot send &quot;%1&quot;: options.timeout must be a number of milliseconds</source>
-        <translation>Impossible d'envoyer « %1 » : options.timeout doit être un nombre de millisecondes</translation>
+        <translation>Impossible d&apos;envoyer « %1 » : options.timeout doit être un nombre de millisecondes</translation>
     </message>
 </context>
 <context>
@@ -724,7 +724,7 @@
     </message>
     <message>
         <source>Redis did not answer %1 PINGs</source>
-        <translation>Redis n'a pas répondu à %1 PING</translation>
+        <translation>Redis n&apos;a pas répondu à %1 PING</translation>
     </message>
     <message>
         <source>Redis closed the connection</source>
@@ -740,11 +740,11 @@
     </message>
     <message>
         <source>Redis sent an unexpected message on the subscription</source>
-        <translation>Redis a envoyé un message inattendu sur l'abonnement</translation>
+        <translation>Redis a envoyé un message inattendu sur l&apos;abonnement</translation>
     </message>
     <message>
         <source>Redis sent a reply nothing was asked for</source>
-        <translation>Redis a envoyé une réponse que rien n'avait demandée</translation>
+        <translation>Redis a envoyé une réponse que rien n&apos;avait demandée</translation>
     </message>
     <message>
         <source>Redis refused the connection&apos;s setup: %1</source>
@@ -752,11 +752,11 @@
     </message>
     <message>
         <source>Redis did not confirm SUBSCRIBE</source>
-        <translation>Redis n'a pas confirmé SUBSCRIBE</translation>
+        <translation>Redis n&apos;a pas confirmé SUBSCRIBE</translation>
     </message>
     <message>
         <source>Redis did not answer PING with PONG</source>
-        <translation>Redis n'a pas répondu PONG au PING</translation>
+        <translation>Redis n&apos;a pas répondu PONG au PING</translation>
     </message>
 </context>
 <context>
@@ -849,11 +849,11 @@
     </message>
     <message>
         <source>Cannot send &quot;%1&quot;</source>
-        <translation>Impossible d'envoyer « %1 »</translation>
+        <translation>Impossible d&apos;envoyer « %1 »</translation>
     </message>
     <message>
         <source>&quot;%1&quot; was not delivered: the client was closed</source>
-        <translation>« %1 » n'a pas été remis : le client a été fermé</translation>
+        <translation>« %1 » n&apos;a pas été remis : le client a été fermé</translation>
     </message>
     <message>
         <source>Cannot queue &quot;%1&quot;: the offline queue is full (configuration keys &quot;offlineQueueSize&quot; and &quot;offlineQueueBytes&quot;)</source>
@@ -865,7 +865,7 @@
     </message>
     <message>
         <source>&quot;%1&quot; was not delivered: the client gave up reconnecting</source>
-        <translation>« %1 » n'a pas été remis : le client a renoncé à se reconnecter</translation>
+        <translation>« %1 » n&apos;a pas été remis : le client a renoncé à se reconnecter</translation>
     </message>
 </context>
 <context>
@@ -973,6 +973,10 @@
     <message>
         <source>Configuration key &quot;redisUrl&quot; must have the form redis://[:password@]host:port[/db], not &quot;%1&quot;</source>
         <translation>La clé de configuration « redisUrl » doit avoir la forme redis://[:password@]host:port[/db], pas « %1 »</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 is larger than %2 bytes</source>
+        <translation>Le fichier de configuration %1 dépasse %2 octets</translation>
     </message>
 </context>
 <context>
@@ -1297,23 +1301,23 @@ Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier 
     </message>
     <message>
         <source>Serve Prometheus metrics (/metrics) and the admin page (/admin) over HTTP on &lt;port&gt; of the listening host; 0 picks a free port (default: off).</source>
-        <translation>Servir les métriques Prometheus (/metrics) et la page d'administration (/admin) en HTTP sur le &lt;port&gt; de l'hôte d'écoute ; 0 choisit un port libre (par défaut : désactivé).</translation>
+        <translation>Servir les métriques Prometheus (/metrics) et la page d&apos;administration (/admin) en HTTP sur le &lt;port&gt; de l&apos;hôte d&apos;écoute ; 0 choisit un port libre (par défaut : désactivé).</translation>
     </message>
     <message>
         <source>Read the admin token from &lt;file&gt;: with it the admin page may disconnect clients (default: read-only).</source>
-        <translation>Lire le jeton d'administration depuis &lt;file&gt; : avec lui, la page d'administration peut déconnecter des clients (par défaut : lecture seule).</translation>
+        <translation>Lire le jeton d&apos;administration depuis &lt;file&gt; : avec lui, la page d&apos;administration peut déconnecter des clients (par défaut : lecture seule).</translation>
     </message>
     <message>
         <source>this build has no Redis backplane (hiredis was not found): &quot;redisUrl&quot; cannot be used</source>
-        <translation>cette compilation n'a pas de backplane Redis (hiredis introuvable) : « redisUrl » ne peut pas être utilisé</translation>
+        <translation>cette compilation n&apos;a pas de backplane Redis (hiredis introuvable) : « redisUrl » ne peut pas être utilisé</translation>
     </message>
     <message>
         <source>cannot read the admin token file %1: %2</source>
-        <translation>impossible de lire le fichier de jeton d'administration %1 : %2</translation>
+        <translation>impossible de lire le fichier de jeton d&apos;administration %1 : %2</translation>
     </message>
     <message>
         <source>the admin token file %1 is empty</source>
-        <translation>le fichier de jeton d'administration %1 est vide</translation>
+        <translation>le fichier de jeton d&apos;administration %1 est vide</translation>
     </message>
     <message>
         <source>cannot serve metrics on port %1</source>
@@ -1325,7 +1329,7 @@ Les réglages viennent des variables d’environnement SOCKET_*, d’un fichier 
     </message>
     <message>
         <source>this build has no metrics endpoint (Qt HTTP Server was not found)</source>
-        <translation>cette compilation n'a pas de point d'accès aux métriques (Qt HTTP Server introuvable)</translation>
+        <translation>cette compilation n&apos;a pas de point d&apos;accès aux métriques (Qt HTTP Server introuvable)</translation>
     </message>
 </context>
 </TS>
