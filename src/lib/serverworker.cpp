@@ -562,10 +562,12 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
                                                       : reason);
         });
     }
-    // Session resume: an authenticated client that can resume and was lost (not closed
-    // in order by either side, except for silence) is held for resumeWindow.
-    const bool holdSession = m_config.resumeWindow() > 0 && !m_shutDown && cd->authenticated && !cd->resumeToken.isEmpty()
-        && (!cd->closeCode || cd->holdOnClose) && code != QWebSocketProtocol::CloseCodeNormal;
+    // Session resume: an authenticated client that can resume and was lost (no close
+    // frame either way: 1006; or closed by this server for silence) is held for
+    // resumeWindow. A close frame from the peer (1000 close(), 1001 destroyed, 1009...)
+    // or from this server for any other reason is final.
+    const bool lost = cd->holdOnClose || (!cd->closeCode && code == QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+    const bool holdSession = m_config.resumeWindow() > 0 && !m_shutDown && cd->authenticated && !cd->resumeToken.isEmpty() && lost;
     {
         QMutexLocker heldLocker(&m_server->heldMutex);
         {
