@@ -42,6 +42,7 @@ QHostAddress hostAddress(const QString &host)
 SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &cfg)
     : q(qq)
     , config(cfg)
+    , resumeBufferLimit(cfg.resumeBuffer())
     , hub(std::make_unique<ClusterHub>(this))
 {
 }
@@ -165,7 +166,7 @@ void SocketServerPrivate::reapRetiredThreads(bool wait)
 
 void SocketServerPrivate::bufferPush(HeldSession &session, const QByteArray &json)
 {
-    const int limit = config.resumeBuffer();
+    const int limit = resumeBufferLimit.load(std::memory_order_relaxed); // config is the server thread's
     session.buffer.append(json);
     while (session.buffer.size() > limit && !session.buffer.isEmpty()) {
         session.buffer.removeFirst();
@@ -355,6 +356,7 @@ void SocketServer::setConfig(const SocketConfig &config)
     if (d->config == config)
         return;
     d->config = config;
+    d->resumeBufferLimit.store(config.resumeBuffer(), std::memory_order_relaxed);
     for (const SocketServerPrivate::Worker &w : std::as_const(d->workers)) {
         ServerWorker *worker = w.worker;
         if (!w.thread)

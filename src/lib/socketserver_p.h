@@ -149,6 +149,7 @@ struct SocketServerPrivate {
     QHash<qint64, HeldSession> held;
     QHash<QString, qint64> heldTokens;
     quint64 pushSeq = 0;                       // numbers deliverLocal() calls (see SocketConnection::Private::resumeSeq)
+    std::atomic<int> resumeBufferLimit{100};   // config.resumeBuffer(), for pushes from any thread
     std::atomic<qint64> resumeDropped{0};      // pushes dropped from held sessions' buffers, all sessions
     QTimer *heldTimer = nullptr;               // the next expiry; server's thread
     // A push for a held session (under heldMutex).
