@@ -497,7 +497,7 @@ bool ServerWorker::takeOverHeld(SocketConnection *connection, const QString &tok
         {
             QMutexLocker clientsLocker(&m_server->clientsMutex);
             m_server->clients.remove(provisionalId);
-            cd->id = session.connection->d->id;
+            cd->id = session.connection->d->id.load();
             m_server->clients.insert(cd->id, connection);
         }
         cd->resumeSeq = m_server->pushSeq;
@@ -556,7 +556,7 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     // a per-client rejection like the ones this server makes itself.
     if (!cd->closeCode && cd->inbound && cd->inbound->closeFrameSent()) {
         const bool tooBig = code == QWebSocketProtocol::CloseCodeTooMuchData;
-        m_server->report([q = m_server->q, id = cd->id, tooBig, code, reason] {
+        m_server->report([q = m_server->q, id = qint64(cd->id), tooBig, code, reason] {
             Q_EMIT q->clientRejected(id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
                                      reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code)
                                                       : reason);
@@ -618,7 +618,7 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     // clientDisconnected() may still look at it (and find it closing).
     retain(connection);
     const std::shared_ptr<void> hold(nullptr, [connection](void *) { release(connection); });
-    m_server->report([q = m_server->q, id = cd->id, code, reason, hold] {
+    m_server->report([q = m_server->q, id = qint64(cd->id), code, reason, hold] {
         Q_EMIT q->clientDisconnected(id, code, reason);
         Q_EMIT q->clientCountChanged(q->clientCount());
     });
@@ -633,7 +633,7 @@ void ServerWorker::reject(SocketConnection *connection, SocketServer::Error e, i
     qCWarning(lcServer, "Closing client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
     reportConnected(connection);
     connection->close(closeCode, reason);
-    m_server->report([q = m_server->q, id = connection->d->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+    m_server->report([q = m_server->q, id = qint64(connection->d->id), e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
 }
 
 void ServerWorker::drop(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
@@ -647,7 +647,7 @@ void ServerWorker::drop(SocketConnection *connection, SocketServer::Error e, int
     cd->closeCode = closeCode;
     cd->closeReason = reason;
     cd->socket->abort();
-    m_server->report([q = m_server->q, id = cd->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+    m_server->report([q = m_server->q, id = qint64(cd->id), e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
 }
 
 void ServerWorker::onIdleCheck(SocketConnection *connection)
@@ -959,7 +959,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
         if (cd->authenticated && m_server->reportsMessages()) { // never from strangers
-            m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+            m_server->report([q = m_server->q, id = qint64(cd->id), request = message.request, payload = message.payload] {
                 Q_EMIT q->messageReceived(id, request, payload);
             });
         }
@@ -983,7 +983,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     // requests are never reported: they carry the secret.
     if (!isAuth && m_server->reportsMessages()) {
         reportConnected(connection);
-        m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+        m_server->report([q = m_server->q, id = qint64(cd->id), request = message.request, payload = message.payload] {
             Q_EMIT q->messageReceived(id, request, payload);
         });
         if (cd->closing) // a slot may have closed it
@@ -1084,7 +1084,7 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
                    qUtf8Printable(describe(connection)), qint64(buffered.size()), dropped);
         cd->connectPending = false;
         if (provisionalReported) {
-            m_server->report([q = m_server->q, provisionalId, id = cd->id] {
+            m_server->report([q = m_server->q, provisionalId, id = qint64(cd->id)] {
                 Q_EMIT q->clientDisconnected(provisionalId, QWebSocketProtocol::CloseCodeNormal,
                                              SocketServer::tr("the connection resumed the session of client %1").arg(id));
             });
@@ -1094,7 +1094,7 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
                 break;
         }
         Q_EMIT connection->authenticatedChanged(true);
-        m_server->report([q = m_server->q, id = cd->id] {
+        m_server->report([q = m_server->q, id = qint64(cd->id)] {
             Q_EMIT q->clientResumed(id);
             Q_EMIT q->clientCountChanged(q->clientCount());
         });
@@ -1106,7 +1106,7 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
                wasAuthenticated ? " again" : "");
     if (!wasAuthenticated)
         Q_EMIT connection->authenticatedChanged(true);
-    m_server->report([q = m_server->q, id = cd->id] { Q_EMIT q->clientAuthenticated(id); });
+    m_server->report([q = m_server->q, id = qint64(cd->id)] { Q_EMIT q->clientAuthenticated(id); });
     return sent;
 }
 

@@ -50,7 +50,9 @@ struct SocketConnection::Private {
     SocketServer *server = nullptr;            // null once detached (the server closed)
     std::atomic<ServerWorker *> worker{nullptr}; // the worker that owns it; null once detached
     QWebSocket *socket = nullptr;              // child of the connection
-    qint64 id = 0;
+    // Atomic: a session resume (ServerWorker::takeOverHeld()) gives the connection the
+    // held client's id, on the worker's thread, while other threads may read it.
+    std::atomic<qint64> id{0};
     QHostAddress peerAddress;
     quint16 peerPort = 0;
     // Atomic: read from other threads by SocketServer::broadcast() and friends.
