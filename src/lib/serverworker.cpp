@@ -504,9 +504,12 @@ bool ServerWorker::takeOverHeld(SocketConnection *connection, const QString &tok
     }
     m_connections.remove(provisionalId);
     m_connections.insert(cd->id, connection);
-    const QJsonObject metadata = session.connection->metadata();
+    // The held session's metadata, updated with what the auth handler just set.
+    QJsonObject metadata = session.connection->metadata();
     {
         QMutexLocker locker(&cd->metadataMutex);
+        for (auto it = cd->metadata.constBegin(); it != cd->metadata.constEnd(); ++it)
+            metadata.insert(it.key(), it.value());
         cd->metadata = metadata;
     }
     *buffer = std::move(session.buffer);
