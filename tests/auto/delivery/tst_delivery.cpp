@@ -288,6 +288,9 @@ private Q_SLOTS:
         QFuture<QJsonValue> second = client.request(QStringLiteral("ask"), 3);
         QTRY_COMPARE(raw.received.size(), 4); // auth and the three requests, each with an id
         QCOMPARE(raw.received.at(1).value(u"id"), QJsonValue(1));
+        // Session resume: the client asks for a token; a version 1 server gives none.
+        QCOMPARE(raw.received.at(0).value(u"resume"), QJsonValue(true));
+        QVERIFY(SocketClientPrivate::get(&client)->resumeToken.isEmpty());
         QCOMPARE(raw.received.at(3).value(u"id"), QJsonValue(3));
         raw.send(QStringLiteral("ask"), QStringLiteral("A1"));
         QTRY_VERIFY(first.isFinished());
@@ -325,11 +328,15 @@ private Q_SLOTS:
         const int port = line.mid(10).toInt();
         QVERIFY(port > 0);
 
-        SocketClient client(clientConfig(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port)), encryption));
+        // Through a proxy, to cut the link below.
+        TcpProxy proxy;
+        QVERIFY(proxy.listen(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port))));
+        SocketClient client(clientConfig(proxy.url(), encryption));
         QSignalSpy authenticated(&client, &SocketClient::authenticated);
         QVERIFY(client.open());
         QVERIFY(authenticated.wait(10000));
         QVERIFY(!client.serverEchoesRequestIds());
+        QVERIFY(SocketClientPrivate::get(&client)->resumeToken.isEmpty()); // no "resume" extension
         QList<QFuture<QJsonValue>> futures;
         for (int i = 0; i < 5; ++i)
             futures << client.request(QStringLiteral("echo"), i);
@@ -346,6 +353,15 @@ private Q_SLOTS:
         QFuture<QJsonValue> after = client.request(QStringLiteral("echo"), QStringLiteral("after"));
         QTRY_VERIFY(after.isFinished());
         QCOMPARE(after.result(), QJsonValue(QStringLiteral("after")));
+        // A cut: an ordinary reconnect, as in version 1 (no session to resume).
+        QSignalSpy reconnected(&client, &SocketClient::reconnected);
+        QSignalSpy resumed(&client, &SocketClient::resumed);
+        proxy.resetClients();
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QCOMPARE(resumed.size(), 0);
+        QFuture<QJsonValue> again = client.request(QStringLiteral("echo"), QStringLiteral("again"));
+        QTRY_VERIFY(again.isFinished());
+        QCOMPARE(again.result(), QJsonValue(QStringLiteral("again")));
         client.close();
         process.terminate();
         QVERIFY(process.waitForFinished(10000));
