@@ -150,6 +150,7 @@ void QmlSocketClient::Private::start()
     QObject::connect(client, &SocketClient::disconnected, q, &QmlSocketClient::disconnected);
     QObject::connect(client, &SocketClient::reconnecting, q, &QmlSocketClient::reconnecting);
     QObject::connect(client, &SocketClient::reconnected, q, &QmlSocketClient::reconnected);
+    QObject::connect(client, &SocketClient::resumed, q, &QmlSocketClient::resumed);
     QObject::connect(client, &SocketClient::reconnectFailed, q, &QmlSocketClient::reconnectFailed);
     QObject::connect(client, &SocketClient::deliveryFailed, q,
                      [this](const QString &request, RequestException::Reason reason, const QString &message) {

@@ -230,6 +230,8 @@ Q_SIGNALS:
     void reconnecting(int attempt, int delay);
     /*! A reconnect attempt succeeded and the client authenticated again. */
     void reconnected();
+    /*! The reconnect resumed the session the server held for this client (SocketClient::resumed()). */
+    void resumed();
     /*! The client gave up after \a attempts failed reconnect attempts. */
     void reconnectFailed(int attempts);
     /*! Something went wrong; errorString describes it. */

@@ -121,6 +121,13 @@ void QmlSocketServer::Private::start()
         if (QmlSocketConnection *client = clients->find(id))
             Q_EMIT q->clientAuthenticated(client);
     });
+    QObject::connect(server, &SocketServer::clientResumed, q, [this](qint64 id) {
+        // The connection under the id is a new one: so is its wrapper.
+        if (QmlSocketConnection *old = clients->take(id))
+            old->deleteLater();
+        if (QmlSocketConnection *client = wrap(id))
+            Q_EMIT q->clientResumed(client);
+    });
     QObject::connect(server, &SocketServer::clientDisconnected, q, [this](qint64 id, int code, const QString &reason) {
         QmlSocketConnection *client = clients->take(id);
         if (!client)

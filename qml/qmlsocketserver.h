@@ -212,6 +212,13 @@ Q_SIGNALS:
     void clientConnected(Stonyx::Sockets::QmlSocketConnection *client);
     /*! A client authenticated. */
     void clientAuthenticated(Stonyx::Sockets::QmlSocketConnection *client);
+    /*!
+        A client whose connection was lost came back within the resume window and
+        resumed its session (SocketServer::clientResumed()): same clientId, metadata
+        and rooms. \a client is a new object for it; the one of the lost connection is
+        deleted.
+    */
+    void clientResumed(Stonyx::Sockets::QmlSocketConnection *client);
     /*! The client \a clientId disconnected with \a closeCode and \a reason. */
     void clientDisconnected(double clientId, int closeCode, const QString &reason);
     /*! \a client sent \a data under \a request (before the handler runs). */

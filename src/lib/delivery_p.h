@@ -25,6 +25,22 @@ inline constexpr QStringView IdField = u"id";
 inline constexpr QStringView ExtensionsField = u"extensions";
 //! The name of the request id extension in ExtensionsField.
 inline constexpr QStringView IdExtension = u"id";
+//! "resume": in an auth request, \c true (the client can resume: give it a token) or the
+//! resume token of the session to resume. Also the name of the extension in ExtensionsField.
+inline constexpr QStringView ResumeField = u"resume";
+//! "resumeToken": in a truthy auth response to a client that sent ResumeField, the token
+//! that resumes this session after a lost connection.
+inline constexpr QStringView ResumeTokenField = u"resumeToken";
+//! "resumeWindow": next to ResumeTokenField, how many ms the session is held after a loss.
+inline constexpr QStringView ResumeWindowField = u"resumeWindow";
+//! "resumed": \c true in the auth response that resumed a held session.
+inline constexpr QStringView ResumedField = u"resumed";
+//! "resumeDropped": next to ResumedField, how many pushes the held session's buffer dropped.
+inline constexpr QStringView ResumeDroppedField = u"resumeDropped";
+//! The WebSocket handshake header of a client that is going to present a resume token:
+//! the server reports the new connection (clientConnected()) only once the auth answer
+//! decided that it is not a resume.
+inline constexpr char ResumeHeader[] = "X-Stonyx-Resume";
 //! The close code a server of this library closes its connections with when it shuts
 //! down: 1012, service restart (IANA WebSocket close code registry).
 inline constexpr int ServiceRestartCloseCode = 1012;
@@ -79,9 +95,12 @@ inline QByteArray withField(QByteArray json, QStringView field, const QJsonValue
 }
 
 //! What a server of this library advertises in its truthy auth response.
-inline QJsonArray serverExtensions()
+inline QJsonArray serverExtensions(bool resume = false)
 {
-    return QJsonArray{IdExtension.toString()};
+    QJsonArray extensions{IdExtension.toString()};
+    if (resume)
+        extensions.append(ResumeField.toString());
+    return extensions;
 }
 
 } // namespace Stonyx::Sockets::Delivery

@@ -190,10 +190,14 @@ void ServerWorker::shutdown()
     QTimer::singleShot(LingerLimitMs, tcp, finish);
 }
 
-int ServerWorker::sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches)
+int ServerWorker::sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches,
+                                 quint64 seq)
 {
     int sent = 0;
     for (SocketConnection *connection : std::as_const(m_connections)) {
+        // Resumed since the push was made: it was in the held session's buffer.
+        if (seq && connection->d->resumeSeq >= seq)
+            continue;
         if (connection->isAuthenticated() && matches(connection) && sendMessage(connection, json))
             ++sent;
     }
@@ -429,6 +433,9 @@ SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
     auto *connection = new SocketConnection(std::move(dd), this);
     socket->setParent(connection);
     SocketConnection::Private *cd = connection->d.get();
+    // A client about to present a resume token: whether this is a new client or a
+    // held one come back is known with the auth answer; clientConnected() waits for it.
+    cd->connectPending = m_config.resumeWindow() > 0 && socket->request().hasRawHeader(Delivery::ResumeHeader);
 
     // Limits on what the peer may send; encrypted frames carry IV and tag on top.
     const qint64 overhead = m_config.encryption() ? FrameCipher::Overhead : 0;
@@ -468,11 +475,84 @@ SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
     }
     if (m_config.log())
         qCInfo(lcServer, "Client %s connected", qUtf8Printable(describe(connection)));
+    if (!cd->connectPending) {
+        m_server->report([q = m_server->q, id = connection->id()] {
+            Q_EMIT q->clientConnected(id);
+            Q_EMIT q->clientCountChanged(q->clientCount());
+        });
+    }
+    return connection;
+}
+
+void ServerWorker::reportConnected(SocketConnection *connection)
+{
+    if (!std::exchange(connection->d->connectPending, false))
+        return;
     m_server->report([q = m_server->q, id = connection->id()] {
         Q_EMIT q->clientConnected(id);
         Q_EMIT q->clientCountChanged(q->clientCount());
     });
-    return connection;
+}
+
+bool ServerWorker::takeOverHeld(SocketConnection *connection, const QString &token, QList<QByteArray> *buffer,
+                                qint64 *dropped)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    const qint64 provisionalId = cd->id;
+    SocketServerPrivate::HeldSession session;
+    {
+        QMutexLocker heldLocker(&m_server->heldMutex);
+        const auto t = m_server->heldTokens.find(token);
+        if (t == m_server->heldTokens.end())
+            return false;
+        const auto it = m_server->held.find(*t);
+        if (it == m_server->held.end() || it->expiry.hasExpired())
+            return false; // expired: the server's timer ends it (clientDisconnected())
+        session = std::move(*it);
+        m_server->held.erase(it);
+        m_server->heldTokens.erase(t);
+        // The id moves from the held to the connected at once: a push finds it in
+        // one or the other, never in neither or both.
+        {
+            QMutexLocker clientsLocker(&m_server->clientsMutex);
+            m_server->clients.remove(provisionalId);
+            cd->id = session.connection->d->id.load();
+            m_server->clients.insert(cd->id, connection);
+        }
+        cd->resumeSeq = m_server->pushSeq;
+    }
+    m_connections.remove(provisionalId);
+    m_connections.insert(cd->id, connection);
+    // The held session's metadata, updated with what the auth handler just set.
+    QJsonObject metadata = session.connection->metadata();
+    {
+        QMutexLocker locker(&cd->metadataMutex);
+        for (auto it = cd->metadata.constBegin(); it != cd->metadata.constEnd(); ++it)
+            metadata.insert(it.key(), it.value());
+        cd->metadata = metadata;
+    }
+    *buffer = std::move(session.buffer);
+    *dropped = session.dropped;
+    release(session.connection);
+    return true;
+}
+
+void ServerWorker::discardHeld(const QString &token)
+{
+    SocketServerPrivate::HeldSession session;
+    {
+        QMutexLocker locker(&m_server->heldMutex);
+        const auto t = m_server->heldTokens.find(token);
+        if (t == m_server->heldTokens.end())
+            return;
+        const auto it = m_server->held.find(*t);
+        m_server->heldTokens.erase(t);
+        if (it == m_server->held.end())
+            return;
+        session = std::move(*it);
+        m_server->held.erase(it);
+    }
+    m_server->discardHeld(std::move(session));
 }
 
 void ServerWorker::onDisconnected(SocketConnection *connection)
@@ -482,12 +562,8 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     // From now on only its references keep it (see release()): not the worker, which
     // may go first.
     connection->setParent(nullptr);
-    {
-        QMutexLocker locker(&m_server->clientsMutex);
-        m_server->clients.remove(connection->id());
-    }
-    releaseAdmission(connection);
     SocketConnection::Private *cd = connection->d.get();
+    releaseAdmission(connection);
     // The code and reason of the close we sent; else what the peer's close frame said
     // (or Qt's own close, e.g. 1009); else the connection was lost without a close
     // frame: 1006, not the 1000 QWebSocket::closeCode() reports by default.
@@ -502,11 +578,35 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     // a per-client rejection like the ones this server makes itself.
     if (!cd->closeCode && cd->inbound && cd->inbound->closeFrameSent()) {
         const bool tooBig = code == QWebSocketProtocol::CloseCodeTooMuchData;
-        m_server->report([q = m_server->q, id = cd->id, tooBig, code, reason] {
+        m_server->report([q = m_server->q, id = qint64(cd->id), tooBig, code, reason] {
             Q_EMIT q->clientRejected(id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
                                      reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code)
                                                       : reason);
         });
+    }
+    // Session resume: an authenticated client that can resume and was lost (no close
+    // frame either way: 1006; or closed by this server for silence) is held for
+    // resumeWindow. A close frame from the peer (1000 close(), 1001 destroyed, 1009...)
+    // or from this server for any other reason is final.
+    const bool lost = cd->holdOnClose || (!cd->closeCode && code == QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+    const bool holdSession = m_config.resumeWindow() > 0 && !m_shutDown && cd->authenticated && !cd->resumeToken.isEmpty() && lost;
+    {
+        QMutexLocker heldLocker(&m_server->heldMutex);
+        {
+            QMutexLocker locker(&m_server->clientsMutex);
+            m_server->clients.remove(connection->id());
+        }
+        if (holdSession) {
+            retain(connection); // for its id and metadata while held
+            SocketServerPrivate::HeldSession session;
+            session.connection = connection;
+            session.token = cd->resumeToken;
+            session.expiry = QDeadlineTimer(m_config.resumeWindow());
+            session.code = code;
+            session.reason = reason;
+            m_server->heldTokens.insert(session.token, cd->id);
+            m_server->held.insert(cd->id, std::move(session));
+        }
     }
     if (cd->drainBacklog)
         cd->drainBacklog->stop();
@@ -523,11 +623,24 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     if (m_config.log())
         qCInfo(lcServer, "Client %s disconnected (code %d%s%s)", qUtf8Printable(describe(connection)), code,
                reason.isEmpty() ? "" : ": ", qUtf8Printable(reason));
+    if (holdSession) {
+        if (m_config.log())
+            qCInfo(lcServer, "Holding the session of client %s for %d ms", qUtf8Printable(describe(connection)),
+                   m_config.resumeWindow());
+        m_server->report([d = m_server] {
+            d->armHeldTimer();
+            Q_EMIT d->q->clientCountChanged(d->q->clientCount());
+        });
+        if (cd->socket->state() == QAbstractSocket::UnconnectedState)
+            releaseOwnership(connection);
+        return;
+    }
+    reportConnected(connection);
     // The connection lives at least until the server's thread saw it go: a slot on
     // clientDisconnected() may still look at it (and find it closing).
     retain(connection);
     const std::shared_ptr<void> hold(nullptr, [connection](void *) { release(connection); });
-    m_server->report([q = m_server->q, id = cd->id, code, reason, hold] {
+    m_server->report([q = m_server->q, id = qint64(cd->id), code, reason, hold] {
         Q_EMIT q->clientDisconnected(id, code, reason);
         Q_EMIT q->clientCountChanged(q->clientCount());
     });
@@ -540,8 +653,9 @@ void ServerWorker::reject(SocketConnection *connection, SocketServer::Error e, i
     if (connection->d->closing)
         return;
     qCWarning(lcServer, "Closing client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    reportConnected(connection);
     connection->close(closeCode, reason);
-    m_server->report([q = m_server->q, id = connection->d->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+    m_server->report([q = m_server->q, id = qint64(connection->d->id), e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
 }
 
 void ServerWorker::drop(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
@@ -550,11 +664,12 @@ void ServerWorker::drop(SocketConnection *connection, SocketServer::Error e, int
     if (cd->closing)
         return;
     qCWarning(lcServer, "Dropping client %s: %s", qUtf8Printable(describe(connection)), qUtf8Printable(reason));
+    reportConnected(connection);
     cd->closing = true;
     cd->closeCode = closeCode;
     cd->closeReason = reason;
     cd->socket->abort();
-    m_server->report([q = m_server->q, id = cd->id, e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
+    m_server->report([q = m_server->q, id = qint64(cd->id), e, reason] { Q_EMIT q->clientRejected(id, e, reason); });
 }
 
 void ServerWorker::onIdleCheck(SocketConnection *connection)
@@ -569,6 +684,7 @@ void ServerWorker::onIdleCheck(SocketConnection *connection)
     const qint64 idle = cd->lastActivity.elapsed();
     const qint64 limit = qint64(m_config.idleHeartBeats()) * m_config.heartBeatInterval();
     if (idle >= limit) {
+        cd->holdOnClose = true; // a lost link as far as the server can tell: its session may be resumed
         reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodeGoingAway,
                SocketServer::tr("no heartbeat or message for %1 ms").arg(idle));
         return;
@@ -865,7 +981,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
         if (cd->authenticated && m_server->reportsMessages()) { // never from strangers
-            m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+            m_server->report([q = m_server->q, id = qint64(cd->id), request = message.request, payload = message.payload] {
                 Q_EMIT q->messageReceived(id, request, payload);
             });
         }
@@ -879,10 +995,17 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
                SocketServer::tr("request \"%1\" before authentication").arg(message.request));
         return;
     }
+    if (isAuth) {
+        // Session resume: true (give me a token) or the token of a held session.
+        const QJsonValue resume = message.object.value(Delivery::ResumeField);
+        cd->resumeCapable = resume.isString() || (resume.isBool() && resume.toBool());
+        cd->resumeOffered = resume.isString() ? resume.toString() : QString();
+    }
     // Past the gate: authenticated clients, or a handler opened with skipAuth. Auth
     // requests are never reported: they carry the secret.
     if (!isAuth && m_server->reportsMessages()) {
-        m_server->report([q = m_server->q, id = cd->id, request = message.request, payload = message.payload] {
+        reportConnected(connection);
+        m_server->report([q = m_server->q, id = qint64(cd->id), request = message.request, payload = message.payload] {
             Q_EMIT q->messageReceived(id, request, payload);
         });
         if (cd->closing) // a slot may have closed it
@@ -915,8 +1038,28 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
     if (cd->closing || Message::isNothing(result))
         return false;
     // The request's id, if it had one, goes back with the response (docs/protocol-extensions.md).
-    if (request != Message::AuthRequest || !Message::isTruthy(result))
+    if (request != Message::AuthRequest || !Message::isTruthy(result)) {
+        if (request == Message::AuthRequest) {
+            // Rejected: a held session it presented ends (the credentials no longer hold).
+            if (const QString offered = std::exchange(cd->resumeOffered, QString()); !offered.isEmpty())
+                discardHeld(offered);
+            reportConnected(connection);
+        }
         return sendMessage(connection, Delivery::withField(Message::encodeResponse(request, result), Delivery::IdField, id));
+    }
+
+    // Session resume: a held session whose token it presents is taken over (its id,
+    // metadata, rooms), and what was pushed to it meanwhile follows the answer.
+    const bool resumeOn = m_config.resumeWindow() > 0;
+    const QString offered = std::exchange(cd->resumeOffered, QString());
+    QList<QByteArray> buffered;
+    qint64 dropped = 0;
+    // A transport that did not announce the resume (no ResumeHeader: e.g. a browser)
+    // was reported under an id of its own, which goes when it takes the held one.
+    const bool provisionalReported = !cd->connectPending;
+    const qint64 provisionalId = cd->id;
+    const bool resumed = resumeOn && !offered.isEmpty() && !cd->authenticated
+        && takeOverHeld(connection, offered, &buffered, &dropped);
 
     // A truthy auth result: authenticate, make the session key, answer under the global key.
     QString sessionKey;
@@ -936,19 +1079,56 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
     // It also says which extensions this server supports: a client then matches
     // responses by id only.
     QByteArray json = Message::encodeResponse(request, result, sessionKey);
-    json = Delivery::withField(std::move(json), Delivery::ExtensionsField, Delivery::serverExtensions());
+    json = Delivery::withField(std::move(json), Delivery::ExtensionsField, Delivery::serverExtensions(resumeOn));
+    if (resumeOn && cd->resumeCapable) {
+        // 128 random bits from OpenSSL: whoever presents them takes the session over.
+        QByteArray raw = FrameCipher::randomBytes(16);
+        if (!raw.isEmpty()) {
+            cd->resumeToken = QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+            OPENSSL_cleanse(raw.data(), size_t(raw.size()));
+            json = Delivery::withField(std::move(json), Delivery::ResumeTokenField, cd->resumeToken);
+            json = Delivery::withField(std::move(json), Delivery::ResumeWindowField, m_config.resumeWindow());
+        }
+    }
+    if (resumed) {
+        json = Delivery::withField(std::move(json), Delivery::ResumedField, true);
+        json = Delivery::withField(std::move(json), Delivery::ResumeDroppedField, double(dropped));
+    }
     json = Delivery::withField(std::move(json), Delivery::IdField, id);
     const bool sent = sendMessage(connection, json, Seal::GlobalKey);
     const bool wasAuthenticated = cd->authenticated;
     cd->authenticated = true;
     cd->authDeadline = -1;
     releaseAdmission(connection);
+    if (resumed) {
+        if (m_config.log())
+            qCInfo(lcServer, "Client %s resumed its session (%lld pushes delivered, %lld dropped)",
+                   qUtf8Printable(describe(connection)), qint64(buffered.size()), dropped);
+        cd->connectPending = false;
+        if (provisionalReported) {
+            m_server->report([q = m_server->q, provisionalId, id = qint64(cd->id)] {
+                Q_EMIT q->clientDisconnected(provisionalId, QWebSocketProtocol::CloseCodeNormal,
+                                             SocketServer::tr("the connection resumed the session of client %1").arg(id));
+            });
+        }
+        for (const QByteArray &push : std::as_const(buffered)) {
+            if (!sendMessage(connection, push))
+                break;
+        }
+        Q_EMIT connection->authenticatedChanged(true);
+        m_server->report([q = m_server->q, id = qint64(cd->id)] {
+            Q_EMIT q->clientResumed(id);
+            Q_EMIT q->clientCountChanged(q->clientCount());
+        });
+        return sent;
+    }
+    reportConnected(connection);
     if (m_config.log())
         qCInfo(lcServer, "Client %s authenticated%s", qUtf8Printable(describe(connection)),
                wasAuthenticated ? " again" : "");
     if (!wasAuthenticated)
         Q_EMIT connection->authenticatedChanged(true);
-    m_server->report([q = m_server->q, id = cd->id] { Q_EMIT q->clientAuthenticated(id); });
+    m_server->report([q = m_server->q, id = qint64(cd->id)] { Q_EMIT q->clientAuthenticated(id); });
     return sent;
 }
 

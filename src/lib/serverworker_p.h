@@ -78,7 +78,8 @@ public:
     enum class Seal { SessionKey, GlobalKey };
     bool sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal = Seal::SessionKey);
     // Sends json to every authenticated client of this worker that matches; returns how many.
-    int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches);
+    // \a seq: SocketServerPrivate::pushSeq of the push; a connection resumed at or after it got it from its buffer.
+    int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches, quint64 seq = 0);
     // A new configuration while listening (SocketServer::setConfig()).
     void setConfig(const SocketConfig &config);
     // The server closes: every connection is closed (1012, service restart) and reported gone, pending
@@ -139,6 +140,13 @@ private:
     // can finish its close handshake after the server is gone.
     void detach(SocketConnection *connection);
     bool checkSendBuffer(SocketConnection *connection);
+    // Session resume: clientConnected() of a transport that waited for its auth answer.
+    void reportConnected(SocketConnection *connection);
+    // The truthy auth answer presents a held session's token: takes it over (id,
+    // metadata), true if so, with the pushes it buffered and how many it dropped.
+    bool takeOverHeld(SocketConnection *connection, const QString &token, QList<QByteArray> *buffer, qint64 *dropped);
+    // The auth request presenting \a token was rejected: the held session ends.
+    void discardHeld(const QString &token);
     // Like reject(), for a peer that cannot take a close frame (it does not read): abort.
     void drop(SocketConnection *connection, SocketServer::Error error, int closeCode, const QString &reason);
 

@@ -157,7 +157,14 @@ void SocketClientPrivate::connectSocket()
     // A server (or a link) that accepts TCP but never completes the handshake would
     // keep this attempt waiting forever: give it handshakeTimeout.
     openDeadline.start(cfg.handshakeTimeout());
-    ws->open(url);
+    if (presentsResume()) {
+        // Tells the server to wait for the auth answer before it reports a new client.
+        QNetworkRequest request(url);
+        request.setRawHeader(Delivery::ResumeHeader, "1");
+        ws->open(request);
+    } else {
+        ws->open(url);
+    }
 }
 
 void SocketClientPrivate::sendAuthRequest()
@@ -165,7 +172,10 @@ void SocketClientPrivate::sendAuthRequest()
     QJsonObject data{{QStringLiteral("authKey"), activeConfig.authKey()}};
     for (auto it = authData.begin(); it != authData.end(); ++it)
         data.insert(it.key(), it.value()); // like {authKey, ...authData}
-    sendJson(Message::encodeRequest(QStringLiteral("auth"), data));
+    // "resume" next to "request" and "data" (version 1 servers ignore it): the token of
+    // the session to resume, or true to ask for one.
+    const QJsonValue resume = !reauthenticating && presentsResume() ? QJsonValue(resumeToken) : QJsonValue(true);
+    sendJson(Delivery::withField(Message::encodeRequest(QStringLiteral("auth"), data), Delivery::ResumeField, resume));
 }
 
 void SocketClientPrivate::watchNetwork()
@@ -245,6 +255,9 @@ void SocketClientPrivate::onSocketGone(QWebSocket *gone)
         spreadNextReconnect = true;
     }
     const bool wasOpen = state == SocketClient::State::Authenticating || state == SocketClient::State::Connected;
+    // The server holds the session for resumeWindow from about now.
+    if (!resumeToken.isEmpty() && resumeUntil.isForever())
+        resumeUntil = QDeadlineTimer(resumeWindow);
     const QString socketError = gone->errorString();
     dropSocket();
     QPointer<SocketClient> alive(q);
@@ -464,7 +477,17 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
         heartBeatTimer.start(activeConfig.heartBeatInterval());
-        serverEchoesIds = message.object.value(Delivery::ExtensionsField).toArray().contains(Delivery::IdExtension.toString());
+        const QJsonArray extensions = message.object.value(Delivery::ExtensionsField).toArray();
+        serverEchoesIds = extensions.contains(Delivery::IdExtension.toString());
+        // Session resume: the token for the next loss; whether this answer resumed one.
+        const bool resumed = wasReconnect && extensions.contains(Delivery::ResumeField.toString())
+            && message.object.value(Delivery::ResumedField).toBool();
+        const QJsonValue token = message.object.value(Delivery::ResumeTokenField);
+        forgetResume();
+        if (extensions.contains(Delivery::ResumeField.toString()) && token.isString()) {
+            resumeToken = token.toString();
+            resumeWindow = message.object.value(Delivery::ResumeWindowField).toInt();
+        }
         // What waited in the offline queue goes first, before anything sent from a slot.
         if (!flushQueue() || state != SocketClient::State::Connected)
             return;
@@ -473,6 +496,8 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
             return;
         if (wasReconnect && state == SocketClient::State::Connected)
             Q_EMIT q->reconnected();
+        if (resumed && alive && state == SocketClient::State::Connected)
+            Q_EMIT q->resumed();
     } else {
         const QString response = QString::fromUtf8(Message::toJsonText(message.payload));
         qCWarning(lcClient, "The server at %s rejected the authentication (response %s)",
@@ -491,6 +516,7 @@ void SocketClientPrivate::rejectAuthentication(const QString &reason)
 {
     // Final: the same key would be rejected again, so no reconnect, until open().
     closedByUser = true;
+    forgetResume();
     reconnectTimer.stop();
     heartBeatTimer.stop();
     heartBeatDeadline.stop();
@@ -1000,6 +1026,7 @@ bool SocketClient::open()
     d->reauthenticating = false;
     d->watchNetwork();
     d->closedByUser = false;
+    d->forgetResume(); // open() starts a fresh session
     if (!d->setAttempt(0) || !d->setState(State::Connecting) || d->closedByUser)
         return true; // a slot deleted or closed the client
     d->connectSocket();
@@ -1009,6 +1036,7 @@ bool SocketClient::open()
 void SocketClient::close()
 {
     d->closedByUser = true;
+    d->forgetResume(); // close(): the next open() starts a fresh session
     d->reconnectTimer.stop();
     d->heartBeatTimer.stop();
     d->heartBeatDeadline.stop();

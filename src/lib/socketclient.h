@@ -258,6 +258,15 @@ Q_SIGNALS:
     void reconnecting(int attempt, int delay);
     /*! A reconnect attempt succeeded and the client authenticated again. */
     void reconnected();
+    /*!
+        The reconnect resumed the session the server held for this client (a server of
+        this library with SocketConfig::resumeWindow() on): same client id, metadata
+        and rooms on the server, and the pushes sent to this client while it was away
+        (at most SocketConfig::resumeBuffer() of them) arrive right after this signal's
+        authenticated() and reconnected(), in order. Without it, a reconnect is a new
+        session as in protocol version 1.
+    */
+    void resumed();
     /*! The client gave up after \a attempts failed reconnect attempts. */
     void reconnectFailed(int attempts);
     /*! Something went wrong; errorString() describes it. */

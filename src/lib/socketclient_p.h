@@ -112,6 +112,21 @@ struct SocketClientPrivate {
         const QList<QUrl> all = activeConfig.addresses();
         return all.at(addressIndex % all.size());
     }
+    // Session resume (docs/protocol-extensions.md): the token of the last truthy auth
+    // answer of a server with the "resume" extension, presented on automatic reconnects
+    // until resumeUntil (resumeWindow after the loss; forever while connected).
+    QString resumeToken;
+    int resumeWindow = 0;
+    QDeadlineTimer resumeUntil{QDeadlineTimer::Forever};
+    bool presentsResume() const
+    {
+        return !resumeToken.isEmpty() && !closedByUser && !resumeUntil.isForever() && !resumeUntil.hasExpired();
+    }
+    void forgetResume()
+    {
+        resumeToken.clear();
+        resumeUntil = QDeadlineTimer(QDeadlineTimer::Forever);
+    }
     bool reauthenticating = false;    // reauthenticate() sent an auth request on the live connection
     // QNetworkInformation: offline, no reconnect is attempted; back online, one at once.
     bool networkWatched = false;

@@ -60,6 +60,8 @@ public:
     qint64 offlineQueueBytes = 256 * 1024;
     int offlineQueueTtl = 30000;
     int reconnectSpread = 5000;
+    int resumeWindow = 60000;
+    int resumeBuffer = 100;
     // Set by fromEnvironment() when a variable or the SOCKET_CONFIG file was invalid:
     // validate() reports it, so a server or client never runs on silent defaults.
     QString loadError;
@@ -146,6 +148,10 @@ const KeyRule Rules[] = {
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"offlineQueueTtl\" must be positive, not %1")},
     {.key = "reconnectSpread", .min = 0, .max = IntMax,
      .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"reconnectSpread\" must not be negative, not %1")},
+    {.key = "resumeWindow", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"resumeWindow\" must not be negative, not %1")},
+    {.key = "resumeBuffer", .min = 0, .max = IntMax,
+     .message = QT_TRANSLATE_NOOP("Stonyx::Sockets::SocketConfig", "Configuration key \"resumeBuffer\" must not be negative, not %1")},
     {.key = "handlerDir", .flags = NotEmptyInput},
     {.key = "address", .flags = WebSocketUrl},
     {.key = "redisUrl", .flags = Trimmed},
@@ -692,6 +698,10 @@ int SocketConfig::offlineQueueTtl() const { return d->offlineQueueTtl; }
 void SocketConfig::setOfflineQueueTtl(int milliseconds) { d->offlineQueueTtl = milliseconds; }
 int SocketConfig::reconnectSpread() const { return d->reconnectSpread; }
 void SocketConfig::setReconnectSpread(int milliseconds) { d->reconnectSpread = milliseconds; }
+int SocketConfig::resumeWindow() const { return d->resumeWindow; }
+void SocketConfig::setResumeWindow(int milliseconds) { d->resumeWindow = milliseconds; }
+int SocketConfig::resumeBuffer() const { return d->resumeBuffer; }
+void SocketConfig::setResumeBuffer(int messages) { d->resumeBuffer = messages; }
 
 bool SocketConfig::operator==(const SocketConfig &other) const
 {

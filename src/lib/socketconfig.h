@@ -90,6 +90,8 @@ class STONYX_SOCKETS_EXPORT SocketConfig
     Q_PROPERTY(qint64 offlineQueueBytes READ offlineQueueBytes WRITE setOfflineQueueBytes)
     Q_PROPERTY(int offlineQueueTtl READ offlineQueueTtl WRITE setOfflineQueueTtl)
     Q_PROPERTY(int reconnectSpread READ reconnectSpread WRITE setReconnectSpread)
+    Q_PROPERTY(int resumeWindow READ resumeWindow WRITE setResumeWindow)
+    Q_PROPERTY(int resumeBuffer READ resumeBuffer WRITE setResumeBuffer)
 
 public:
     static constexpr int DefaultPort = 2667;          //!< The protocol's default port.
@@ -317,6 +319,22 @@ public:
     */
     int reconnectSpread() const;
     void setReconnectSpread(int milliseconds);
+    /*!
+        Server: milliseconds an authenticated client's session is held after its
+        connection was lost, so that the client can resume it (same id, metadata and
+        rooms, the pushes addressed to it meanwhile) by presenting the resume token of
+        its last auth response (60000; 0 turns session resume off). See
+        docs/protocol-extensions.md, "Session resume".
+    */
+    int resumeWindow() const;
+    void setResumeWindow(int milliseconds);
+    /*!
+        Server: most pushes (SocketServer::sendTo(), broadcast(), sendToByMeta(),
+        sendToRoom()) kept for a held session; past it the oldest is dropped and
+        counted (100).
+    */
+    int resumeBuffer() const;
+    void setResumeBuffer(int messages);
 
     /*!
         Returns an empty string if every value is in range, otherwise an error naming the

@@ -42,6 +42,7 @@ QHostAddress hostAddress(const QString &host)
 SocketServerPrivate::SocketServerPrivate(SocketServer *qq, const SocketConfig &cfg)
     : q(qq)
     , config(cfg)
+    , resumeBufferLimit(cfg.resumeBuffer())
     , hub(std::make_unique<ClusterHub>(this))
 {
 }
@@ -163,12 +164,81 @@ void SocketServerPrivate::reapRetiredThreads(bool wait)
         retiredThreads.clear();
 }
 
+void SocketServerPrivate::bufferPush(HeldSession &session, const QByteArray &json)
+{
+    const int limit = resumeBufferLimit.load(std::memory_order_relaxed); // config is the server thread's
+    session.buffer.append(json);
+    while (session.buffer.size() > limit && !session.buffer.isEmpty()) {
+        session.buffer.removeFirst();
+        ++session.dropped;
+        resumeDropped.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void SocketServerPrivate::armHeldTimer()
+{
+    qint64 next = -1;
+    {
+        QMutexLocker locker(&heldMutex);
+        for (const HeldSession &session : std::as_const(held)) {
+            const qint64 remaining = session.expiry.remainingTime();
+            if (next < 0 || remaining < next)
+                next = remaining;
+        }
+    }
+    if (!heldTimer)
+        return;
+    if (next < 0)
+        heldTimer->stop();
+    else
+        heldTimer->start(int(std::min<qint64>(next, std::numeric_limits<int>::max())));
+}
+
+void SocketServerPrivate::expireHeld(bool all)
+{
+    QList<HeldSession> ended;
+    {
+        QMutexLocker locker(&heldMutex);
+        for (auto it = held.begin(); it != held.end();) {
+            if (all || it->expiry.hasExpired()) {
+                heldTokens.remove(it->token);
+                ended.append(std::move(*it));
+                it = held.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (HeldSession &session : ended)
+        discardHeld(std::move(session));
+    if (!all)
+        armHeldTimer();
+}
+
+void SocketServerPrivate::discardHeld(HeldSession session)
+{
+    SocketConnection *connection = session.connection;
+    const std::shared_ptr<void> hold(nullptr, [connection](void *) { ServerWorker::release(connection); });
+    report([q = q, id = connection->id(), code = session.code, reason = session.reason, hold] {
+        Q_EMIT q->clientDisconnected(id, code, reason);
+    });
+}
+
 bool SocketServerPrivate::sendLocal(qint64 id, const QByteArray &json)
 {
+    // Connected or held, looked up at once (see heldMutex).
+    QMutexLocker heldLocker(&heldMutex);
     QMutexLocker locker(&clientsMutex);
     SocketConnection *connection = clients.value(id);
-    if (!connection)
-        return false;
+    if (!connection) {
+        locker.unlock();
+        const auto it = held.find(id);
+        if (it == held.end())
+            return false;
+        bufferPush(*it, json);
+        return true;
+    }
+    heldLocker.unlock();
     if (QThread::currentThread() == connection->thread()) {
         locker.unlock();
         ServerWorker *worker = connection->d->worker;
@@ -185,12 +255,27 @@ bool SocketServerPrivate::sendLocal(qint64 id, const QByteArray &json)
 
 int SocketServerPrivate::deliverLocal(const QByteArray &json, std::function<bool(SocketConnection *)> matches)
 {
+    // Held sessions that match keep it for their resume. The push is numbered: a
+    // session resumed after this point got it from its buffer, and the workers skip
+    // it (ServerWorker::sendToMatching()).
+    quint64 seq = 0;
+    int count = 0;
+    {
+        QMutexLocker locker(&heldMutex);
+        seq = ++pushSeq;
+        for (HeldSession &session : held) {
+            if (matches(session.connection)) {
+                bufferPush(session, json);
+                ++count;
+            }
+        }
+    }
     // A single worker on this thread: sent now, and counted as sent.
     if (workers.size() == 1 && QThread::currentThread() == workers.constFirst().worker->thread())
-        return workers.constFirst().worker->sendToMatching(json, matches);
+        return count + workers.constFirst().worker->sendToMatching(json, matches, seq);
     // Else counted now (the clients that match when called); each worker seals and sends
     // to its own clients on its thread. The JSON is shared by all (serialised once).
-    int count = 0;
+    const int heldCount = count;
     {
         QMutexLocker locker(&clientsMutex);
         for (SocketConnection *connection : std::as_const(clients)) {
@@ -198,14 +283,14 @@ int SocketServerPrivate::deliverLocal(const QByteArray &json, std::function<bool
                 ++count;
         }
     }
-    if (count == 0)
-        return 0;
+    if (count == heldCount)
+        return count;
     for (const Worker &w : std::as_const(workers)) {
         ServerWorker *worker = w.worker;
         if (QThread::currentThread() == worker->thread())
-            worker->sendToMatching(json, matches);
+            worker->sendToMatching(json, matches, seq);
         else
-            QMetaObject::invokeMethod(worker, [worker, json, matches] { worker->sendToMatching(json, matches); },
+            QMetaObject::invokeMethod(worker, [worker, json, matches, seq] { worker->sendToMatching(json, matches, seq); },
                                       Qt::QueuedConnection);
     }
     return count;
@@ -231,6 +316,10 @@ SocketServer::SocketServer(const SocketConfig &config, QObject *parent)
     // connected later).
     connect(this, &SocketServer::clientAuthenticated, d->hub.get(), [this](qint64 id) { d->hub->onAuthenticated(id); });
     connect(this, &SocketServer::clientDisconnected, d->hub.get(), [this](qint64 id) { d->hub->onDisconnected(id); });
+    // Session resume: held sessions end when their window does.
+    d->heldTimer = new QTimer(this);
+    d->heldTimer->setSingleShot(true);
+    connect(d->heldTimer, &QTimer::timeout, this, [this] { d->expireHeld(false); });
     // Rejections by reason, for statistics().
     connect(this, &SocketServer::clientRejected, this, [this](qint64, Error error, const QString &) {
         const QString key = QString::fromLatin1(QMetaEnum::fromType<Error>().valueToKey(int(error)));
@@ -250,6 +339,7 @@ SocketServer::~SocketServer()
     close();
     // Fuzz tests' worker, made without listen().
     d->stopWorkers();
+    d->expireHeld(true);
     // Calls of handlers on this thread that were never made: dropping them hands
     // their connections back to the workers, which end once their clients are gone.
     QCoreApplication::removePostedEvents(this, QEvent::MetaCall);
@@ -266,6 +356,7 @@ void SocketServer::setConfig(const SocketConfig &config)
     if (d->config == config)
         return;
     d->config = config;
+    d->resumeBufferLimit.store(config.resumeBuffer(), std::memory_order_relaxed);
     for (const SocketServerPrivate::Worker &w : std::as_const(d->workers)) {
         ServerWorker *worker = w.worker;
         if (!w.thread)
@@ -435,6 +526,8 @@ void SocketServer::close()
     d->gate->close();
     d->hub->stop();
     d->stopWorkers();
+    // Held sessions cannot be resumed on a closed server: they end now.
+    d->expireHeld(true);
     delete std::exchange(d->gate, nullptr);
     Q_EMIT listeningChanged(false);
 }
@@ -589,6 +682,11 @@ ServerStatistics SocketServer::statistics() const
     stats.bytesOut = d->counters.bytesOut.load(std::memory_order_relaxed);
     QMutexLocker locker(&d->counters.rejectionsMutex);
     stats.rejections = d->counters.rejections;
+    stats.resumeDropped = d->resumeDropped.load(std::memory_order_relaxed);
+    {
+        QMutexLocker heldLocker(&d->heldMutex);
+        stats.heldSessions = int(d->held.size());
+    }
     return stats;
 }
 

@@ -38,6 +38,8 @@ struct STONYX_SOCKETS_EXPORT ServerStatistics {
     qint64 bytesOut = 0;    //!< Their bytes, as sent.
     /*! Clients refused or closed for breaking a rule (clientRejected()), by the SocketServer::Error key, e.g. \c LimitExceeded. */
     QMap<QString, qint64> rejections;
+    int heldSessions = 0;   //!< Sessions held for a resume (SocketConfig::resumeWindow()), their connection lost.
+    qint64 resumeDropped = 0; //!< Pushes dropped from full buffers of held sessions (SocketConfig::resumeBuffer()), oldest first.
 };
 
 /*!
@@ -335,6 +337,16 @@ Q_SIGNALS:
     void clientConnected(qint64 id);
     /*! The client \a id authenticated. */
     void clientAuthenticated(qint64 id);
+    /*!
+        The client \a id, whose connection was lost and whose session was held
+        (SocketConfig::resumeWindow()), came back on a new connection and resumed it:
+        same id, metadata and rooms; the pushes buffered meanwhile were sent to it.
+        Neither clientDisconnected() for the lost connection nor clientConnected() and
+        clientAuthenticated() for the new one are emitted: to everyone else the client
+        never left. A held session that is not resumed within the window ends with
+        clientDisconnected() when the window ends (or when the server closes).
+    */
+    void clientResumed(qint64 id);
     /*! The client \a id is gone; \a closeCode and \a reason say why. */
     void clientDisconnected(qint64 id, int closeCode, const QString &reason);
     /*!

@@ -14,6 +14,7 @@
 #include "socketconnection.h"
 #include "socketserver.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QLoggingCategory>
@@ -49,7 +50,9 @@ struct SocketConnection::Private {
     SocketServer *server = nullptr;            // null once detached (the server closed)
     std::atomic<ServerWorker *> worker{nullptr}; // the worker that owns it; null once detached
     QWebSocket *socket = nullptr;              // child of the connection
-    qint64 id = 0;
+    // Atomic: a session resume (ServerWorker::takeOverHeld()) gives the connection the
+    // held client's id, on the worker's thread, while other threads may read it.
+    std::atomic<qint64> id{0};
     QHostAddress peerAddress;
     quint16 peerPort = 0;
     // Atomic: read from other threads by SocketServer::broadcast() and friends.
@@ -87,6 +90,14 @@ struct SocketConnection::Private {
     QList<QByteArray> waiting;                 // rate paid, waiting behind a request away on the server's thread
     std::unique_ptr<QTimer> drainBacklog;      // dispatches the backlog as the rate allows; made when first throttled
     bool throttleLogged = false;
+
+    // Session resume (docs/protocol-extensions.md); the worker's thread.
+    bool resumeCapable = false;                // the auth request carried "resume": a token is issued
+    QString resumeToken;                       // of the last truthy auth answer; empty: none
+    QString resumeOffered;                     // the token the auth request being answered presents
+    bool connectPending = false;               // clientConnected() waits for the auth answer (a resuming transport)
+    bool holdOnClose = false;                  // closed by the server for silence: the session may still be held
+    quint64 resumeSeq = 0;                     // resumed when SocketServerPrivate::pushSeq was this: older pushes were buffered
 };
 
 struct SocketServerPrivate {
@@ -119,6 +130,37 @@ struct SocketServerPrivate {
     ServerWorker *pickWorker() const;          // the least loaded
     void stopWorkers();                        // close(): shut down every worker, report the clients gone
     void reapRetiredThreads(bool wait);
+
+    // Session resume. A session whose connection was lost is held (by the worker that
+    // saw it go) for resumeWindow: its old connection (retained, for its id and
+    // metadata; its rooms stay in the hub), its token and the pushes addressed to it.
+    // Guarded by heldMutex, locked before clientsMutex when both are: a push looks for
+    // its client among the connected and the held at once, and a resume moves the id
+    // from the held to the connected at once. The expiry timer runs on the server's
+    // thread.
+    struct HeldSession {
+        SocketConnection *connection = nullptr;  // retained (ServerWorker::retain()) until resumed or discarded
+        QString token;
+        QList<QByteArray> buffer;                // pushes, in order; at most resumeBuffer
+        qint64 dropped = 0;                      // pushes dropped from the buffer (the oldest first)
+        QDeadlineTimer expiry;
+        int code = 0;                            // how the connection went, for clientDisconnected()
+        QString reason;
+    };
+    mutable QMutex heldMutex;
+    QHash<qint64, HeldSession> held;
+    QHash<QString, qint64> heldTokens;
+    quint64 pushSeq = 0;                       // numbers deliverLocal() calls (see SocketConnection::Private::resumeSeq)
+    std::atomic<int> resumeBufferLimit{100};   // config.resumeBuffer(), for pushes from any thread
+    std::atomic<qint64> resumeDropped{0};      // pushes dropped from held sessions' buffers, all sessions
+    QTimer *heldTimer = nullptr;               // the next expiry; server's thread
+    // A push for a held session (under heldMutex).
+    void bufferPush(HeldSession &session, const QByteArray &json);
+    // Server's thread: (re)arms heldTimer for the earliest expiry; ends the expired sessions.
+    void armHeldTimer();
+    void expireHeld(bool all);
+    // Reports a held session gone (clientDisconnected() on the server's thread) and lets go of it.
+    void discardHeld(HeldSession session);
 
     // Every client of every worker. Written by the workers under clientsMutex; read
     // from any thread with it.

@@ -112,6 +112,8 @@ TestCase {
         tryCompare(client, "status", SocketClient.Connected, 5000)
         const reconnecting = spy(client, "reconnecting")
         const reconnected = spy(client, "reconnected")
+        const resumed = spy(client, "resumed")
+        verify(resumed.valid)
         const disconnected = spy(client, "disconnected")
 
         server.destroy()
@@ -125,6 +127,7 @@ TestCase {
         tryCompare(reconnected, "count", 1, 10000)
         compare(client.status, SocketClient.Connected)
         compare(client.reconnectAttempt, 0)
+        compare(resumed.count, 0) // a restarted server holds no session: a new one
         const messages = spy(client, "messageReceived")
         verify(client.send("echo", "back again"))
         tryCompare(messages, "count", 1)

@@ -113,6 +113,10 @@ QByteArray AdminServer::metrics() const
         rejections.insert(QString::fromLatin1(reason), stats.rejections.value(QString::fromLatin1(reason)));
     for (auto it = rejections.cbegin(); it != rejections.cend(); ++it)
         line("stonyx_rejections_total{reason=\"" + it.key().toUtf8() + "\"}", it.value());
+    metric(&out, "stonyx_held_sessions", "gauge", "Sessions held for a resume, their connection lost (resumeWindow).");
+    line("stonyx_held_sessions", stats.heldSessions);
+    metric(&out, "stonyx_resume_dropped_total", "counter", "Pushes dropped from full buffers of held sessions (resumeBuffer).");
+    line("stonyx_resume_dropped_total", stats.resumeDropped);
     metric(&out, "stonyx_backplane_state", "gauge", "The cluster backplane's state (1 for the current one).");
     const Backplane::Status status = m_server->backplaneStatus();
     for (Backplane::Status s : {Backplane::Status::Stopped, Backplane::Status::Connecting, Backplane::Status::Connected})

@@ -129,6 +129,8 @@ private Q_SLOTS:
         QVERIFY2(metrics.contains("# TYPE stonyx_connections gauge\nstonyx_connections 1\n"), metrics.constData());
         QVERIFY(metrics.contains("stonyx_authenticated_connections 1\n"));
         QVERIFY(metrics.contains("stonyx_rejections_total{reason=\"Timeout\"} 0\n"));
+        QVERIFY(metrics.contains("stonyx_held_sessions 0\n"));
+        QVERIFY(metrics.contains("stonyx_resume_dropped_total 0\n"));
         QVERIFY(metrics.contains("stonyx_backplane_state{state=\"stopped\"} 1\n"));
         QVERIFY(metrics.contains("stonyx_cluster_nodes 1\n"));
         QVERIFY(metrics.contains("# TYPE stonyx_messages_received_total counter\n"));

@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <atomic>
@@ -252,6 +253,68 @@ private Q_SLOTS:
         for (const Node &node : m_nodes)
             QTRY_VERIFY(node.server->members(QStringLiteral("lobby")).isEmpty());
         QTRY_VERIFY(allSee(3, 2));
+    }
+
+    // Session resume is local to a node; while a session is held its presence entry and
+    // rooms stay on every node, and pushes from other nodes reach it after the resume.
+    void resumeKeepsPresence()
+    {
+        const auto authWith = [](RawClient *raw, const QJsonValue &resume) {
+            const QJsonObject meta{{QStringLiteral("name"), QStringLiteral("r")}, {QStringLiteral("group"), QStringLiteral("y")}};
+            const QJsonObject message{{QStringLiteral("request"), QStringLiteral("auth")},
+                                      {QStringLiteral("data"), QJsonObject{{QStringLiteral("authKey"), AuthKey},
+                                                                           {QStringLiteral("meta"), meta}}},
+                                      {QStringLiteral("resume"), resume}};
+            raw->sendJson(TestPeer::json(message));
+            return raw->waitForMessage();
+        };
+        auto first = std::make_unique<RawClient>(true, AuthKey);
+        QVERIFY(first->open(m_nodes[0].server->serverUrl()));
+        const std::optional<QJsonObject> one = authWith(first.get(), true);
+        QVERIFY(one);
+        const QString token = one->value(u"resumeToken").toString();
+        QVERIFY(!token.isEmpty());
+        QTRY_VERIFY(allSee(3, 1));
+        const qint64 id = idOf(QStringLiteral("r"));
+        QVERIFY(id);
+        QVERIFY(m_nodes[1].server->join(id, QStringLiteral("hall")));
+        for (const Node &node : m_nodes)
+            QTRY_COMPARE(node.server->members(QStringLiteral("hall")), QList<qint64>{id});
+
+        QSignalSpy disconnected(m_nodes[0].server.get(), &SocketServer::clientDisconnected);
+        first->socket().abort();
+        QTRY_COMPARE(m_nodes[0].server->statistics().heldSessions, 1);
+        // Held: still present everywhere (several beats later), still in its room.
+        QTest::qWait(3 * BeatMs);
+        QVERIFY(allSee(3, 1));
+        for (const Node &node : m_nodes)
+            QCOMPARE(node.server->members(QStringLiteral("hall")), QList<qint64>{id});
+        QVERIFY(m_nodes[2].server->sendTo(id, QStringLiteral("push"), 1));
+        QCOMPARE(m_nodes[1].server->sendToRoom(QStringLiteral("hall"), QStringLiteral("push"), 2, {}), 1);
+        QTRY_COMPARE(m_nodes[0].server->statistics().heldSessions, 1);
+
+        auto second = std::make_unique<RawClient>(true, AuthKey);
+        QVERIFY(second->open(m_nodes[0].server->serverUrl()));
+        QSignalSpy resumed(m_nodes[0].server.get(), &SocketServer::clientResumed);
+        const std::optional<QJsonObject> two = authWith(second.get(), token);
+        QVERIFY(two);
+        QCOMPARE(two->value(u"resumed").toBool(), true);
+        QVERIFY(receives(second.get(), QStringLiteral("push"), 1));
+        QVERIFY(receives(second.get(), QStringLiteral("push"), 2));
+        QTRY_COMPARE(resumed.size(), 1);
+        QCOMPARE(resumed.first().at(0).toLongLong(), id);
+        QVERIFY(marker(1, {second.get()}, 6));
+        for (const Node &node : m_nodes)
+            QCOMPARE(node.server->members(QStringLiteral("hall")), QList<qint64>{id});
+        QVERIFY(allSee(3, 1));
+        // Only the provisional id of the raw connection (no resume header) went.
+        for (const QList<QVariant> &args : std::as_const(disconnected))
+            QVERIFY(args.at(0).toLongLong() != id);
+
+        second.reset(); // destroyed: a close frame, not held
+        for (const Node &node : m_nodes)
+            QTRY_VERIFY(node.server->members(QStringLiteral("hall")).isEmpty());
+        QTRY_VERIFY(allSee(3, 0));
     }
 
     void garbageOnTheChannelIsIgnored()

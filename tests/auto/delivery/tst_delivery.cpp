@@ -15,6 +15,7 @@
 #include <Stonyx/Sockets/SocketServer>
 
 #include <QJsonArray>
+#include <QWebSocketProtocol>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
@@ -53,6 +54,7 @@ struct TestServer {
     std::shared_ptr<int> flakyCalls = std::make_shared<int>(0);
     std::shared_ptr<QStringList> tokens = std::make_shared<QStringList>(); // authData.token of each auth request
     QStringList received; // the requests in the order the server's handlers saw them
+    std::function<void(SocketConfig &)> configure; // more settings, before listen()
 
     bool start(quint16 port, bool encryption)
     {
@@ -61,6 +63,8 @@ struct TestServer {
         c.setAuthKey(Key);
         c.setEncryption(encryption);
         c.setHandlerDir(QString());
+        if (configure)
+            configure(c);
         server = std::make_unique<SocketServer>(TestPeer::withWorkers(c));
         server->registerHandler(QStringLiteral("auth"),
                                 [tokens = tokens](const QJsonValue &data, SocketConnection *connection) {
@@ -114,6 +118,51 @@ int failureReason(QFuture<QJsonValue> future)
     return -1;
 }
 
+// The payloads of the "push" messages a client received, in order.
+QList<QJsonValue> pushes(const QSignalSpy &spy)
+{
+    QList<QJsonValue> out;
+    for (const QList<QVariant> &args : spy) {
+        if (args.at(0).toString() == u"push")
+            out.append(args.at(1).value<QJsonValue>());
+    }
+    return out;
+}
+
+const QString Push = QStringLiteral("push");
+
+// Session resume: a client through a proxy, authenticated; the link is cut with the
+// client "offline" (no reconnect attempt) until online() is called.
+struct ResumeRig {
+    TestServer s;
+    TcpProxy proxy;
+    std::unique_ptr<SocketClient> client;
+    qint64 id = 0;
+
+    bool start(bool encryption, const QJsonObject &authData = {})
+    {
+        if (!s.start(0, encryption) || !proxy.listen(s.server->serverUrl()))
+            return false;
+        client = std::make_unique<SocketClient>(clientConfig(proxy.url(), encryption));
+        client->setAuthData(authData);
+        QSignalSpy authenticated(s.server.get(), &SocketServer::clientAuthenticated);
+        if (!client->open() || !authenticated.wait(5000))
+            return false;
+        id = authenticated.first().at(0).toLongLong();
+        return QTest::qWaitFor([this] { return client->state() == SocketClient::State::Connected; }, 5000);
+    }
+    // Cuts the link (RST); true once the server holds the session and the client waits.
+    bool cut()
+    {
+        SocketClientPrivate::setNetworkReachable(client.get(), false);
+        proxy.resetClients();
+        return QTest::qWaitFor([this] {
+            return s.server->statistics().heldSessions == 1 && client->state() == SocketClient::State::Reconnecting;
+        }, 5000);
+    }
+    void online() { SocketClientPrivate::setNetworkReachable(client.get(), true); }
+};
+
 } // namespace
 
 class tst_Delivery : public QObject
@@ -132,7 +181,8 @@ private Q_SLOTS:
         QVERIFY(raw.open(s.server->serverUrl()));
         const std::optional<QJsonObject> auth = raw.authenticate();
         QVERIFY(auth);
-        QCOMPARE(auth->value(u"extensions").toArray(), QJsonArray{QStringLiteral("id")});
+        QCOMPARE(auth->value(u"extensions").toArray(), (QJsonArray{QStringLiteral("id"), QStringLiteral("resume")}));
+        QVERIFY(!auth->contains(u"resumeToken")); // the client did not ask for one
 
         const auto ask = [&raw](const QString &request, const QJsonValue &data, const QJsonValue &id) {
             QJsonObject message{{QStringLiteral("request"), request}, {QStringLiteral("data"), data}};
@@ -175,7 +225,7 @@ private Q_SLOTS:
         QVERIFY(reply);
         QCOMPARE(reply->value(u"response"), QJsonValue(QStringLiteral("welcome")));
         QCOMPARE(reply->value(u"id"), QJsonValue(6));
-        QCOMPARE(reply->value(u"extensions").toArray(), QJsonArray{QStringLiteral("id")});
+        QCOMPARE(reply->value(u"extensions").toArray(), (QJsonArray{QStringLiteral("id"), QStringLiteral("resume")}));
         QCOMPARE(reply->contains(u"sessionKey"), encryption);
 
         // No id, or one that is not a safe non-negative integer: nothing is echoed
@@ -238,6 +288,9 @@ private Q_SLOTS:
         QFuture<QJsonValue> second = client.request(QStringLiteral("ask"), 3);
         QTRY_COMPARE(raw.received.size(), 4); // auth and the three requests, each with an id
         QCOMPARE(raw.received.at(1).value(u"id"), QJsonValue(1));
+        // Session resume: the client asks for a token; a version 1 server gives none.
+        QCOMPARE(raw.received.at(0).value(u"resume"), QJsonValue(true));
+        QVERIFY(SocketClientPrivate::get(&client)->resumeToken.isEmpty());
         QCOMPARE(raw.received.at(3).value(u"id"), QJsonValue(3));
         raw.send(QStringLiteral("ask"), QStringLiteral("A1"));
         QTRY_VERIFY(first.isFinished());
@@ -275,11 +328,15 @@ private Q_SLOTS:
         const int port = line.mid(10).toInt();
         QVERIFY(port > 0);
 
-        SocketClient client(clientConfig(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port)), encryption));
+        // Through a proxy, to cut the link below.
+        TcpProxy proxy;
+        QVERIFY(proxy.listen(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port))));
+        SocketClient client(clientConfig(proxy.url(), encryption));
         QSignalSpy authenticated(&client, &SocketClient::authenticated);
         QVERIFY(client.open());
         QVERIFY(authenticated.wait(10000));
         QVERIFY(!client.serverEchoesRequestIds());
+        QVERIFY(SocketClientPrivate::get(&client)->resumeToken.isEmpty()); // no "resume" extension
         QList<QFuture<QJsonValue>> futures;
         for (int i = 0; i < 5; ++i)
             futures << client.request(QStringLiteral("echo"), i);
@@ -296,6 +353,15 @@ private Q_SLOTS:
         QFuture<QJsonValue> after = client.request(QStringLiteral("echo"), QStringLiteral("after"));
         QTRY_VERIFY(after.isFinished());
         QCOMPARE(after.result(), QJsonValue(QStringLiteral("after")));
+        // A cut: an ordinary reconnect, as in version 1 (no session to resume).
+        QSignalSpy reconnected(&client, &SocketClient::reconnected);
+        QSignalSpy resumed(&client, &SocketClient::resumed);
+        proxy.resetClients();
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QCOMPARE(resumed.size(), 0);
+        QFuture<QJsonValue> again = client.request(QStringLiteral("echo"), QStringLiteral("again"));
+        QTRY_VERIFY(again.isFinished());
+        QCOMPARE(again.result(), QJsonValue(QStringLiteral("again")));
         client.close();
         process.terminate();
         QVERIFY(process.waitForFinished(10000));
@@ -657,6 +723,240 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(waiting.isFinished(), 10000);
         QCOMPARE(failureReason(waiting), int(RequestException::Reason::GaveUp));
         QCOMPARE(client.state(), SocketClient::State::Disconnected);
+    }
+
+    // Point 4: a client back within the window resumes its session: same id, metadata
+    // and rooms, the pushes made meanwhile in order, each once; other observers see
+    // no disconnect/connect pair.
+    void resumeKeepsSession_data() { TestPeer::addEncryptionRows(); }
+    void resumeKeepsSession()
+    {
+        QFETCH(bool, encryption);
+        ResumeRig rig;
+        QVERIFY(rig.start(encryption));
+        SocketServer *server = rig.s.server.get();
+        const qint64 id = rig.id;
+        QVERIFY(server->client(id));
+        server->client(id)->setMetadata(QJsonObject{{QStringLiteral("team"), QStringLiteral("blue")}});
+        QVERIFY(server->join(id, QStringLiteral("lobby")));
+
+        QSignalSpy connected(server, &SocketServer::clientConnected);
+        QSignalSpy authenticated(server, &SocketServer::clientAuthenticated);
+        QSignalSpy disconnected(server, &SocketServer::clientDisconnected);
+        QSignalSpy resumedOnServer(server, &SocketServer::clientResumed);
+        QSignalSpy resumed(rig.client.get(), &SocketClient::resumed);
+        QSignalSpy reconnected(rig.client.get(), &SocketClient::reconnected);
+        QSignalSpy messages(rig.client.get(), &SocketClient::messageReceived);
+        QVERIFY(rig.cut());
+        QVERIFY(!server->client(id));
+        QVERIFY(server->sendTo(id, Push, QJsonValue(1)));
+        QCOMPARE(server->broadcast(Push, QJsonValue(2)), 1);
+        QCOMPARE(server->sendToRoom(QStringLiteral("lobby"), Push, QJsonValue(3), {}), 1);
+        QCOMPARE(server->sendToByMeta(QStringLiteral("team"), QStringLiteral("blue"), Push, QJsonValue(4)), 1);
+        QCOMPARE(server->sendToByMeta(QStringLiteral("team"), QStringLiteral("red"), Push, QJsonValue(99)), 0);
+        rig.online();
+
+        QTRY_COMPARE_WITH_TIMEOUT(resumed.size(), 1, 10000);
+        QCOMPARE(reconnected.size(), 1);
+        QTRY_COMPARE(resumedOnServer.size(), 1);
+        QCOMPARE(resumedOnServer.first().at(0).toLongLong(), id);
+        QTRY_COMPARE(pushes(messages), (QList<QJsonValue>{1, 2, 3, 4}));
+        SocketConnection *after = server->client(id);
+        QVERIFY(after);
+        QVERIFY(after->isAuthenticated());
+        QCOMPARE(after->metadata().value(u"team").toString(), QStringLiteral("blue"));
+        QCOMPARE(server->rooms(id), QStringList{QStringLiteral("lobby")});
+        QCOMPARE(server->clientIds(), QList<qint64>{id});
+        QCOMPARE(server->statistics().heldSessions, 0);
+        QCOMPARE(disconnected.size(), 0);
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(authenticated.size(), 0);
+
+        // Pushes after the resume arrive once; requests work as before.
+        QCOMPARE(server->broadcast(Push, QJsonValue(5)), 1);
+        QCOMPARE(server->sendToRoom(QStringLiteral("lobby"), Push, QJsonValue(6), {}), 1);
+        QFuture<QJsonValue> echo = rig.client->request(QStringLiteral("echo"), QStringLiteral("after"));
+        QTRY_VERIFY(echo.isFinished());
+        QCOMPARE(echo.result(), QJsonValue(QStringLiteral("after")));
+        QTRY_COMPARE(pushes(messages), (QList<QJsonValue>{1, 2, 3, 4, 5, 6}));
+
+        // A second cut resumes again, with the token of the resumed session.
+        QVERIFY(rig.cut());
+        QVERIFY(server->sendTo(id, Push, QJsonValue(7)));
+        rig.online();
+        QTRY_COMPARE_WITH_TIMEOUT(resumed.size(), 2, 10000);
+        QTRY_COMPARE(pushes(messages), (QList<QJsonValue>{1, 2, 3, 4, 5, 6, 7}));
+        QCOMPARE(server->clientIds(), QList<qint64>{id});
+        QCOMPARE(disconnected.size(), 0);
+
+        // close() and open() start afresh: no token presented.
+        rig.client->close();
+        QTRY_COMPARE(disconnected.size(), 1); // closed in order (1000): not held
+        QCOMPARE(server->statistics().heldSessions, 0);
+        QVERIFY(rig.client->open());
+        QTRY_COMPARE(authenticated.size(), 1);
+        QVERIFY(authenticated.first().at(0).toLongLong() != id);
+        QCOMPARE(resumed.size(), 2);
+    }
+
+    // Point 4: a full buffer drops its oldest pushes, and counts them.
+    void resumeBufferOverflow()
+    {
+        ResumeRig rig;
+        rig.s.configure = [](SocketConfig &c) { c.setResumeBuffer(3); };
+        QVERIFY(rig.start(false));
+        SocketServer *server = rig.s.server.get();
+        QSignalSpy resumed(rig.client.get(), &SocketClient::resumed);
+        QSignalSpy messages(rig.client.get(), &SocketClient::messageReceived);
+        QVERIFY(rig.cut());
+        for (int i = 1; i <= 5; ++i)
+            QVERIFY(server->sendTo(rig.id, Push, QJsonValue(i)));
+        QCOMPARE(server->statistics().resumeDropped, 2);
+        rig.online();
+        QTRY_COMPARE_WITH_TIMEOUT(resumed.size(), 1, 10000);
+        QTRY_COMPARE(pushes(messages), (QList<QJsonValue>{3, 4, 5}));
+    }
+
+    // Point 4: after the window the held session ends (clientDisconnected, rooms left
+    // then), and the client comes back as a new one.
+    void resumeWindowExpires()
+    {
+        ResumeRig rig;
+        rig.s.configure = [](SocketConfig &c) { c.setResumeWindow(300); };
+        QVERIFY(rig.start(false));
+        SocketServer *server = rig.s.server.get();
+        QVERIFY(server->join(rig.id, QStringLiteral("lobby")));
+        QSignalSpy disconnected(server, &SocketServer::clientDisconnected);
+        QSignalSpy authenticated(server, &SocketServer::clientAuthenticated);
+        QSignalSpy resumedOnServer(server, &SocketServer::clientResumed);
+        QSignalSpy resumed(rig.client.get(), &SocketClient::resumed);
+        QSignalSpy reconnected(rig.client.get(), &SocketClient::reconnected);
+        QVERIFY(rig.cut());
+        QCOMPARE(disconnected.size(), 0);
+        QCOMPARE(server->members(QStringLiteral("lobby")), QList<qint64>{rig.id});
+        QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, 5000);
+        QCOMPARE(disconnected.first().at(0).toLongLong(), rig.id);
+        QCOMPARE(disconnected.first().at(1).toInt(), int(QWebSocketProtocol::CloseCodeAbnormalDisconnection));
+        QVERIFY(server->members(QStringLiteral("lobby")).isEmpty());
+        QCOMPARE(server->statistics().heldSessions, 0);
+        QVERIFY(!server->sendTo(rig.id, Push, QJsonValue(1)));
+        rig.online();
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QTRY_COMPARE(authenticated.size(), 1);
+        QVERIFY(authenticated.first().at(0).toLongLong() != rig.id);
+        QCOMPARE(resumed.size(), 0);
+        QCOMPARE(resumedOnServer.size(), 0);
+    }
+
+    // Point 4: a token that names no held session gives an ordinary new session; a
+    // raw client (no resume header, as a browser) that presents a real one takes the
+    // session over, and its own provisional id goes.
+    void resumeForgedToken()
+    {
+        TestServer s;
+        QVERIFY(s.start(0, true));
+        SocketServer *server = s.server.get();
+        QSignalSpy connected(server, &SocketServer::clientConnected);
+        QSignalSpy authenticated(server, &SocketServer::clientAuthenticated);
+        QSignalSpy disconnected(server, &SocketServer::clientDisconnected);
+        QSignalSpy resumedOnServer(server, &SocketServer::clientResumed);
+        const auto authWith = [](RawClient &raw, const QJsonValue &resume) {
+            QJsonObject message{{QStringLiteral("request"), QStringLiteral("auth")},
+                                {QStringLiteral("data"), QJsonObject{{QStringLiteral("authKey"), Key}}},
+                                {QStringLiteral("resume"), resume}};
+            raw.sendJson(TestPeer::json(message));
+            return raw.waitForMessage();
+        };
+
+        RawClient first(true, Key);
+        QVERIFY(first.open(server->serverUrl()));
+        const std::optional<QJsonObject> one = authWith(first, QStringLiteral("AAAAAAAAAAAAAAAAAAAAAA"));
+        QVERIFY(one);
+        QCOMPARE(one->value(u"response").toString(), QStringLiteral("welcome"));
+        QVERIFY(!one->contains(u"resumed"));
+        QVERIFY(one->value(u"extensions").toArray().contains(QStringLiteral("resume")));
+        const QString token = one->value(u"resumeToken").toString();
+        QVERIFY(token.size() >= 22); // 128 bits, base64url
+        QCOMPARE(one->value(u"resumeWindow").toInt(), 60000);
+        QTRY_COMPARE(authenticated.size(), 1);
+        const qint64 id = authenticated.first().at(0).toLongLong();
+        QCOMPARE(connected.size(), 1);
+        QCOMPARE(resumedOnServer.size(), 0);
+
+        first.socket().abort();
+        QTRY_COMPARE(server->statistics().heldSessions, 1);
+        QVERIFY(server->sendTo(id, Push, QJsonValue(1)));
+        RawClient second(true, Key);
+        QVERIFY(second.open(server->serverUrl()));
+        QTRY_COMPARE(connected.size(), 2); // no header: reported at once
+        const qint64 provisional = connected.last().at(0).toLongLong();
+        const std::optional<QJsonObject> two = authWith(second, token);
+        QVERIFY(two);
+        QCOMPARE(two->value(u"resumed").toBool(), true);
+        QCOMPARE(two->value(u"resumeDropped").toInt(), 0);
+        QVERIFY(two->value(u"resumeToken").toString() != token);
+        const std::optional<QJsonObject> push = second.waitForMessage();
+        QVERIFY(push);
+        QCOMPARE(push->value(u"request").toString(), Push);
+        QTRY_COMPARE(resumedOnServer.size(), 1);
+        QCOMPARE(resumedOnServer.first().at(0).toLongLong(), id);
+        QTRY_COMPARE(disconnected.size(), 1);
+        QCOMPARE(disconnected.first().at(0).toLongLong(), provisional);
+        QCOMPARE(server->clientIds(), QList<qint64>{id});
+        QCOMPARE(authenticated.size(), 1);
+
+        // The same token again: it was used up.
+        RawClient third(true, Key);
+        QVERIFY(third.open(server->serverUrl()));
+        const std::optional<QJsonObject> three = authWith(third, token);
+        QVERIFY(three);
+        QVERIFY(!three->contains(u"resumed"));
+        QTRY_COMPARE(authenticated.size(), 2);
+        QVERIFY(authenticated.last().at(0).toLongLong() != id);
+    }
+
+    // Point 4: the auth handler still decides; a rejection ends the held session.
+    void resumeAuthRejected()
+    {
+        ResumeRig rig;
+        QVERIFY(rig.start(false, QJsonObject{{QStringLiteral("token"), QStringLiteral("fine")}}));
+        SocketServer *server = rig.s.server.get();
+        QSignalSpy disconnected(server, &SocketServer::clientDisconnected);
+        QSignalSpy resumedOnServer(server, &SocketServer::clientResumed);
+        QSignalSpy resumed(rig.client.get(), &SocketClient::resumed);
+        QVERIFY(rig.cut());
+        rig.client->setAuthData(QJsonObject{{QStringLiteral("token"), QStringLiteral("revoked")}});
+        rig.online();
+        // The held session ends; so does the rejected new connection (its own id).
+        const auto gone = [&disconnected] {
+            QList<qint64> ids;
+            for (const QList<QVariant> &args : std::as_const(disconnected))
+                ids.append(args.at(0).toLongLong());
+            return ids;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(gone().contains(rig.id), 10000);
+        QCOMPARE(gone().count(rig.id), 1);
+        QCOMPARE(server->statistics().heldSessions, 0);
+        QTRY_COMPARE(rig.client->error(), SocketClient::Error::AuthenticationRejected);
+        QCOMPARE(resumed.size(), 0);
+        QCOMPARE(resumedOnServer.size(), 0);
+    }
+
+    // Point 4: with resumeWindow 0 a lost client is gone at once, as in version 1.
+    void resumeOff()
+    {
+        ResumeRig rig;
+        rig.s.configure = [](SocketConfig &c) { c.setResumeWindow(0); };
+        QVERIFY(rig.start(false));
+        SocketServer *server = rig.s.server.get();
+        QSignalSpy disconnected(server, &SocketServer::clientDisconnected);
+        QSignalSpy reconnected(rig.client.get(), &SocketClient::reconnected);
+        QSignalSpy resumed(rig.client.get(), &SocketClient::resumed);
+        rig.proxy.resetClients();
+        QTRY_COMPARE(disconnected.size(), 1);
+        QCOMPARE(server->statistics().heldSessions, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(reconnected.size(), 1, 10000);
+        QCOMPARE(resumed.size(), 0);
     }
 };
 

@@ -65,6 +65,8 @@ QList<KeySample> keySamples()
         {"offlineQueueBytes", "SOCKET_OFFLINE_QUEUE_BYTES", "4096", 4096},
         {"offlineQueueTtl", "SOCKET_OFFLINE_QUEUE_TTL", "1500", 1500},
         {"reconnectSpread", "SOCKET_RECONNECT_SPREAD", "0", 0},
+        {"resumeWindow", "SOCKET_RESUME_WINDOW", "0", 0},
+        {"resumeBuffer", "SOCKET_RESUME_BUFFER", "7", 7},
     };
 }
 
