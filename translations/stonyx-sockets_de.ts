@@ -978,6 +978,14 @@
         <source>The configuration file %1 is larger than %2 bytes</source>
         <translation>Die Konfigurationsdatei %1 ist größer als %2 Bytes</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;resumeWindow&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „resumeWindow“ darf nicht negativ sein, nicht %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;resumeBuffer&quot; must not be negative, not %1</source>
+        <translation>Konfigurationsschlüssel „resumeBuffer“ darf nicht negativ sein, nicht %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>
@@ -1118,6 +1126,10 @@
     <message>
         <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
         <translation>ungültiger WebSocket-Frame (unmaskiert, reservierter Opcode oder Steuerframe über 125 Bytes)</translation>
+    </message>
+    <message>
+        <source>the connection resumed the session of client %1</source>
+        <translation>die Verbindung hat die Sitzung von Client %1 fortgesetzt</translation>
     </message>
 </context>
 <context>

@@ -978,6 +978,14 @@
         <source>The configuration file %1 is larger than %2 bytes</source>
         <translation>Le fichier de configuration %1 dépasse %2 octets</translation>
     </message>
+    <message>
+        <source>Configuration key &quot;resumeWindow&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « resumeWindow » ne doit pas être négative, pas %1</translation>
+    </message>
+    <message>
+        <source>Configuration key &quot;resumeBuffer&quot; must not be negative, not %1</source>
+        <translation>La clé de configuration « resumeBuffer » ne doit pas être négative, pas %1</translation>
+    </message>
 </context>
 <context>
     <name>Stonyx::Sockets::SocketServer</name>
@@ -1118,6 +1126,10 @@
     <message>
         <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
         <translation>trame WebSocket non valide (non masquée, opcode réservé ou trame de contrôle de plus de 125 octets)</translation>
+    </message>
+    <message>
+        <source>the connection resumed the session of client %1</source>
+        <translation>la connexion a repris la session du client %1</translation>
     </message>
 </context>
 <context>

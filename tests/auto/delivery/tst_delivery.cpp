@@ -728,6 +728,46 @@ private Q_SLOTS:
     // Point 4: a client back within the window resumes its session: same id, metadata
     // and rooms, the pushes made meanwhile in order, each once; other observers see
     // no disconnect/connect pair.
+    // A link that goes silent (no FIN, no RST): the server closes it for silence and
+    // holds the session; the client notices by its heartbeat, reconnects when the link
+    // works again, and resumes.
+    void resumeAfterSilentLink()
+    {
+        TestServer s;
+        s.configure = [](SocketConfig &c) {
+            c.setHeartBeatInterval(200);
+            c.setIdleHeartBeats(2);
+        };
+        QVERIFY(s.start(0, true));
+        TcpProxy proxy;
+        QVERIFY(proxy.listen(s.server->serverUrl()));
+        SocketConfig c = clientConfig(proxy.url(), true);
+        c.setHeartBeatInterval(200);
+        c.setHandshakeTimeout(500);
+        c.setAuthTimeout(500);
+        SocketClient client(c);
+        QSignalSpy authenticated(s.server.get(), &SocketServer::clientAuthenticated);
+        QVERIFY(client.open());
+        QTRY_COMPARE(authenticated.size(), 1);
+        const qint64 id = authenticated.first().at(0).toLongLong();
+        QTRY_COMPARE(client.state(), SocketClient::State::Connected); // it has its token
+        QSignalSpy resumed(&client, &SocketClient::resumed);
+        QSignalSpy resumedOnServer(s.server.get(), &SocketServer::clientResumed);
+        QSignalSpy disconnected(s.server.get(), &SocketServer::clientDisconnected);
+        QSignalSpy messages(&client, &SocketClient::messageReceived);
+
+        proxy.setForwarding(false);
+        QTRY_COMPARE_WITH_TIMEOUT(s.server->statistics().heldSessions, 1, 10000);
+        QVERIFY(s.server->sendTo(id, Push, QJsonValue(1))); // buffered while held
+        proxy.setForwarding(true);
+        QTRY_COMPARE_WITH_TIMEOUT(resumed.size(), 1, 15000);
+        QTRY_COMPARE(resumedOnServer.size(), 1);
+        QCOMPARE(resumedOnServer.first().at(0).toLongLong(), id);
+        QCOMPARE(disconnected.size(), 0);
+        QVERIFY(s.server->client(id));
+        QTRY_COMPARE(pushes(messages), QList<QJsonValue>{1});
+    }
+
     void resumeKeepsSession_data() { TestPeer::addEncryptionRows(); }
     void resumeKeepsSession()
     {
