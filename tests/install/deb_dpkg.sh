@@ -18,6 +18,8 @@ libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 [[ -n $libdir ]] || fail "no CMAKE_INSTALL_LIBDIR in $build/CMakeCache.txt"
 packages=("$STONYX_DEB_RUNTIME" "$STONYX_DEB_DEVEL" "$STONYX_DEB_TOOLS")
 [[ $STONYX_QML_BUILT == 1 ]] && packages+=("$STONYX_DEB_QML")
+# With the Redis backplane built, the server tool depends on its library.
+compgen -G "$build/lib/libStonyxSocketsRedis.so.*" >/dev/null && packages+=("$STONYX_DEB_REDIS" "$STONYX_DEB_REDISDEVEL")
 debs=()
 for package in "${packages[@]}"; do
     file=$(find "$STONYX_DEB_DIR" -name "${package}_*.deb" | sed -n 1p)
