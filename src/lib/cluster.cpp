@@ -429,6 +429,12 @@ void ClusterHub::onMessage(const QByteArray &message)
     }
 }
 
+bool ClusterHub::isRemoteClient(qint64 id) const
+{
+    QMutexLocker locker(&m_mutex);
+    return std::any_of(m_nodes.cbegin(), m_nodes.cend(), [id](const Node &node) { return node.clients.contains(id); });
+}
+
 bool ClusterHub::join(qint64 id, const QString &room)
 {
     if (room.isEmpty())
@@ -455,14 +461,8 @@ bool ClusterHub::join(qint64 id, const QString &room)
         }
     }
     if (!local) {
-        {
-            QMutexLocker locker(&m_mutex);
-            bool found = false;
-            for (const Node &node : std::as_const(m_nodes))
-                found = found || node.clients.contains(id);
-            if (!found)
-                return false;
-        }
+        if (!isRemoteClient(id))
+            return false;
         post([this, id, room] {
             publish(QJsonObject{{QStringLiteral("t"), QStringLiteral("join")}, {QStringLiteral("id"), QJsonValue(id)},
                                 {QStringLiteral("room"), room}, {QStringLiteral("cmd"), true}});
@@ -604,14 +604,8 @@ bool ClusterHub::publishTo(qint64 id, const QByteArray &json)
 {
     if (!m_backplane)
         return false;
-    {
-        QMutexLocker locker(&m_mutex);
-        bool found = false;
-        for (const Node &node : std::as_const(m_nodes))
-            found = found || node.clients.contains(id);
-        if (!found)
-            return false;
-    }
+    if (!isRemoteClient(id))
+        return false;
     post([this, id, json] {
         publish(QJsonObject{{QStringLiteral("t"), QStringLiteral("to")}, {QStringLiteral("id"), QJsonValue(id)}}, json);
     });

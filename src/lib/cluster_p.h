@@ -95,6 +95,8 @@ public:
     void onMessage(const QByteArray &message);
 
 private:
+    // Whether id is a client of another node (as far as its state tells).
+    bool isRemoteClient(qint64 id) const;
     struct RemoteClient {
         QJsonObject metadata;
         QSet<QString> rooms;

@@ -140,6 +140,20 @@ class tst_Cluster : public QObject
         return true;
     }
 
+    // A node in a process of its own (the server tool with the example handlers); its
+    // ws:// URL in *url, empty if it did not start.
+    std::unique_ptr<ProcessHelpers::Process> startNodeProcess(QString *url)
+    {
+        auto process = std::make_unique<ProcessHelpers::Process>(
+            QStringLiteral(STONYX_TOOLS_DIR "/stonyx-sockets-server"),
+            QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis-url"), m_redis.url(),
+                        QStringLiteral("--heartbeat-interval"), QString::number(BeatMs), QStringLiteral("--auth-key"), AuthKey,
+                        QStringLiteral("--handler-dir"), QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR)},
+            ProcessHelpers::environment({{QStringLiteral("SOCKET_IDLE_HEARTBEATS"), QStringLiteral("0")}}));
+        *url = process->waitFor(QStringLiteral("listening on (\\S+)"));
+        return process;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -335,14 +349,8 @@ private Q_SLOTS:
     void presenceExpiresAfterSigkill()
     {
         // A fourth node in a process of its own, with one client.
-        const QString tool = QStringLiteral(STONYX_TOOLS_DIR "/stonyx-sockets-server");
-        ProcessHelpers::Process process(tool,
-                                        {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis-url"),
-                                         m_redis.url(), QStringLiteral("--heartbeat-interval"), QString::number(BeatMs),
-                                         QStringLiteral("--auth-key"), AuthKey, QStringLiteral("--handler-dir"),
-                                         QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR)},
-                                        ProcessHelpers::environment({{QStringLiteral("SOCKET_IDLE_HEARTBEATS"), QStringLiteral("0")}}));
-        const QString url = process.waitFor(QStringLiteral("listening on (\\S+)"));
+        QString url;
+        const auto process = startNodeProcess(&url);
         QVERIFY(!url.isEmpty());
         RawClient remote(true, AuthKey);
         QVERIFY(remote.open(QUrl(url)));
@@ -357,8 +365,8 @@ private Q_SLOTS:
         QSignalSpy left(m_nodes[0].server.get(), &SocketServer::nodeLeft);
         QElapsedTimer timer;
         timer.start();
-        ::kill(pid_t(process.processId()), SIGKILL); // no goodbye
-        QVERIFY(process.waitForFinished(5000));
+        ::kill(pid_t(process->processId()), SIGKILL); // no goodbye
+        QVERIFY(process->waitForFinished(5000));
         QTRY_VERIFY_WITH_TIMEOUT(allSee(3, 0), 10 * BeatMs);
         // Within 3 heartbeats, plus the beat that notices it and scheduling slack on a
         // loaded machine (far below the 90 s of the default heartbeat).
@@ -371,14 +379,8 @@ private Q_SLOTS:
     // node of its address list and is reachable across the cluster from there.
     void clientFailsOverAfterSigkill()
     {
-        const QString tool = QStringLiteral(STONYX_TOOLS_DIR "/stonyx-sockets-server");
-        ProcessHelpers::Process process(tool,
-                                        {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis-url"),
-                                         m_redis.url(), QStringLiteral("--heartbeat-interval"), QString::number(BeatMs),
-                                         QStringLiteral("--auth-key"), AuthKey, QStringLiteral("--handler-dir"),
-                                         QStringLiteral(STONYX_EXAMPLE_HANDLER_DIR)},
-                                        ProcessHelpers::environment({{QStringLiteral("SOCKET_IDLE_HEARTBEATS"), QStringLiteral("0")}}));
-        const QString url = process.waitFor(QStringLiteral("listening on (\\S+)"));
+        QString url;
+        const auto process = startNodeProcess(&url);
         QVERIFY(!url.isEmpty());
 
         SocketConfig c;
@@ -399,8 +401,8 @@ private Q_SLOTS:
         QTRY_COMPARE(m_nodes[0].server->clusterClientCount(), 1); // on the process node
         QCOMPARE(m_nodes[1].server->clientCount(), 0);
 
-        ::kill(pid_t(process.processId()), SIGKILL);
-        QVERIFY(process.waitForFinished(5000));
+        ::kill(pid_t(process->processId()), SIGKILL);
+        QVERIFY(process->waitForFinished(5000));
         QTRY_COMPARE_WITH_TIMEOUT(authenticated.size(), 2, 10000);
         QCOMPARE(m_nodes[1].server->clientCount(), 1); // the next address of its list
         // Presence: on node 1 now, seen from node 0; the dead node's entry is gone.
