@@ -568,7 +568,8 @@ private Q_SLOTS:
         QTRY_COMPARE(disconnected.size(), 1);
         QCOMPARE(disconnected.first().at(0).toInt(), 1012);
         QCOMPARE(serverGone.first().at(1).toInt(), 1012);
-        QTRY_COMPARE(reconnecting.size(), 1);
+        // (The first attempt may fail, and the second be announced, before this looks.)
+        QTRY_VERIFY(!reconnecting.isEmpty());
         QVERIFY2(reconnecting.first().at(1).toInt() < 300, qPrintable(reconnecting.first().at(1).toString()));
         // The next attempt (the server is still down) is back on the backoff.
         QTRY_COMPARE_WITH_TIMEOUT(reconnecting.size(), 2, 5000);
