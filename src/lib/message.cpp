@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
+#include <QVariant>
 
 #include <cmath>
 
@@ -41,76 +43,153 @@ DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *ou
 
 namespace {
 
-// Printable ASCII without '"' and '\\': JSON text as it stands, the way QJsonDocument
-// writes it. Requests and session keys (base64) are such strings.
-bool isPlainAscii(QStringView text)
+// JSON text written directly, byte for byte as QJsonDocument writes it, without
+// building a QJsonObject (or a one-element QJsonArray) around a value: a profile of
+// the echo round trip spent half of the server's instructions there.
+
+char hexDigit(uint nibble)
 {
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u < 0x20 || u >= 0x7f || u == u'"' || u == u'\\')
-            return false;
+    return char(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+}
+
+// A JSON string as QJsonDocument writes it: '"' and '\\' escaped, control characters
+// as \b \f \n \r \t or \u00xx, everything else as UTF-8. False (and out unchanged
+// in meaning: the caller discards it) for a lone surrogate, which QJsonDocument
+// replaces in its own way: the caller falls back to it.
+bool appendString(QByteArray &out, QStringView text)
+{
+    out += '"';
+    const char16_t *p = text.utf16();
+    const char16_t *const end = p + text.size();
+    while (p != end) {
+        const char16_t *run = p;
+        while (p != end && *p >= 0x20 && *p < 0x80 && *p != u'"' && *p != u'\\')
+            ++p;
+        if (p != run) {
+            const qsizetype at = out.size();
+            out.resize(at + (p - run));
+            char *dst = out.data() + at;
+            for (const char16_t *c = run; c != p; ++c)
+                *dst++ = char(*c);
+        }
+        if (p == end)
+            break;
+        const char16_t u = *p;
+        if (u < 0x80) {
+            out += '\\';
+            switch (u) {
+            case u'"': out += '"'; break;
+            case u'\\': out += '\\'; break;
+            case 0x08: out += 'b'; break;
+            case 0x0c: out += 'f'; break;
+            case 0x0a: out += 'n'; break;
+            case 0x0d: out += 'r'; break;
+            case 0x09: out += 't'; break;
+            default:
+                out += "u00";
+                out += hexDigit(u >> 4);
+                out += hexDigit(u & 0xf);
+                break;
+            }
+            ++p;
+            continue;
+        }
+        // Non-ASCII: the whole run up to the next ASCII character at once.
+        run = p;
+        while (p != end && *p >= 0x80) {
+            if (QChar::isHighSurrogate(*p)) {
+                if (p + 1 == end || !QChar::isLowSurrogate(p[1]))
+                    return false;
+                p += 2;
+            } else if (QChar::isLowSurrogate(*p)) {
+                return false;
+            } else {
+                ++p;
+            }
+        }
+        out += QStringView(run, p).toUtf8();
     }
+    out += '"';
     return true;
 }
 
-void appendPlainString(QByteArray &out, QStringView text)
+// A number as QJsonDocument writes it. QJsonValue keeps integers (from JSON text, or
+// made from an int) apart from doubles: an integer in full, a finite double in its
+// shortest form ("1e+15"), NaN and infinities as null.
+void appendNumber(QByteArray &out, const QJsonValue &value)
 {
-    out += '"';
-    for (const QChar c : text)
-        out += char(c.unicode());
-    out += '"';
+    const QVariant number = value.toVariant();
+    if (number.typeId() == QMetaType::LongLong) {
+        out += QByteArray::number(number.toLongLong());
+        return;
+    }
+    const double d = number.toDouble();
+    if (std::isfinite(d))
+        out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null";
 }
 
-// The envelope written directly, without building a QJsonObject around the value: the
-// same bytes QJsonDocument writes (keys in its sorted order), for the common shapes: a
-// plain request name, an object, array, bool, null or no value. Empty otherwise.
-QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
+// Appends any value but undefined; false (and out to be discarded) where only
+// QJsonDocument knows the bytes (a string with a lone surrogate).
+bool appendValue(QByteArray &out, const QJsonValue &value)
 {
-    if (!isPlainAscii(request) || !isPlainAscii(sessionKey))
-        return {};
-    QByteArray valueText;
     switch (value.type()) {
     case QJsonValue::Object:
-        valueText = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-        break;
+        out += QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        return true;
     case QJsonValue::Array:
-        valueText = QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-        break;
+        out += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+        return true;
     case QJsonValue::Bool:
-        valueText = value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
-        break;
+        out += value.toBool() ? QByteArrayView("true") : QByteArrayView("false");
+        return true;
     case QJsonValue::Null:
-        valueText = QByteArrayLiteral("null");
-        break;
+        out += "null";
+        return true;
+    case QJsonValue::Double:
+        appendNumber(out, value);
+        return true;
+    case QJsonValue::String:
+        return appendString(out, value.toString());
     case QJsonValue::Undefined:
         break;
-    case QJsonValue::Double:
-    case QJsonValue::String:
-        return {};
     }
+    return false;
+}
+
+QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
+{
     QByteArray out;
-    out.reserve(32 + request.size() + key.size() + valueText.size() + sessionKey.size());
+    out.reserve(40 + request.size() + key.size() + sessionKey.size()
+                + (value.isString() ? 2 * value.toString().size() : 16));
     const bool hasValue = !value.isUndefined();
     // QJsonObject sorts its keys: "data" < "request" < "response" < "sessionKey".
     const bool valueFirst = hasValue && key < u"request";
+    auto appendPair = [&out](QStringView name, const QJsonValue &v) {
+        out += '"';
+        out += name.toLatin1();
+        out += "\":";
+        return appendValue(out, v);
+    };
     out += '{';
     if (valueFirst) {
-        appendPlainString(out, key);
-        out += ':';
-        out += valueText;
+        if (!appendPair(key, value))
+            return {};
         out += ',';
     }
     out += "\"request\":";
-    appendPlainString(out, request);
+    if (!appendString(out, request))
+        return {};
     if (hasValue && !valueFirst) {
         out += ',';
-        appendPlainString(out, key);
-        out += ':';
-        out += valueText;
+        if (!appendPair(key, value))
+            return {};
     }
     if (!sessionKey.isEmpty()) {
         out += ",\"sessionKey\":";
-        appendPlainString(out, sessionKey);
+        if (!appendString(out, sessionKey))
+            return {};
     }
     out += '}';
     return out;
@@ -142,10 +221,11 @@ QByteArray encodeResponse(const QString &request, const QJsonValue &response, co
 
 QByteArray toJsonText(const QJsonValue &value)
 {
-    if (value.isObject())
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
     if (value.isUndefined())
         return QByteArrayLiteral("undefined");
+    QByteArray direct;
+    if (appendValue(direct, value))
+        return direct;
     // Wrap scalars in an array and strip the brackets.
     const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     return wrapped.mid(1, wrapped.size() - 2);

@@ -39,7 +39,7 @@ STONYX_SOCKETS_EXPORT QByteArray encodeResponse(const QString &request, const QJ
                                                 const QString &sessionKey = {});
 
 /*! Compact JSON text of any value (QJsonDocument only takes objects and arrays). */
-QByteArray toJsonText(const QJsonValue &value);
+STONYX_SOCKETS_EXPORT QByteArray toJsonText(const QJsonValue &value);
 
 /*! JavaScript truthiness: false, 0, NaN, "", null and undefined are falsy. */
 bool isTruthy(const QJsonValue &value);

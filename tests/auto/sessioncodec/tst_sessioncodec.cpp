@@ -10,8 +10,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
+
+#include <limits>
 
 namespace Stonyx::Sockets {
 // Test access to the codec's chosen-IV encode (declared a friend in sessioncodec_p.h).
@@ -283,6 +286,14 @@ private Q_SLOTS:
         QCOMPARE(message.payload, QJsonValue(7));
     }
 
+    static QString everyAsciiCharacter()
+    {
+        QString text;
+        for (char16_t c = 0; c < 0x80; ++c)
+            text += QChar(c);
+        return text;
+    }
+
     // Message's envelope: byte for byte what QJsonDocument writes for the same object,
     // whichever way (written directly, or through a QJsonObject) it was made.
     void envelope()
@@ -294,7 +305,20 @@ private Q_SLOTS:
                                        QJsonValue(false), QJsonValue(QJsonObject{{QStringLiteral("b"), QJsonArray{1, QStringLiteral("x")}},
                                                                                {QStringLiteral("a"), 1}}),
                                        QJsonValue(QJsonObject()), QJsonValue(QJsonArray{1, 2.5}), QJsonValue(2.5), QJsonValue(42),
-                                       QJsonValue(QStringLiteral("str")), QJsonValue(QStringLiteral("\u00fc\"\n"))};
+                                       QJsonValue(QStringLiteral("str")), QJsonValue(QStringLiteral("\u00fc\"\n")),
+                                       QJsonValue(1e15), QJsonValue(1e20), QJsonValue(-0.0), QJsonValue(0.1), QJsonValue(1e-7),
+                                       QJsonValue(9007199254740992.0), QJsonValue(9007199254740994.0), QJsonValue(-3.0),
+                                       QJsonValue(qint64(1) << 60), QJsonValue((qint64(1) << 60) + 1), QJsonValue(-7),
+                                       QJsonValue(std::numeric_limits<double>::quiet_NaN()),
+                                       QJsonValue(std::numeric_limits<double>::infinity()),
+                                       QJsonDocument::fromJson("[12345678901234567, 1.5e300, -0]").array().at(0),
+                                       QJsonDocument::fromJson("[12345678901234567, 1.5e300, -0]").array().at(1),
+                                       QJsonDocument::fromJson("[12345678901234567, 1.5e300, -0]").array().at(2),
+                                       QJsonValue(everyAsciiCharacter()), QJsonValue(QStringLiteral("\U0001F600 pair")),
+                                       QJsonValue(QString(QChar(0xd83d)) + u"lone high"),
+                                       QJsonValue(u"lone low" + QString(QChar(0xde00))),
+                                       QJsonValue(QString(QChar(0xde00)) + QChar(0xd83d)), QJsonValue(QString(QChar(0xfffe))),
+                                       QJsonValue(QStringLiteral("\u2028\u2029\u00a0\u0800"))};
         const QStringList sessionKeys{QString(), QStringLiteral("AAECAwQF+/8="), QStringLiteral("odd\"key")};
         auto reference = [](const QString &request, const QString &key, const QJsonValue &value, const QString &sessionKey) {
             QJsonObject object{{QStringLiteral("request"), request}};
@@ -316,6 +340,27 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(checked, requests.size() * values.size() * sessionKeys.size());
+
+        // Any value alone (the request id is written so) as QJsonDocument writes it.
+        for (const QJsonValue &value : values) {
+            if (value.isUndefined())
+                continue;
+            const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+            QCOMPARE(Message::toJsonText(value), wrapped.mid(1, wrapped.size() - 2));
+        }
+
+        // Random strings from code units that need care: controls, quotes, backslashes,
+        // non-ASCII, surrogates paired and not.
+        static constexpr char16_t Units[] = {0x00, 0x01, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x20, u'"', u'\\', u'a', 0x7e,
+                                             0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0xd7ff, 0xd83d, 0xde00, 0xdfff, 0xe000, 0xfffd, 0xffff};
+        QRandomGenerator random(20261203);
+        for (int i = 0; i < 5000; ++i) {
+            QString text;
+            for (int n = int(random.bounded(12)); n > 0; --n)
+                text += QChar(Units[random.bounded(int(std::size(Units)))]);
+            const QJsonValue value(text);
+            QCOMPARE(Message::encodeResponse(text, value), reference(text, QStringLiteral("response"), value, QString()));
+        }
     }
 
     void invalidSessionKey()
