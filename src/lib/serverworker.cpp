@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "serverworker_p.h"
 #include "delivery_p.h"
+#include "framewriter_p.h"
 #include "message_p.h"
 #include "sendbuffer_p.h"
 #include "socketserver_p.h"
@@ -1150,7 +1151,7 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
         return false;
     if (!cd->codec.isEncrypted()) {
         m_server->countOut(json.size());
-        return cd->socket->sendTextMessage(QString::fromUtf8(json)) >= 0 && checkSendBuffer(connection);
+        return sendFrame(connection, FrameWriter::Opcode::Text, json);
     }
     // Before authentication, and for every auth response, the global key.
     QByteArray frame;
@@ -1162,7 +1163,22 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
         return false;
     }
     m_server->countOut(frame.size());
-    return cd->socket->sendBinaryMessage(frame) >= 0 && checkSendBuffer(connection);
+    return sendFrame(connection, FrameWriter::Opcode::Binary, frame);
+}
+
+bool ServerWorker::sendFrame(SocketConnection *connection, FrameWriter::Opcode opcode, const QByteArray &payload)
+{
+    SocketConnection::Private *cd = connection->d.get();
+    QTcpSocket *tcp = cd->tcpSocket;
+    if (!tcp) { // a socket that did not come through the gate (fuzz tests): Qt's own API
+        const qint64 sent = opcode == FrameWriter::Opcode::Text ? cd->socket->sendTextMessage(QString::fromUtf8(payload))
+                                                                : cd->socket->sendBinaryMessage(payload);
+        return sent >= 0 && checkSendBuffer(connection);
+    }
+    // As QWebSocket does: nothing after its close frame or once the link is gone.
+    if (cd->socket->state() == QAbstractSocket::ConnectedState && !FrameWriter::write(tcp, opcode, payload))
+        return false;
+    return checkSendBuffer(connection);
 }
 
 } // namespace Stonyx::Sockets

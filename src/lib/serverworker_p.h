@@ -24,6 +24,7 @@
 // except the constructor and the few marked thread-safe.
 
 #include "connectiongate_p.h"
+#include "framewriter_p.h"
 #include "handlerregistry_p.h"
 #include "inboundmonitor_p.h"
 #include "socketconfig.h"
@@ -77,6 +78,8 @@ public:
     // Which key seals a message: the session key once authenticated, except auth responses.
     enum class Seal { SessionKey, GlobalKey };
     bool sendMessage(SocketConnection *connection, const QByteArray &json, Seal seal = Seal::SessionKey);
+    // One data frame onto the connection's socket (FrameWriter), then the send-buffer check.
+    bool sendFrame(SocketConnection *connection, FrameWriter::Opcode opcode, const QByteArray &payload);
     // Sends json to every authenticated client of this worker that matches; returns how many.
     // \a seq: SocketServerPrivate::pushSeq of the push; a connection resumed at or after it got it from its buffer.
     int sendToMatching(const QByteArray &json, const std::function<bool(SocketConnection *)> &matches, quint64 seq = 0);

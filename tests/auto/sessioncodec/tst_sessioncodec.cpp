@@ -356,8 +356,10 @@ private Q_SLOTS:
         QRandomGenerator random(20261203);
         for (int i = 0; i < 5000; ++i) {
             QString text;
-            for (int n = int(random.bounded(12)); n > 0; --n)
-                text += QChar(Units[random.bounded(int(std::size(Units)))]);
+            // Mostly plain letters, so that the word-at-a-time scan meets a character
+            // to escape at every position of a word.
+            for (int n = int(random.bounded(40)); n > 0; --n)
+                text += random.bounded(2) ? QChar(u'a') : QChar(Units[random.bounded(int(std::size(Units)))]);
             const QJsonValue value(text);
             QCOMPARE(Message::encodeResponse(text, value), reference(text, QStringLiteral("response"), value, QString()));
         }

@@ -217,6 +217,52 @@ private Q_SLOTS:
         QCOMPARE(*echo, (QJsonObject{{QStringLiteral("request"), QStringLiteral("echo")}, {QStringLiteral("response"), sampleData()}}));
     }
 
+    // The server writes its data frames itself (FrameWriter): every header length
+    // (7-bit, 16-bit, 64-bit), the frame type the protocol asks for (text when plain,
+    // binary when encrypted) and non-ASCII text arrive intact at a QWebSocket peer.
+    void frameSizes_data() { TestPeer::addEncryptionRows(); }
+    void frameSizes()
+    {
+        QFETCH(bool, encryption);
+        startServer(encryption);
+        RawClient peer(encryption, Key);
+        QVERIFY(peer.open(m_server->serverUrl()));
+        QVERIFY(peer.authenticate());
+        int text = 0;
+        int binary = 0;
+        QList<qsizetype> frameSizes;
+        connect(&peer.socket(), &QWebSocket::textMessageReceived, this, [&](const QString &message) {
+            ++text;
+            frameSizes.append(message.toUtf8().size());
+        });
+        connect(&peer.socket(), &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &message) {
+            ++binary;
+            frameSizes.append(message.size());
+        });
+        // Envelope {"request":"echo","response":"..."}: 32 bytes around the string.
+        const int envelope = 32;
+        const QList<int> payloads{0, 125, 126, 127, 0xffff, 0x10000, 300000};
+        int sent = 0;
+        for (const int payload : payloads) {
+            // Encrypted frames carry 28 bytes more: sizes either side of each boundary.
+            const int size = qMax(0, payload - envelope - (encryption ? int(FrameCipher::Overhead) : 0));
+            const QString data = QString(size, u'x');
+            const auto echo = ask(peer, QStringLiteral("echo"), data);
+            QVERIFY(echo);
+            QCOMPARE(echo->value(u"response").toString(), data);
+            QCOMPARE(frameSizes.last(), qsizetype(size + envelope + (encryption ? FrameCipher::Overhead : 0)));
+            ++sent;
+        }
+        const QString unicode = QStringLiteral("d\u00e9j\u00e0 \u20ac \U0001F600 \"quoted\" \\ \n").repeated(5000);
+        const auto echo = ask(peer, QStringLiteral("echo"), unicode);
+        QVERIFY(echo);
+        QCOMPARE(echo->value(u"response").toString(), unicode);
+        ++sent;
+        QCOMPARE(text, encryption ? 0 : sent);
+        QCOMPARE(binary, encryption ? sent : 0);
+        QVERIFY(peer.isOpen());
+    }
+
     void wrongKey_data() { TestPeer::addEncryptionRows(); }
     void wrongKey()
     {
