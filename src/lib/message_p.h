@@ -30,7 +30,7 @@ enum class DecodeResult {
 };
 
 /*! Parses one message; \a error says what is wrong unless the result is Ok. */
-DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
+STONYX_SOCKETS_EXPORT DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error);
 
 /*! {"request": request, "data": data} (data left out when undefined). */
 STONYX_SOCKETS_EXPORT QByteArray encodeRequest(const QString &request, const QJsonValue &data);

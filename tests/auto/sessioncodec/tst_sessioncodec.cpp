@@ -5,6 +5,7 @@
 
 #include <Stonyx/Sockets/FrameCipher>
 #include "sessioncodec_p.h"
+#include "decodecorpus.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -362,6 +363,52 @@ private Q_SLOTS:
                 text += random.bounded(2) ? QChar(u'a') : QChar(Units[random.bounded(int(std::size(Units)))]);
             const QJsonValue value(text);
             QCOMPARE(Message::encodeResponse(text, value), reference(text, QStringLiteral("response"), value, QString()));
+        }
+    }
+
+    // Message::decode reads the common message itself and leaves the rest to
+    // QJsonDocument: either way, what is accepted and the values read must be what
+    // QJsonDocument makes of the whole text.
+    void directDecode()
+    {
+        auto check = [](const QByteArray &json) {
+            Message::Incoming message;
+            QString error;
+            const Message::DecodeResult result = Message::decode(json, u"data", &message, &error);
+            QJsonParseError parseError;
+            const QJsonDocument reference = QJsonDocument::fromJson(json, &parseError);
+            if (parseError.error != QJsonParseError::NoError || !reference.isObject()) {
+                if (result == Message::DecodeResult::Ok)
+                    qWarning() << "accepted:" << json;
+                return result != Message::DecodeResult::Ok;
+            }
+            const QJsonObject object = reference.object();
+            const bool same = result == Message::DecodeResult::Ok && message.object == object
+                && QJsonDocument(message.object).toJson() == reference.toJson()
+                && message.payload == object.value(u"data")
+                && message.request == (object.value(u"request").isString() ? object.value(u"request").toString() : QString());
+            if (!same)
+                qWarning() << "differs:" << json << QJsonDocument(message.object).toJson(QJsonDocument::Compact);
+            return same;
+        };
+        const QList<QByteArray> corpus = DecodeCorpus::messages();
+        for (const QByteArray &json : corpus)
+            QVERIFY2(check(json), json.constData());
+
+        // Random token strings: mostly near-messages, often broken.
+        const QList<QByteArray> tokens = DecodeCorpus::tokens();
+        QRandomGenerator random(20261203);
+        for (int i = 0; i < 20000; ++i) {
+            QByteArray json = "{";
+            for (int n = 1 + int(random.bounded(10)); n > 0; --n)
+                json += tokens.at(int(random.bounded(int(tokens.size()))));
+            if (random.bounded(2))
+                json += '}';
+            QVERIFY2(check(json), json.constData());
+            // And the same tokens as a well-formed message around a random value.
+            const QByteArray value = tokens.at(int(random.bounded(int(tokens.size()))));
+            const QByteArray message = DecodeCorpus::echoAround(value, tokens.at(int(random.bounded(int(tokens.size())))));
+            QVERIFY2(check(message), message.constData());
         }
     }
 

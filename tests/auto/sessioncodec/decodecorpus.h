@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Inputs of tst_sessioncodec::directDecode, kept out of the test's own file.
+
+#include <QByteArray>
+#include <QList>
+
+namespace DecodeCorpus {
+
+// Messages and near-messages: every shape the direct reader takes, and every way it
+// must step aside for QJsonDocument.
+inline QList<QByteArray> messages()
+{
+    return {
+        "{\"request\":\"echo\",\"data\":\"hello\"}", "{\"data\":\"hello\",\"request\":\"echo\",\"id\":7}", "{}", "{ }", "[]", "7",
+        "\"str\"", "{\"request\":\"echo\",\"data\":{\"a\":[1,2,{\"b\":\"]}\"}],\"c\":null}}", "{\"request\":\"a\",\"request\":\"b\"}",
+        "{\"request\":\"a\",\"data\":1,\"data\":\"two\"}", "{\"request\":\"echo\",\"data\":-0}", "{\"request\":\"echo\",\"data\":0}",
+        "{\"request\":\"echo\",\"data\":-12}", "{\"request\":\"echo\",\"data\":012}", "{\"request\":\"echo\",\"data\":1.5}",
+        "{\"request\":\"echo\",\"data\":1e3}", "{\"request\":\"echo\",\"data\":123456789012345}",
+        "{\"request\":\"echo\",\"data\":1234567890123456}", "{\"request\":\"echo\",\"data\":\"d\\u00e9j\\u00e0\"}",
+        "{\"request\":\"echo\",\"data\":\"d\xc3\xa9j\xc3\xa0\"}", "{\"request\":\"echo\",\"data\":\"\xc3\"}",
+        "{\"request\":\"echo\",\"data\":\"a\\\"b\"}", "{\"request\":\"echo\",\"data\":\"a\\\\\"}", "{\"request\":\"echo\",\"data\":\"a\\",
+        "{\"request\":\"echo\",\"data\":tru}", "{\"request\":\"echo\",\"data\":true}", "{\"request\":\"echo\",\"data\":nulll}",
+        "{\"request\":\"echo\",\"data\":[1,2}", "{\"request\":\"echo\",\"data\":[1,2]]}", "{\"request\":\"echo\",\"data\":{\"a\":1]}",
+        "{\"request\":\"echo\"} ", "{\"request\":\"echo\"}x", "{\"request\":\"echo\",}", "{\"request\":\"echo\" , \"data\":1}",
+        "{\"request\":7,\"data\":1}", "{\"\":1}", "{\"request\":\"a\tb\"}", "{\"request\":\"echo\",\"data\":[\"\\\"]\"]}",
+        QByteArray(200, '[') + QByteArray(200, ']'),
+        "{\"request\":\"echo\",\"data\":" + QByteArray(70, '[') + QByteArray(70, ']') + '}',
+        "{\"request\":\"echo\",\"data\":" + QByteArray(1100, '[') + QByteArray(1100, ']') + '}',
+    };
+}
+
+// Tokens that random messages are made of.
+inline QList<QByteArray> tokens()
+{
+    return {"{", "}", "[", "]", ":", ",", " ", "\"request\"", "\"data\"", "\"id\"", "\"echo\"",
+            "\"a\\\"b\"", "\"\xc3\xa9\"", "\"\x01\"", "0", "-0", "01", "-7", "1.5", "1e3", "123456789012345",
+            "1234567890123456", "true", "fals", "null", "{\"x\":[1,{\"y\":\"}\"}]}", "\"x\\\\\"", "\"", "\\"};
+}
+
+// {"request":"echo","data":VALUE,"id":ID}
+inline QByteArray echoAround(const QByteArray &value, const QByteArray &id)
+{
+    return "{\"request\":\"echo\",\"data\":" + value + ",\"id\":" + id + '}';
+}
+
+} // namespace DecodeCorpus
