@@ -65,10 +65,9 @@ inline bool isServiceRestart(int code, const QString &reason)
 //! The largest id: integers beyond 2^53 are not exact in JavaScript (nor in a double).
 inline constexpr double MaxId = 9007199254740991.0;
 
-//! The id of \a message if it has a valid one (an integer in [0, MaxId]), else undefined.
-inline QJsonValue requestId(const QJsonObject &message)
+//! \a id (a message's "id" member) if it is a valid request id (an integer in [0, MaxId]), else undefined.
+inline QJsonValue requestId(const QJsonValue &id)
 {
-    const QJsonValue id = message.value(IdField);
     if (!id.isDouble())
         return QJsonValue(QJsonValue::Undefined);
     const double v = id.toDouble();

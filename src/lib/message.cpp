@@ -6,41 +6,62 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLocale>
+#include <QStringDecoder>
 #include <QVariant>
 
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 namespace Stonyx::Sockets::Message {
 
 namespace {
 
 // The common message read directly: a compact object ({"request":"echo","data":"...",
-// "id":7}) whose keys and strings are printable ASCII without escapes and whose numbers
-// are short integers; an object or array member is handed to QJsonDocument on its
-// own. A profile of the echo round trip spent a third of the server's instructions in
-// QJsonDocument::fromJson, most of it on the envelope and long plain strings.
-// Anything else (whitespace, escapes, non-ASCII, fractions, deep nesting, invalid
-// input) returns false without a verdict and QJsonDocument reads the whole text, so
-// what is accepted and the values read are the same either way
-// (tst_sessioncodec::directDecode compares them).
+// "id":7}) whose numbers are short integers; an object or array member is handed to
+// QJsonDocument on its own. A profile of the echo round trip spent a third of the
+// server's instructions in QJsonDocument::fromJson, most of it on the envelope and
+// long plain strings.
+//
+// It reads UTF-8 bytes (an encrypted frame's plaintext) or, without converting them
+// back, the UTF-16 text QWebSocket made of a text frame. Strings may hold escapes and
+// any character; a \u escape of a surrogate, a lone surrogate and invalid UTF-8 are
+// left to QJsonDocument. Anything else it does not take (whitespace, fractions,
+// deep nesting, invalid input) returns false without a verdict and QJsonDocument
+// reads the whole text (as UTF-8), so what is accepted and the values read are the
+// same either way (tst_sessioncodec::directDecode compares them).
+template<typename Char>
 class DirectReader
 {
-public:
-    explicit DirectReader(const QByteArray &json) : m_p(json.constData()), m_end(json.constData() + json.size()) { }
+    static constexpr bool IsUtf16 = sizeof(Char) == 2;
+    static constexpr char16_t ByteOrderMark = 0xfeff;
 
-    bool readObject(QJsonObject *object)
+public:
+    DirectReader(const Char *begin, qsizetype size) : m_p(begin), m_end(begin + size) { }
+
+    // Into out, which is to be cleared if this fails.
+    bool readObject(Incoming *out, QStringView payloadKey)
     {
         if (!take('{'))
             return false;
         if (take('}'))
             return m_p == m_end;
+        QString key;
         for (;;) {
-            QString key;
-            QJsonValue value;
-            if (!readPlainString(&key) || !take(':') || !readValue(&value))
+            key.resize(0); // keeps its buffer for the next key
+            if (!readString(&key) || !take(':'))
                 return false;
-            object->insert(key, value); // a repeated key: the last one wins, as in QJsonDocument
+            if (key == u"request" && m_p != m_end && unit(*m_p) == '"') {
+                QString name;
+                if (!readString(&name))
+                    return false;
+                out->setRequest(name);
+            } else {
+                QJsonValue value;
+                if (!readValue(&value))
+                    return false;
+                out->set(key, value, payloadKey);
+            }
             if (take(','))
                 continue;
             return take('}') && m_p == m_end;
@@ -48,53 +69,172 @@ public:
     }
 
 private:
+    static uint unit(Char c) { return uint(std::make_unsigned_t<Char>(c)); }
+
     bool take(char c)
     {
-        if (m_p == m_end || *m_p != c)
+        if (m_p == m_end || unit(*m_p) != uint(uchar(c)))
             return false;
         ++m_p;
         return true;
     }
 
-    bool readPlainString(QString *out)
+    // Appends the unescaped run [begin, end) to out: UTF-16 as it is, ASCII as Latin-1,
+    // other UTF-8 through a strict decoder. False for invalid UTF-8.
+    static bool appendRun(QString *out, const Char *begin, const Char *end, bool ascii)
+    {
+        if constexpr (IsUtf16) {
+            out->append(QStringView(begin, end - begin));
+        } else if (ascii) {
+            out->append(QLatin1StringView(begin, end - begin));
+        } else {
+            // Stateless: a sequence cut short is an error, not carried over; a leading
+            // BOM is a character of the string, as for QJsonDocument.
+            QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+            const QString decoded = decoder.decode(QByteArrayView(begin, end - begin));
+            // QJsonDocument drops a U+FEFF (byte order mark) anywhere in a string.
+            if (decoder.hasError() || decoded.contains(QChar(ByteOrderMark)))
+                return false;
+            out->append(decoded);
+        }
+        return true;
+    }
+
+    static int hexValue(uint c)
+    {
+        if (c >= '0' && c <= '9')
+            return int(c - '0');
+        if (c >= 'a' && c <= 'f')
+            return int(c - 'a' + 10);
+        if (c >= 'A' && c <= 'F')
+            return int(c - 'A' + 10);
+        return -1;
+    }
+
+    // After a backslash: the escaped character, or false for one left to QJsonDocument
+    // (a surrogate, which it pairs in its own way, or an unknown escape).
+    bool readEscape(QString *out)
+    {
+        if (m_p == m_end)
+            return false;
+        const uint c = unit(*m_p++);
+        switch (c) {
+        case '"':
+        case '\\':
+        case '/':
+            out->append(QChar(char16_t(c)));
+            return true;
+        case 'b':
+            out->append(QChar(u'\b'));
+            return true;
+        case 'f':
+            out->append(QChar(u'\f'));
+            return true;
+        case 'n':
+            out->append(QChar(u'\n'));
+            return true;
+        case 'r':
+            out->append(QChar(u'\r'));
+            return true;
+        case 't':
+            out->append(QChar(u'\t'));
+            return true;
+        case 'u': {
+            if (m_end - m_p < 4)
+                return false;
+            uint code = 0;
+            for (int i = 0; i < 4; ++i) {
+                const int digit = hexValue(unit(*m_p++));
+                if (digit < 0)
+                    return false;
+                code = code * 16 + uint(digit);
+            }
+            if (QChar::isSurrogate(code))
+                return false;
+            out->append(QChar(char16_t(code)));
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+
+    bool readString(QString *out)
     {
         if (!take('"'))
             return false;
-        const char *start = m_p;
-        while (m_p != m_end && uchar(*m_p) >= 0x20 && uchar(*m_p) < 0x7f && *m_p != '"' && *m_p != '\\')
+        const Char *run = m_p;
+        bool ascii = true;
+        for (;;) {
+            if (m_p == m_end)
+                return false;
+            const uint c = unit(*m_p);
+            if (c == '"') {
+                if (!appendRun(out, run, m_p, ascii))
+                    return false;
+                ++m_p;
+                return true;
+            }
+            if (c < 0x20)
+                return false;
+            if (c == '\\') {
+                if (!appendRun(out, run, m_p, ascii))
+                    return false;
+                ++m_p;
+                if (!readEscape(out))
+                    return false;
+                run = m_p;
+                ascii = true;
+                continue;
+            }
+            if (c >= 0x80) {
+                ascii = false;
+                if constexpr (IsUtf16) {
+                    // Only whole surrogate pairs: QJsonDocument would read a lone one,
+                    // through toUtf8(), as '?'. It also drops a U+FEFF.
+                    if (c == ByteOrderMark)
+                        return false;
+                    if (QChar::isHighSurrogate(c) && m_end - m_p > 1 && QChar::isLowSurrogate(unit(m_p[1])))
+                        ++m_p;
+                    else if (QChar::isSurrogate(c))
+                        return false;
+                }
+            }
             ++m_p;
-        if (m_p == m_end || *m_p != '"')
-            return false;
-        *out = QString::fromLatin1(start, m_p - start);
-        ++m_p;
-        return true;
+        }
     }
 
-    bool readLiteral(QByteArrayView word, const QJsonValue &value, QJsonValue *out)
+    bool readLiteral(QLatin1StringView word, const QJsonValue &value, QJsonValue *out)
     {
-        if (m_end - m_p < word.size() || QByteArrayView(m_p, word.size()) != word)
+        if (m_end - m_p < word.size())
             return false;
+        for (qsizetype i = 0; i < word.size(); ++i) {
+            if (unit(m_p[i]) != uint(uchar(word[i].toLatin1())))
+                return false;
+        }
         m_p += word.size();
         *out = value;
         return true;
     }
+
+    static bool isDigit(uint c) { return c >= '0' && c <= '9'; }
 
     // -?(0|[1-9][0-9]*) with at most 15 digits and no fraction or exponent: exactly
     // representable, and QJsonDocument keeps it as an integer too. "-0" is left to it.
     bool readInteger(QJsonValue *out)
     {
         const bool negative = take('-');
-        const char *start = m_p;
-        while (m_p != m_end && *m_p >= '0' && *m_p <= '9')
+        const Char *start = m_p;
+        while (m_p != m_end && isDigit(unit(*m_p)))
             ++m_p;
         const qsizetype digits = m_p - start;
-        if (digits == 0 || digits > 15 || (digits > 1 && *start == '0') || (negative && digits == 1 && *start == '0'))
+        if (digits == 0 || digits > 15 || (digits > 1 && unit(*start) == '0') || (negative && digits == 1 && unit(*start) == '0'))
             return false;
-        if (m_p != m_end && (*m_p == '.' || *m_p == 'e' || *m_p == 'E'))
+        if (m_p != m_end && (unit(*m_p) == '.' || unit(*m_p) == 'e' || unit(*m_p) == 'E'))
             return false;
         qint64 value = 0;
-        for (const char *d = start; d != m_p; ++d)
-            value = value * 10 + (*d - '0');
+        for (const Char *d = start; d != m_p; ++d)
+            value = value * 10 + qint64(unit(*d) - '0');
         *out = QJsonValue(negative ? -value : value);
         return true;
     }
@@ -103,13 +243,13 @@ private:
     // counted), its value read by QJsonDocument.
     bool readContainer(QJsonValue *out)
     {
-        const char *start = m_p;
+        const Char *start = m_p;
         int depth = 0;
         while (m_p != m_end) {
-            const char c = *m_p++;
+            const uint c = unit(*m_p++);
             if (c == '"') {
-                while (m_p != m_end && *m_p != '"')
-                    m_p += (*m_p == '\\' && m_end - m_p > 1) ? 2 : 1;
+                while (m_p != m_end && unit(*m_p) != '"')
+                    m_p += (unit(*m_p) == '\\' && m_end - m_p > 1) ? 2 : 1;
                 if (m_p == m_end)
                     return false;
                 ++m_p;
@@ -123,9 +263,13 @@ private:
         }
         if (depth != 0)
             return false;
+        QByteArray utf8;
+        if constexpr (IsUtf16)
+            utf8 = QStringView(start, m_p - start).toUtf8();
+        else
+            utf8 = QByteArray::fromRawData(start, m_p - start);
         QJsonParseError error;
-        const QJsonDocument document =
-            QJsonDocument::fromJson(QByteArray::fromRawData(start, m_p - start), &error);
+        const QJsonDocument document = QJsonDocument::fromJson(utf8, &error);
         if (error.error != QJsonParseError::NoError)
             return false;
         *out = document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
@@ -136,10 +280,10 @@ private:
     {
         if (m_p == m_end)
             return false;
-        switch (*m_p) {
+        switch (unit(*m_p)) {
         case '"': {
             QString text;
-            if (!readPlainString(&text))
+            if (!readString(&text))
                 return false;
             *out = QJsonValue(text);
             return true;
@@ -148,11 +292,11 @@ private:
         case '[':
             return readContainer(out);
         case 't':
-            return readLiteral("true", QJsonValue(true), out);
+            return readLiteral(QLatin1StringView("true"), QJsonValue(true), out);
         case 'f':
-            return readLiteral("false", QJsonValue(false), out);
+            return readLiteral(QLatin1StringView("false"), QJsonValue(false), out);
         case 'n':
-            return readLiteral("null", QJsonValue(QJsonValue::Null), out);
+            return readLiteral(QLatin1StringView("null"), QJsonValue(QJsonValue::Null), out);
         default:
             return readInteger(out);
         }
@@ -162,21 +306,13 @@ private:
     // one level short of what the whole message would be refused for.
     static constexpr int MaxDepth = 64;
 
-    const char *m_p;
-    const char *const m_end;
+    const Char *m_p;
+    const Char *const m_end;
 };
 
-} // namespace
-
-DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error)
+// The whole text read by QJsonDocument, with its verdict.
+DecodeResult decodeWithQt(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error)
 {
-    if (QJsonObject object; DirectReader(json).readObject(&object)) {
-        out->object = std::move(object);
-        const QJsonValue request = out->object.value(u"request");
-        out->request = request.isString() ? request.toString() : QString();
-        out->payload = out->object.value(payloadKey);
-        return DecodeResult::Ok;
-    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -197,11 +333,94 @@ DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *ou
         *error = QCoreApplication::translate("Stonyx::Sockets::Message", "the message is not a JSON object");
         return DecodeResult::NotAnObject;
     }
-    out->object = document.object();
-    const QJsonValue request = out->object.value(u"request");
-    out->request = request.isString() ? request.toString() : QString();
-    out->payload = out->object.value(payloadKey);
+    const QJsonObject object = document.object();
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+        out->set(it.key(), it.value(), payloadKey);
     return DecodeResult::Ok;
+}
+
+} // namespace
+
+void Incoming::clear()
+{
+    request.clear();
+    payload = QJsonValue(QJsonValue::Undefined);
+    m_requestIsString = false;
+    m_payloadKey = {};
+    m_others.clear();
+}
+
+void Incoming::setRequest(const QString &name)
+{
+    request = name;
+    m_requestIsString = true;
+    m_others.removeIf([](const auto &member) { return member.first == u"request"; });
+}
+
+void Incoming::set(const QString &key, const QJsonValue &value, QStringView payloadKey)
+{
+    if (key == u"request") {
+        if (value.isString()) {
+            setRequest(value.toString());
+            return;
+        }
+        request.clear();
+        m_requestIsString = false;
+    } else if (key == payloadKey) {
+        payload = value;
+        m_payloadKey = payloadKey;
+        return;
+    }
+    for (auto &member : m_others) {
+        if (member.first == key) {
+            member.second = value;
+            return;
+        }
+    }
+    m_others.append({key, value});
+}
+
+QJsonValue Incoming::value(QStringView key) const
+{
+    if (m_requestIsString && key == u"request")
+        return QJsonValue(request);
+    if (!m_payloadKey.isNull() && key == m_payloadKey)
+        return payload;
+    for (const auto &member : m_others) {
+        if (member.first == key)
+            return member.second;
+    }
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+QJsonObject Incoming::toObject() const
+{
+    QJsonObject object;
+    if (m_requestIsString)
+        object.insert(u"request", request);
+    if (!m_payloadKey.isNull())
+        object.insert(m_payloadKey, payload);
+    for (const auto &member : m_others)
+        object.insert(member.first, member.second);
+    return object;
+}
+
+DecodeResult decode(const QByteArray &json, QStringView payloadKey, Incoming *out, QString *error)
+{
+    out->clear();
+    if (DirectReader<char>(json.constData(), json.size()).readObject(out, payloadKey))
+        return DecodeResult::Ok;
+    out->clear();
+    return decodeWithQt(json, payloadKey, out, error);
+}
+
+DecodeResult decode(QStringView json, QStringView payloadKey, Incoming *out, QString *error)
+{
+    out->clear();
+    if (DirectReader<char16_t>(json.utf16(), json.size()).readObject(out, payloadKey))
+        return DecodeResult::Ok;
+    out->clear();
+    return decodeWithQt(json.toUtf8(), payloadKey, out, error);
 }
 
 namespace {

@@ -463,7 +463,7 @@ SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
                      [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
     QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
-                     [this, connection](const QString &text) { onFrame(connection, text.toUtf8()); });
+                     [this, connection](const QString &text) { onFrame(connection, text); });
     QObject::connect(socket, &QWebSocket::disconnected, connection,
                      [this, connection] { onDisconnected(connection); });
 
@@ -848,10 +848,10 @@ void ServerWorker::trimMemory()
 #endif
 }
 
-void ServerWorker::onFrame(SocketConnection *connection, const QByteArray &frame)
+void ServerWorker::onFrame(SocketConnection *connection, const InboundFrame &frame)
 {
     m_server->counters.messagesIn.fetch_add(1, std::memory_order_relaxed);
-    m_server->counters.bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
+    m_server->counters.bytesIn.fetch_add(frame.wireSize(), std::memory_order_relaxed);
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing || cd->rejectAfterWaiting)
         return;
@@ -900,7 +900,7 @@ void ServerWorker::rejectForRate(SocketConnection *connection)
            SocketServer::tr("more than %1 messages per second").arg(m_config.rateLimit()));
 }
 
-void ServerWorker::deliver(SocketConnection *connection, const QByteArray &frame)
+void ServerWorker::deliver(SocketConnection *connection, const InboundFrame &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
     // A request is being handled on the server's thread: later ones wait their turn.
@@ -942,7 +942,7 @@ void ServerWorker::onDrainBacklog(SocketConnection *connection)
     }
 }
 
-void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray &frame)
+void ServerWorker::dispatchFrame(SocketConnection *connection, const InboundFrame &frame)
 {
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing)
@@ -998,7 +998,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     }
     if (isAuth) {
         // Session resume: true (give me a token) or the token of a held session.
-        const QJsonValue resume = message.object.value(Delivery::ResumeField);
+        const QJsonValue resume = message.value(Delivery::ResumeField);
         cd->resumeCapable = resume.isString() || (resume.isBool() && resume.toBool());
         cd->resumeOffered = resume.isString() ? resume.toString() : QString();
     }
@@ -1016,12 +1016,12 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const QByteArray 
     // 5. Call the handler; a deferred reply comes back through finishRequest() later.
     // A handler that keeps to the server's thread is called there (see callOnServerThread()).
     if (entry->affinity == HandlerRegistry::Affinity::Server && !m_server->onServerThread()) {
-        callOnServerThread(connection, entry, message.request, message.payload, Delivery::requestId(message.object));
+        callOnServerThread(connection, entry, message.request, message.payload, Delivery::requestId(message.value(Delivery::IdField)));
         return;
     }
     // The server may go during the call: look again afterwards.
     QPointer<SocketConnection> guard(connection);
-    const QJsonValue id = Delivery::requestId(message.object);
+    const QJsonValue id = Delivery::requestId(message.value(Delivery::IdField));
     cd->dispatching = message.request;
     cd->dispatchingId = id;
     const QJsonValue result = callHandler(entry->handler.get(), message.request, message.payload, connection);

@@ -50,6 +50,7 @@ QT_END_NAMESPACE
 
 namespace Stonyx::Sockets {
 
+class InboundFrame;
 class SocketConnection;
 struct SocketServerPrivate;
 
@@ -69,7 +70,7 @@ public:
     void onAccepted(qintptr descriptor, const QString &address);
     // Registers a connection for an open (or, in fuzz tests, unopened) socket.
     SocketConnection *createConnection(QWebSocket *socket);
-    void onFrame(SocketConnection *connection, const QByteArray &frame);
+    void onFrame(SocketConnection *connection, const InboundFrame &frame);
     void onDisconnected(SocketConnection *connection);
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
     // \a id is the request's "id" (Delivery::requestId()), echoed in the response; undefined: none.
@@ -126,13 +127,13 @@ private:
     void onDrainBacklog(SocketConnection *connection);
     // Dispatches a frame that passed the rate limit, or queues it behind a request away
     // on the server's thread.
-    void deliver(SocketConnection *connection, const QByteArray &frame);
+    void deliver(SocketConnection *connection, const InboundFrame &frame);
     void rejectForRate(SocketConnection *connection);
     // True while the connection does not read: throttled, or a request away.
     static bool readingHeld(const SocketConnection *connection);
     // Dispatches what waited while the connection's request was away; reads on when done.
     void resumeReading(SocketConnection *connection);
-    void dispatchFrame(SocketConnection *connection, const QByteArray &frame);
+    void dispatchFrame(SocketConnection *connection, const InboundFrame &frame);
     // Calls a handler with Affinity::Server on the server's thread; the answer comes back here.
     void callOnServerThread(SocketConnection *connection, HandlerRegistry::EntryRef entry, const QString &request,
                             const QJsonValue &payload, const QJsonValue &id);

@@ -89,20 +89,40 @@ bool SessionCodec::load(AesGcm::Context &context, Loaded *loaded, Loaded wanted,
     return true;
 }
 
-SessionCodec::Decoded SessionCodec::decode(const QByteArray &frame, QStringView payloadKey, Message::Incoming *out,
+qsizetype InboundFrame::wireSize() const
+{
+    if (!m_isText)
+        return m_bytes.size();
+    // UTF-8 length: 1 byte below U+0080, 2 below U+0800, 4 for a surrogate pair (2 per
+    // unit), 3 for the rest.
+    qsizetype size = m_text.size();
+    for (const QChar c : m_text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80)
+            size += (u < 0x800 || QChar::isSurrogate(u)) ? 1 : 2;
+    }
+    return size;
+}
+
+SessionCodec::Decoded SessionCodec::decode(const InboundFrame &frame, QStringView payloadKey, Message::Incoming *out,
                                            QString *error)
 {
-    const QByteArray *json = &frame;
+    Message::DecodeResult result;
     if (m_globalKey) {
         if (!load(m_opener, &m_openerKey, hasSessionKey() ? Loaded::Session : Loaded::Global, error))
             return Decoded::InvalidFrame;
-        if (const AesGcm::Error result = m_opener.open(frame, &m_plain); result != AesGcm::Error::None) {
-            *error = AesGcm::describe(result, frame.size());
+        // Sealed frames are binary; a text frame is opened as its UTF-8 bytes (and fails).
+        const QByteArray sealed = frame.isText() ? frame.text().toUtf8() : frame.bytes();
+        if (const AesGcm::Error opened = m_opener.open(sealed, &m_plain); opened != AesGcm::Error::None) {
+            *error = AesGcm::describe(opened, sealed.size());
             return Decoded::InvalidFrame;
         }
-        json = &m_plain;
+        result = Message::decode(m_plain, payloadKey, out, error);
+    } else if (frame.isText()) {
+        result = Message::decode(QStringView(frame.text()), payloadKey, out, error);
+    } else {
+        result = Message::decode(frame.bytes(), payloadKey, out, error);
     }
-    const Message::DecodeResult result = Message::decode(*json, payloadKey, out, error);
     if (m_plain.capacity() > KeptPlainCapacity)
         m_plain = QByteArray();
     switch (result) {

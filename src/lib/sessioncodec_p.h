@@ -14,6 +14,37 @@
 namespace Stonyx::Sockets {
 
 /*!
+    \class Stonyx::Sockets::InboundFrame
+    \brief One frame as QWebSocket delivered it: a binary frame's bytes or a text frame's text.
+
+    A text frame stays the QString Qt decoded it into: with encryption off the message
+    reader takes that UTF-16 as it is, so nothing is converted back to UTF-8 (the round
+    trip cost a plain message two conversions and an allocation). Copies share the data.
+*/
+class STONYX_SOCKETS_EXPORT InboundFrame
+{
+public:
+    InboundFrame() = default;
+    /*! A binary frame. */
+    InboundFrame(const QByteArray &bytes) : m_bytes(bytes) { } // NOLINT: implicit, a frame is its bytes
+    /*! A text frame. */
+    InboundFrame(const QString &text) : m_text(text), m_isText(true) { } // NOLINT: implicit, as above
+
+    bool isText() const { return m_isText; }
+    /*! A binary frame's bytes; empty for a text frame. */
+    const QByteArray &bytes() const { return m_bytes; }
+    /*! A text frame's text; empty for a binary frame. */
+    const QString &text() const { return m_text; }
+    /*! The payload's size on the wire: a text frame's UTF-8 length. */
+    qsizetype wireSize() const;
+
+private:
+    QByteArray m_bytes;
+    QString m_text;
+    bool m_isText = false;
+};
+
+/*!
     \class Stonyx::Sockets::SessionCodec
     \brief Turns the frames of one connection into messages and back (protocol version 1).
 
@@ -78,7 +109,7 @@ public:
         \a frame; \a payloadKey is "data" on a server, "response" on a client. Unless
         the result is Message, \a error says what is wrong.
     */
-    Decoded decode(const QByteArray &frame, QStringView payloadKey, Message::Incoming *out, QString *error);
+    Decoded decode(const InboundFrame &frame, QStringView payloadKey, Message::Incoming *out, QString *error);
 
     /*! Which key seals an outgoing message. */
     enum class KeyChoice {

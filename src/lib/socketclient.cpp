@@ -131,7 +131,7 @@ void SocketClientPrivate::connectSocket()
     });
     QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this, ws](const QString &text) {
         if (ws == socket)
-            onFrame(text.toUtf8());
+            onFrame(text);
     });
     // Whether a close frame was exchanged: without one, the close code is 1006.
     QObject::connect(ws, &QWebSocket::aboutToClose, q, [this, ws] {
@@ -410,7 +410,7 @@ void SocketClientPrivate::sendHeartBeat()
     sendJson(Message::encodeRequest(QStringLiteral("heartBeat"), QJsonValue(QJsonValue::Undefined)));
 }
 
-void SocketClientPrivate::onFrame(const QByteArray &frame)
+void SocketClientPrivate::onFrame(const InboundFrame &frame)
 {
     Message::Incoming message;
     QString problem;
@@ -459,7 +459,7 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
 {
     openDeadline.stop();
     reauthenticating = false;
-    const QJsonValue sessionKey = message.object.value(u"sessionKey");
+    const QJsonValue sessionKey = message.value(u"sessionKey");
     if (activeConfig.encryption() && sessionKey.isString()) {
         const QByteArray key = QByteArray::fromBase64(sessionKey.toString().toLatin1());
         QString keyError;
@@ -477,16 +477,16 @@ void SocketClientPrivate::onAuthResponse(const Message::Incoming &message)
         if (!setAttempt(0) || !setState(SocketClient::State::Connected) || state != SocketClient::State::Connected)
             return;
         heartBeatTimer.start(activeConfig.heartBeatInterval());
-        const QJsonArray extensions = message.object.value(Delivery::ExtensionsField).toArray();
+        const QJsonArray extensions = message.value(Delivery::ExtensionsField).toArray();
         serverEchoesIds = extensions.contains(Delivery::IdExtension.toString());
         // Session resume: the token for the next loss; whether this answer resumed one.
         const bool resumed = wasReconnect && extensions.contains(Delivery::ResumeField.toString())
-            && message.object.value(Delivery::ResumedField).toBool();
-        const QJsonValue token = message.object.value(Delivery::ResumeTokenField);
+            && message.value(Delivery::ResumedField).toBool();
+        const QJsonValue token = message.value(Delivery::ResumeTokenField);
         forgetResume();
         if (extensions.contains(Delivery::ResumeField.toString()) && token.isString()) {
             resumeToken = token.toString();
-            resumeWindow = message.object.value(Delivery::ResumeWindowField).toInt();
+            resumeWindow = message.value(Delivery::ResumeWindowField).toInt();
         }
         // What waited in the offline queue goes first, before anything sent from a slot.
         if (!flushQueue() || state != SocketClient::State::Connected)
@@ -775,7 +775,7 @@ void SocketClientPrivate::matchResponse(const Message::Incoming &message)
     // response without one is then a message of its own), the oldest pending request
     // of that name: the version 1 fallback.
     auto it = requests.end();
-    const QJsonValue id = Delivery::requestId(message.object);
+    const QJsonValue id = Delivery::requestId(message.value(Delivery::IdField));
     if (!id.isUndefined()) {
         it = requests.find(qint64(id.toDouble()));
         if (it != requests.end() && (!it->second.sent || it->second.name != message.request))

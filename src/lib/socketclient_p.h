@@ -207,7 +207,7 @@ struct SocketClientPrivate {
     void onSocketGone(QWebSocket *gone);
     void onHeartBeatTimeout();
     void onOpenTimeout();
-    void onFrame(const QByteArray &frame);
+    void onFrame(const InboundFrame &frame);
     void onAuthResponse(const Message::Incoming &message);
     void rejectAuthentication(const QString &reason);
     // Sends \a json as one frame; with \a request set, refuses (LimitExceeded) a frame

@@ -86,8 +86,8 @@ struct SocketConnection::Private {
     QElapsedTimer lastActivity;                // since the peer last sent a message or pong
     QElapsedTimer rateClock;                   // started once; the limiter counts in ns
     RateLimiter rate{0, 1, 0};
-    QList<QByteArray> backlog;                 // throttled: frames waiting for the rate, reading paused
-    QList<QByteArray> waiting;                 // rate paid, waiting behind a request away on the server's thread
+    QList<InboundFrame> backlog;                // throttled: frames waiting for the rate, reading paused
+    QList<InboundFrame> waiting;                // rate paid, waiting behind a request away on the server's thread
     std::unique_ptr<QTimer> drainBacklog;      // dispatches the backlog as the rate allows; made when first throttled
     bool throttleLogged = false;
 
@@ -237,7 +237,7 @@ struct SocketServerPrivate {
 
     // For tests: the fuzz harness drives a connection without sockets.
     SocketConnection *createConnection(QWebSocket *socket) { return unlistenedWorker()->createConnection(socket); }
-    void onFrame(SocketConnection *connection, const QByteArray &frame) { unlistenedWorker()->onFrame(connection, frame); }
+    void onFrame(SocketConnection *connection, const InboundFrame &frame) { unlistenedWorker()->onFrame(connection, frame); }
     void onDisconnected(SocketConnection *connection) { unlistenedWorker()->onDisconnected(connection); }
 };
 

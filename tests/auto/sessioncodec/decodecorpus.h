@@ -45,4 +45,17 @@ inline QByteArray echoAround(const QByteArray &value, const QByteArray &id)
     return "{\"request\":\"echo\",\"data\":" + value + ",\"id\":" + id + '}';
 }
 
+// Pieces of strings: plain, escaped (known, unknown, \u with and without surrogates,
+// cut short), UTF-8 of 2, 3 and 4 bytes, a BOM, a noncharacter, and invalid UTF-8
+// (a lone lead or continuation byte, overlong, an encoded surrogate, beyond U+10FFFF).
+inline const QList<QByteArray> &stringPieces()
+{
+    static const QList<QByteArray> pieces = {
+        "a", "Zz", " ", "\\n", "\\\"", "\\\\", "\\/", "\\b\\f\\r\\t", "\\x", "\\u0041", "\\u00e9", "\\u20AC", "\\u0000", "\\ufeff", "\\uFFFE",
+        "\\ud83d\\ude00", "\\ud83d", "\\ude00", "\\u12", "\\uZZZZ", "\\", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xef\xbb\xbf", "\xef\xbf\xbf", "\xc3", "\xa9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x7f", "\x1f",
+    };
+    return pieces;
+}
+
 } // namespace DecodeCorpus

@@ -104,7 +104,7 @@ private Q_SLOTS:
         QString error;
         QCOMPARE(codec.decode(frame, toServer ? u"data" : u"response", &message, &error), SessionCodec::Decoded::Message);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(message.object, expected);
+        QCOMPARE(message.toObject(), expected);
         QCOMPARE(message.request, expected.value(u"request").toString());
         QCOMPARE(message.payload, expected.value(toServer ? u"data" : u"response"));
         // The same codec keeps working: a second frame decodes too.
@@ -369,27 +369,54 @@ private Q_SLOTS:
     // Message::decode reads the common message itself and leaves the rest to
     // QJsonDocument: either way, what is accepted and the values read must be what
     // QJsonDocument makes of the whole text.
+    // The direct reader, of UTF-8 bytes and of UTF-16 text, against QJsonDocument on
+    // the UTF-8 form: the same verdict, the same members.
     void directDecode()
     {
-        auto check = [](const QByteArray &json) {
+        auto same = [](Message::DecodeResult result, const Message::Incoming &message, const QByteArray &utf8) {
+            QJsonParseError parseError;
+            const QJsonDocument reference = QJsonDocument::fromJson(utf8, &parseError);
+            if (parseError.error != QJsonParseError::NoError || !reference.isObject())
+                return result != Message::DecodeResult::Ok;
+            // Rebuilt member by member: QJsonDocument sorts keys before it drops a U+FEFF
+            // from them, and QJsonObject's == compares in stored order.
+            QJsonObject object;
+            const QJsonObject parsed = reference.object();
+            for (auto it = parsed.constBegin(); it != parsed.constEnd(); ++it)
+                object.insert(it.key(), it.value());
+            if (result != Message::DecodeResult::Ok || message.toObject() != object
+                || QJsonDocument(message.toObject()).toJson() != QJsonDocument(object).toJson() || message.payload != object.value(u"data")
+                || message.request != (object.value(u"request").isString() ? object.value(u"request").toString() : QString())
+                || !message.value(u"absent").isUndefined())
+                return false;
+            for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+                if (message.value(it.key()) != it.value())
+                    return false;
+            }
+            return true;
+        };
+        auto check = [&same](const QByteArray &json) {
             Message::Incoming message;
             QString error;
-            const Message::DecodeResult result = Message::decode(json, u"data", &message, &error);
-            QJsonParseError parseError;
-            const QJsonDocument reference = QJsonDocument::fromJson(json, &parseError);
-            if (parseError.error != QJsonParseError::NoError || !reference.isObject()) {
-                if (result == Message::DecodeResult::Ok)
-                    qWarning() << "accepted:" << json;
-                return result != Message::DecodeResult::Ok;
+            if (!same(Message::decode(json, u"data", &message, &error), message, json)) {
+                qWarning() << "UTF-8 differs:" << json << QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact);
+                return false;
             }
-            const QJsonObject object = reference.object();
-            const bool same = result == Message::DecodeResult::Ok && message.object == object
-                && QJsonDocument(message.object).toJson() == reference.toJson()
-                && message.payload == object.value(u"data")
-                && message.request == (object.value(u"request").isString() ? object.value(u"request").toString() : QString());
-            if (!same)
-                qWarning() << "differs:" << json << QJsonDocument(message.object).toJson(QJsonDocument::Compact);
-            return same;
+            // The text of a text frame, as QWebSocket gives it (invalid UTF-8 is refused before).
+            const QString text = QString::fromUtf8(json);
+            if (text.toUtf8() == json && !same(Message::decode(QStringView(text), u"data", &message, &error), message, json)) {
+                qWarning() << "UTF-16 differs:" << text << QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact);
+                return false;
+            }
+            return true;
+        };
+        auto checkText = [&same](const QString &text) {
+            Message::Incoming message;
+            QString error;
+            const bool ok = same(Message::decode(QStringView(text), u"data", &message, &error), message, text.toUtf8());
+            if (!ok)
+                qWarning() << "UTF-16 differs:" << text << QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact);
+            return ok;
         };
         const QList<QByteArray> corpus = DecodeCorpus::messages();
         for (const QByteArray &json : corpus)
@@ -409,7 +436,38 @@ private Q_SLOTS:
             const QByteArray value = tokens.at(int(random.bounded(int(tokens.size()))));
             const QByteArray message = DecodeCorpus::echoAround(value, tokens.at(int(random.bounded(int(tokens.size())))));
             QVERIFY2(check(message), message.constData());
+            // A string of random pieces: escapes, UTF-8 (valid or not), surrogates.
+            QByteArray piece;
+            for (int n = int(random.bounded(6)); n > 0; --n)
+                piece += DecodeCorpus::stringPieces().at(int(random.bounded(int(DecodeCorpus::stringPieces().size()))));
+            const QByteArray withString = "{\"request\":\"" + piece + "\",\"data\":\"" + piece + "\",\"" + piece + "\":1}";
+            QVERIFY2(check(withString), withString.toHex().constData());
         }
+
+        // UTF-16 that no valid UTF-8 gives: a lone surrogate, which QJsonDocument sees
+        // (through toUtf8()) as '?'; and pairs, whole or cut.
+        const QList<QString> texts = {
+            QString::fromUtf16(u"{\"request\":\"a\xd800" u"b\"}"), QString::fromUtf16(u"{\"request\":\"a\xdc00\"}"),
+            QString::fromUtf16(u"{\"request\":\"\xd83d\xde00\"}"), QString::fromUtf16(u"{\"request\":\"\xd83d\"}"),
+            QString::fromUtf16(u"{\"\xd83d\xde00\":\"\xde00\xd83d\"}"), QString::fromUtf16(u"{\"data\":[\"\xd800\"]}"),
+        };
+        for (const QString &text : texts)
+            QVERIFY2(checkText(text), qPrintable(text));
+
+        // A repeated "request": the last one counts, also when it is not a string.
+        Message::Incoming message;
+        QString error;
+        QCOMPARE(Message::decode(QByteArray("{\"request\":\"a\",\"request\":7}"), u"data", &message, &error), Message::DecodeResult::Ok);
+        QVERIFY(message.request.isEmpty());
+        QCOMPARE(message.value(u"request"), QJsonValue(7));
+        QCOMPARE(Message::decode(QByteArray("{\"request\":7,\"request\":\"b\"}"), u"data", &message, &error), Message::DecodeResult::Ok);
+        QCOMPARE(message.request, QStringLiteral("b"));
+        QCOMPARE(message.value(u"request"), QJsonValue(QStringLiteral("b")));
+        // A reused Incoming keeps nothing of the previous message.
+        QCOMPARE(Message::decode(QByteArray("{\"id\":3}"), u"data", &message, &error), Message::DecodeResult::Ok);
+        QVERIFY(message.request.isEmpty());
+        QVERIFY(message.value(u"request").isUndefined());
+        QCOMPARE(message.toObject(), QJsonObject({{QStringLiteral("id"), 3}}));
     }
 
     void invalidSessionKey()
