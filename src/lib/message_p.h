@@ -33,6 +33,8 @@ struct STONYX_SOCKETS_EXPORT Incoming {
 
     /*! Sets a member read from the text; a repeated key replaces the earlier value, as in QJsonObject. */
     void set(const QString &key, const QJsonValue &value, QStringView payloadKey);
+    /*! The same for the payload member (\a payloadKey: a literal, kept as a view). */
+    void setPayload(const QJsonValue &value, QStringView payloadKey);
     /*! The same for a string-valued "request" (no QJsonValue made for it). */
     void setRequest(const QString &name);
     /*! Back to an empty message. */
@@ -58,6 +60,9 @@ STONYX_SOCKETS_EXPORT DecodeResult decode(const QByteArray &json, QStringView pa
     it is: the verdict and values are those of its UTF-8 form, without making it.
 */
 STONYX_SOCKETS_EXPORT DecodeResult decode(QStringView json, QStringView payloadKey, Incoming *out, QString *error);
+
+/*! The length of \a text in UTF-8 (a lone surrogate, which no decoded text holds, counts 2). */
+STONYX_SOCKETS_EXPORT qsizetype utf8Length(QStringView text);
 
 /*! {"request": request, "data": data} (data left out when undefined). */
 STONYX_SOCKETS_EXPORT QByteArray encodeRequest(const QString &request, const QJsonValue &data);

@@ -91,17 +91,7 @@ bool SessionCodec::load(AesGcm::Context &context, Loaded *loaded, Loaded wanted,
 
 qsizetype InboundFrame::wireSize() const
 {
-    if (!m_isText)
-        return m_bytes.size();
-    // UTF-8 length: 1 byte below U+0080, 2 below U+0800, 4 for a surrogate pair (2 per
-    // unit), 3 for the rest.
-    qsizetype size = m_text.size();
-    for (const QChar c : m_text) {
-        const char16_t u = c.unicode();
-        if (u >= 0x80)
-            size += (u < 0x800 || QChar::isSurrogate(u)) ? 1 : 2;
-    }
-    return size;
+    return m_isText ? Message::utf8Length(m_text) : m_bytes.size();
 }
 
 SessionCodec::Decoded SessionCodec::decode(const InboundFrame &frame, QStringView payloadKey, Message::Incoming *out,

@@ -319,7 +319,10 @@ private Q_SLOTS:
                                        QJsonValue(QString(QChar(0xd83d)) + u"lone high"),
                                        QJsonValue(u"lone low" + QString(QChar(0xde00))),
                                        QJsonValue(QString(QChar(0xde00)) + QChar(0xd83d)), QJsonValue(QString(QChar(0xfffe))),
-                                       QJsonValue(QStringLiteral("\u2028\u2029\u00a0\u0800"))};
+                                       QJsonValue(QStringLiteral("\u2028\u2029\u00a0\u0800")),
+                                       // Long: the buffer sized for plain ASCII grows for escapes and UTF-8.
+                                       QJsonValue(QString(5000, u'x') + u"\"\n"), QJsonValue(QString(3001, u'y') + u"\u00e9\U0001F600"),
+                                       QJsonValue(QString(4096, QChar(0x1f))), QJsonValue(QString(4095, u'\u20ac'))};
         const QStringList sessionKeys{QString(), QStringLiteral("AAECAwQF+/8="), QStringLiteral("odd\"key")};
         auto reference = [](const QString &request, const QString &key, const QJsonValue &value, const QString &sessionKey) {
             QJsonObject object{{QStringLiteral("request"), request}};
@@ -404,6 +407,10 @@ private Q_SLOTS:
             }
             // The text of a text frame, as QWebSocket gives it (invalid UTF-8 is refused before).
             const QString text = QString::fromUtf8(json);
+            if (text.toUtf8() == json && Message::utf8Length(text) != json.size()) {
+                qWarning() << "UTF-8 length differs:" << text << Message::utf8Length(text) << json.size();
+                return false;
+            }
             if (text.toUtf8() == json && !same(Message::decode(QStringView(text), u"data", &message, &error), message, json)) {
                 qWarning() << "UTF-16 differs:" << text << QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact);
                 return false;
