@@ -74,6 +74,34 @@ bool unitsArePlain(quint64 w)
     return (below0x20 | hasZero(w ^ (Ones16 * '"')) | hasZero(w ^ (Ones16 * '\\'))) == 0;
 }
 
+// How many units from p on a JSON string keeps as they are (ASCII, nothing to
+// escape), or with \a plainOnly false how many are ASCII; SSE2 8 units at a time
+// where available, then a word at a time. The caller looks at the unit it stops at.
+const char16_t *skipAscii16(const char16_t *p, const char16_t *const end, bool plainOnly)
+{
+#if defined(__SSE2__)
+    const __m128i nonAscii = _mm_set1_epi16(short(0xff80));
+    const __m128i quote = _mm_set1_epi16(u'"');
+    const __m128i backslash = _mm_set1_epi16(u'\\');
+    const __m128i space = _mm_set1_epi16(0x20);
+    while (end - p >= 8) {
+        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        __m128i stop = _mm_xor_si128(_mm_cmpeq_epi16(_mm_and_si128(units, nonAscii), _mm_setzero_si128()),
+                                     _mm_set1_epi16(-1));
+        if (plainOnly) { // ASCII units: signed compares hold
+            stop = _mm_or_si128(stop, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(units, quote), _mm_cmpeq_epi16(units, backslash)),
+                                                   _mm_cmplt_epi16(units, space)));
+        }
+        if (_mm_movemask_epi8(stop) != 0)
+            break;
+        p += 8;
+    }
+#endif
+    while (end - p >= 4 && (plainOnly ? unitsArePlain(load64(p)) : unitsAreAscii(load64(p))))
+        p += 4;
+    return p;
+}
+
 // The common message read directly: a compact object ({"request":"echo","data":"...",
 // "id":7}) whose numbers are short integers; an object or array member is handed to
 // QJsonDocument on its own. A profile of the echo round trip spent a third of the
@@ -267,8 +295,26 @@ private:
     // Skips string content that needs nothing but copying, a word at a time.
     void skipPlain()
     {
-        while (m_end - m_p >= WordUnits && (IsUtf16 ? unitsArePlain(load64(m_p)) : bytesArePlain(load64(m_p))))
-            m_p += WordUnits;
+        if constexpr (IsUtf16) {
+            m_p = skipAscii16(m_p, m_end, true);
+        } else {
+#if defined(__SSE2__)
+            // Signed compares: a byte beyond ASCII is negative, below 0x20 too.
+            const __m128i quote = _mm_set1_epi8('"');
+            const __m128i backslash = _mm_set1_epi8('\\');
+            const __m128i space = _mm_set1_epi8(0x20);
+            while (m_end - m_p >= 16) {
+                const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_p));
+                const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                                                  _mm_cmplt_epi8(bytes, space));
+                if (_mm_movemask_epi8(stop) != 0)
+                    break;
+                m_p += 16;
+            }
+#endif
+            while (m_end - m_p >= WordUnits && bytesArePlain(load64(m_p)))
+                m_p += WordUnits;
+        }
     }
 
     bool readString(QString *out)
@@ -458,10 +504,8 @@ qsizetype utf8Length(QStringView text)
 {
     // 1 byte below U+0080, 2 below U+0800, 4 for a surrogate pair (2 per unit), 3 for
     // the rest; ASCII a word at a time.
-    const char16_t *p = text.utf16();
-    const char16_t *const end = p + text.size();
-    while (end - p >= 4 && unitsAreAscii(load64(p)))
-        p += 4;
+    const char16_t *const end = text.utf16() + text.size();
+    const char16_t *p = skipAscii16(text.utf16(), end, false);
     qsizetype size = text.size();
     for (; p != end; ++p) {
         if (*p >= 0x80)
@@ -620,18 +664,29 @@ private:
 const char16_t *narrowPlain(char *&dst, const char16_t *p, const char16_t *const end)
 {
 #if defined(__SSE2__)
-    const __m128i nonAscii = _mm_set1_epi16(short(0xff80));
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
-    while (end - p >= 8) {
-        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(units, nonAscii), _mm_setzero_si128())) != 0xffff)
-            break;
-        const __m128i bytes = _mm_packus_epi16(units, units); // ASCII: signed compares hold
+    // Units packed with signed saturation: anything beyond ASCII becomes a byte of 0x80
+    // or more, or 0 (units from 0x8000), which the signed "below 0x20" test catches.
+    auto plainBytes = [&](__m128i bytes) {
         const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
                                              _mm_cmplt_epi8(bytes, space));
-        if (_mm_movemask_epi8(special) != 0)
+        return _mm_movemask_epi8(special) == 0;
+    };
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_packus_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p)),
+                                               _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 8)));
+        if (!plainBytes(bytes))
+            break;
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), bytes);
+        p += 16;
+        dst += 16;
+    }
+    while (end - p >= 8) {
+        const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const __m128i bytes = _mm_packus_epi16(units, units);
+        if (!plainBytes(bytes))
             break;
         _mm_storel_epi64(reinterpret_cast<__m128i *>(dst), bytes);
         p += 8;

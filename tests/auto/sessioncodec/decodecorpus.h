@@ -28,6 +28,13 @@ inline QList<QByteArray> messages()
         QByteArray(200, '[') + QByteArray(200, ']'),
         "{\"request\":\"echo\",\"data\":" + QByteArray(70, '[') + QByteArray(70, ']') + '}',
         "{\"request\":\"echo\",\"data\":" + QByteArray(1100, '[') + QByteArray(1100, ']') + '}',
+        // Long runs, read 16 bytes at a time: what stops the run may be at any position.
+        "{\"request\":\"echo\",\"data\":\"abcdefghij\xc3\xa9klmnopqrstuvwxyz\"}",
+        "{\"request\":\"echo\",\"data\":\"abcdefghijkl\xc3(mnopqrstuvwxyz\"}",
+        "{\"request\":\"echo\",\"data\":\"abcdefghijklm\x01nopqrstuvwxyz\"}",
+        "{\"request\":\"echo\",\"data\":\"abcdefghijk\xef\xbb\xbflmnopqrstuvwxyz\"}",
+        "{\"request\":\"echo\",\"data\":\"abcdefghijklmno\xf0\x9f\x98\x80pqrstuvwxyz0123456789\"}",
+        "{\"request\":\"echo\",\"data\":\"abcdefghijklmnopqrstuvwxyz\\\"0123456789abcdefghijklmnopqrstuvwxyz\"}",
     };
 }
 
@@ -54,6 +61,7 @@ inline const QList<QByteArray> &stringPieces()
         "a", "Zz", " ", "\\n", "\\\"", "\\\\", "\\/", "\\b\\f\\r\\t", "\\x", "\\u0041", "\\u00e9", "\\u20AC", "\\u0000", "\\ufeff", "\\uFFFE",
         "\\ud83d\\ude00", "\\ud83d", "\\ude00", "\\u12", "\\uZZZZ", "\\", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
         "\xef\xbb\xbf", "\xef\xbf\xbf", "\xc3", "\xa9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x7f", "\x1f",
+        "0123456789abcdef", "abcdefghijk",
     };
     return pieces;
 }

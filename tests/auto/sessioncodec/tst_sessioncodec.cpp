@@ -445,7 +445,7 @@ private Q_SLOTS:
             QVERIFY2(check(message), message.constData());
             // A string of random pieces: escapes, UTF-8 (valid or not), surrogates.
             QByteArray piece;
-            for (int n = int(random.bounded(6)); n > 0; --n)
+            for (int n = int(random.bounded(12)); n > 0; --n)
                 piece += DecodeCorpus::stringPieces().at(int(random.bounded(int(DecodeCorpus::stringPieces().size()))));
             const QByteArray withString = "{\"request\":\"" + piece + "\",\"data\":\"" + piece + "\",\"" + piece + "\":1}";
             QVERIFY2(check(withString), withString.toHex().constData());
