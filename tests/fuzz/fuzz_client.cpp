@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         const int before = messages;
         if (record.flags & Text)
-            d->onFrame(QString::fromUtf8(bytes).toUtf8());
+            d->onFrame(QString::fromUtf8(bytes)); // a text frame: the UTF-16 reader
         else
             d->onFrame(bytes);
         if (messages - before > 1)

@@ -234,7 +234,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
                 bytes = sealed;
         }
         if (flags & Text)
-            d->onFrame(connection, QString::fromUtf8(bytes).toUtf8());
+            d->onFrame(connection, QString::fromUtf8(bytes)); // a text frame: the UTF-16 reader
         else
             d->onFrame(connection, bytes);
         useVectorSessionKey();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets in their own clang build (ASan + UBSan, static library),
-# writes the seed corpora from the protocol vectors and runs both targets side by side
-# for FUZZ_SECONDS each. Exits non-zero on any crash, leak, UB or timeout finding;
+# writes the seed corpora from the protocol vectors and runs the targets side by side
+# for FUZZ_SECONDS each: server, client, and decode (the message reader and writer
+# against QJsonDocument). Exits non-zero on any crash, leak, UB or timeout finding;
 # the inputs that found it are kept under $FUZZ_BUILD_DIR/artifacts.
 #
 #   FUZZ_BUILD_DIR   build directory       (default /tmp/stonyx-fuzz-build)
@@ -39,23 +40,30 @@ built=$SECONDS
 corpus=$build/corpus
 artifacts=$build/artifacts
 rm -rf "$artifacts" # findings of an earlier run are not this run's
-mkdir -p "$corpus/server-seeds" "$corpus/client-seeds" "$corpus/server" "$corpus/client" "$artifacts"
+mkdir -p "$corpus/server-seeds" "$corpus/client-seeds" "$corpus/decode-seeds" "$corpus/server" "$corpus/client" \
+    "$corpus/decode" "$artifacts"
 "$build/bin/stonyx_fuzz_seeds" "$vectors" "$corpus/server-seeds" "$corpus/client-seeds"
+# The message reader's seeds: the common shapes, escapes, non-ASCII.
+printf '%s' '{"request":"echo","data":"hello","id":7}' >"$corpus/decode-seeds/echo"
+printf '%s' '{"data":{"a":[1,2.5,null]},"request":"x"}' >"$corpus/decode-seeds/object"
+printf '{"request":"d\\u00e9j\\u00e0 \\"vu\\"\\n","data":"caf\xc3\xa9 \xf0\x9f\x98\x80 ok"}' >"$corpus/decode-seeds/escapes"
+printf '{"request":"echo","data":"%s"}' "$(head -c 300 /dev/zero | tr '\0' 'x')" >"$corpus/decode-seeds/long"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_QPA_PLATFORM=offscreen
 status=0
 pids=()
-for target in server client; do
+for target in server client decode; do
     # New inputs go to the first directory; the seeds are read only.
     "$build/bin/stonyx_fuzz_$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
         "$corpus/$target" "$corpus/$target-seeds" >"$build/fuzz-$target.log" 2>&1 &
     pids+=($!)
 done
-for i in 0 1; do
-    target=$([ "$i" = 0 ] && echo server || echo client)
+targets=(server client decode)
+for i in 0 1 2; do
+    target=${targets[$i]}
     if wait "${pids[$i]}"; then
         result=ok
     else

@@ -258,6 +258,18 @@ private Q_SLOTS:
         QVERIFY(echo);
         QCOMPARE(echo->value(u"response").toString(), unicode);
         ++sent;
+        if (!encryption) {
+            // A text frame is read as Qt's UTF-16 text; the statistics still count its
+            // bytes as received (UTF-8).
+            const QString json = QStringLiteral("{\"request\":\"echo\",\"data\":\"d\u00e9j\u00e0 \u20ac \U0001F600\"}");
+            const qint64 before = m_server->statistics().bytesIn;
+            peer.sendText(json);
+            const auto reply = peer.waitForMessage();
+            QVERIFY(reply);
+            QCOMPARE(reply->value(u"response").toString(), QStringLiteral("d\u00e9j\u00e0 \u20ac \U0001F600"));
+            QCOMPARE(m_server->statistics().bytesIn - before, qint64(json.toUtf8().size()));
+            ++sent;
+        }
         QCOMPARE(text, encryption ? 0 : sent);
         QCOMPARE(binary, encryption ? sent : 0);
         QVERIFY(peer.isOpen());
