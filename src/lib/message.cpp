@@ -181,12 +181,12 @@ private:
             return false;
         const Char *const begin = m_p;
         skipPlain();
-        while (m_p != m_end && unit(*m_p) >= 0x20 && unit(*m_p) < 0x80 && unit(*m_p) != '"' && unit(*m_p) != '\\')
-            ++m_p;
         storage->resize(0); // keeps its buffer for the next key
         if (m_p != m_end && unit(*m_p) == '"') {
             const Char *const end = m_p++;
-            *which = equals(begin, end, u"request") ? Key::Request : equals(begin, end, payloadKey) ? Key::Payload : Key::Other;
+            *which = equals(begin, end, u"request")  ? Key::Request
+                : equals(begin, end, payloadKey) ? Key::Payload
+                                                 : Key::Other;
             return *which != Key::Other || appendRun(storage, begin, end, true);
         }
         m_p = quote;
@@ -292,7 +292,12 @@ private:
 
     static constexpr qsizetype WordUnits = 8 / sizeof(Char);
 
-    // Skips string content that needs nothing but copying, a word at a time.
+    // String content that needs nothing but copying: ASCII, not a quote, a backslash
+    // or a control character.
+    static bool isPlain(uint c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+    // Moves to the first unit of string content that is not plain (or the end), a
+    // block or a word at a time first.
     void skipPlain()
     {
         if constexpr (IsUtf16) {
@@ -315,6 +320,8 @@ private:
             while (m_end - m_p >= WordUnits && bytesArePlain(load64(m_p)))
                 m_p += WordUnits;
         }
+        while (m_p != m_end && isPlain(unit(*m_p)))
+            ++m_p;
     }
 
     bool readString(QString *out)
@@ -448,8 +455,6 @@ private:
                 const Char *const quote = m_p++;
                 const Char *const begin = m_p;
                 skipPlain();
-                while (m_p != m_end && unit(*m_p) >= 0x20 && unit(*m_p) < 0x80 && unit(*m_p) != '"' && unit(*m_p) != '\\')
-                    ++m_p;
                 if (m_p != m_end && unit(*m_p) == '"') {
                     *out = QJsonValue(QLatin1StringView(begin, m_p - begin));
                     ++m_p;

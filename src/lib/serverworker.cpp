@@ -1016,7 +1016,8 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const InboundFram
     // 5. Call the handler; a deferred reply comes back through finishRequest() later.
     // A handler that keeps to the server's thread is called there (see callOnServerThread()).
     if (entry->affinity == HandlerRegistry::Affinity::Server && !m_server->onServerThread()) {
-        callOnServerThread(connection, entry, message.request, message.payload, Delivery::requestId(message.value(Delivery::IdField)));
+        callOnServerThread(connection, entry, message.request, message.payload,
+                           Delivery::requestId(message.value(Delivery::IdField)));
         return;
     }
     // The server may go during the call: look again afterwards.
