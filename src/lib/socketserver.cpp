@@ -135,10 +135,13 @@ void SocketServerPrivate::stopWorkers()
             continue;
         }
         // The worker's thread ends once its clients finished their close handshake.
+        // Connected before the shutdown: with no client left, the thread may finish
+        // as soon as the call returns, and a later connection would never fire (the
+        // worker leaked; found by LeakSanitizer on tst_socketserver).
         QThread *thread = w.thread;
+        QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         worker->setLingerDone([thread] { thread->quit(); });
         QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
-        QObject::connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         retiredThreads.append(thread);
     }
     // What the workers reported (clientDisconnected()...) is delivered before close() returns.

@@ -17,7 +17,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 using namespace Stonyx::Sockets;
 using TestPeer::RawClient;
@@ -863,6 +865,36 @@ private Q_SLOTS:
         const auto second = slow.waitForMessage(10000);
         QVERIFY(second);
         QCOMPARE(second->value(u"request").toString(), QStringLiteral("whereAmI"));
+    }
+
+    void workersAreDeletedWithTheServer()
+    {
+        // Each worker is deleted as its thread ends. When that deletion was connected
+        // after the shutdown call, a worker with no client left could see its thread end
+        // first, and leaked (found by LeakSanitizer). A connection's parent is its worker.
+        for (int round = 0; round < 10; ++round) {
+            auto server = startThreadedServer(4, false);
+            QVERIFY(server);
+            QList<QPointer<QObject>> workers;
+            connect(server.get(), &SocketServer::clientConnected, this, [&](qint64 id) {
+                if (SocketConnection *connection = server->client(id))
+                    workers.append(QPointer<QObject>(connection->parent()));
+            });
+            QSignalSpy disconnected(server.get(), &SocketServer::clientDisconnected);
+            {
+                std::vector<std::unique_ptr<RawClient>> peers;
+                for (int i = 0; i < 4; ++i) {
+                    peers.push_back(std::make_unique<RawClient>(false, Key));
+                    QVERIFY(peers.back()->open(server->serverUrl()));
+                    QVERIFY(peers.back()->authenticate());
+                }
+            }
+            QTRY_COMPARE(disconnected.size(), 4);
+            QCOMPARE(workers.size(), 4);
+            server.reset();
+            for (const QPointer<QObject> &worker : std::as_const(workers))
+                QVERIFY2(worker.isNull(), qPrintable(QStringLiteral("round %1: a worker outlived its server").arg(round)));
+        }
     }
 
     void requestsKeepTheirOrderAcrossThreads_data() { TestPeer::addEncryptionRows(); }
