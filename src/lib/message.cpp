@@ -223,7 +223,8 @@ private:
             // BOM is a character of the string, as for QJsonDocument.
             QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
             const QString decoded = decoder.decode(QByteArrayView(begin, end - begin));
-            // QJsonDocument drops a U+FEFF (byte order mark) anywhere in a string.
+            // QJsonDocument drops a U+FEFF (byte order mark) at a string's start: any
+            // U+FEFF is left to it.
             if (decoder.hasError() || decoded.contains(QChar(ByteOrderMark)))
                 return false;
             out->append(decoded);
@@ -357,7 +358,7 @@ private:
                 ascii = false;
                 if constexpr (IsUtf16) {
                     // Only whole surrogate pairs: QJsonDocument would read a lone one,
-                    // through toUtf8(), as '?'. It also drops a U+FEFF.
+                    // through toUtf8(), as '?'. A U+FEFF is left to it too (see appendRun()).
                     if (c == ByteOrderMark)
                         return false;
                     if (QChar::isHighSurrogate(c) && m_end - m_p > 1 && QChar::isLowSurrogate(unit(m_p[1])))
