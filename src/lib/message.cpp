@@ -243,6 +243,29 @@ private:
         return -1;
     }
 
+    // The character a one-letter escape stands for; 0 for none.
+    static char16_t simpleEscape(uint c)
+    {
+        switch (c) {
+        case '"':
+        case '\\':
+        case '/':
+            return char16_t(c);
+        case 'b':
+            return u'\b';
+        case 'f':
+            return u'\f';
+        case 'n':
+            return u'\n';
+        case 'r':
+            return u'\r';
+        case 't':
+            return u'\t';
+        default:
+            return 0;
+        }
+    }
+
     // After a backslash: the escaped character, or false for one left to QJsonDocument
     // (a surrogate, which it pairs in its own way, or an unknown escape).
     bool readEscape(QString *out)
@@ -250,45 +273,23 @@ private:
         if (m_p == m_end)
             return false;
         const uint c = unit(*m_p++);
-        switch (c) {
-        case '"':
-        case '\\':
-        case '/':
-            out->append(QChar(char16_t(c)));
-            return true;
-        case 'b':
-            out->append(QChar(u'\b'));
-            return true;
-        case 'f':
-            out->append(QChar(u'\f'));
-            return true;
-        case 'n':
-            out->append(QChar(u'\n'));
-            return true;
-        case 'r':
-            out->append(QChar(u'\r'));
-            return true;
-        case 't':
-            out->append(QChar(u'\t'));
-            return true;
-        case 'u': {
-            if (m_end - m_p < 4)
-                return false;
-            uint code = 0;
-            for (int i = 0; i < 4; ++i) {
-                const int digit = hexValue(unit(*m_p++));
-                if (digit < 0)
-                    return false;
-                code = code * 16 + uint(digit);
-            }
-            if (QChar::isSurrogate(code))
-                return false;
-            out->append(QChar(char16_t(code)));
+        if (const char16_t simple = simpleEscape(c)) {
+            out->append(QChar(simple));
             return true;
         }
-        default:
+        if (c != 'u' || m_end - m_p < 4)
             return false;
+        uint code = 0;
+        for (int i = 0; i < 4; ++i) {
+            const int digit = hexValue(unit(*m_p++));
+            if (digit < 0)
+                return false;
+            code = code * 16 + uint(digit);
         }
+        if (QChar::isSurrogate(code))
+            return false;
+        out->append(QChar(char16_t(code)));
+        return true;
     }
 
     static constexpr qsizetype WordUnits = 8 / sizeof(Char);
