@@ -17,7 +17,7 @@ while IFS= read -r line; do
     if [ -n "$command" ] && command -v "$command" >/dev/null 2>&1; then
         continue
     fi
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep "install ok installed" >/dev/null; then
         missing+=("$package")
     fi
 done < "$here/debian-packages.txt"

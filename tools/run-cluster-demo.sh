@@ -64,7 +64,7 @@ ln -s "$handlers/libauth.so" "$demo_handlers/libcluster.so" "$work/handlers/"
 export SOCKET_AUTH_KEY=cluster-demo-key SOCKET_REDIS_URL=redis://127.0.0.1:$redis_port SOCKET_HEARTBEAT_INTERVAL=1000
 urls=()
 with_admin=0 # built with Qt HTTP Server?
-"$bin/stonyx-sockets-server" --help | grep -q -- --metrics-port && with_admin=1
+"$bin/stonyx-sockets-server" --help | grep -- --metrics-port >/dev/null && with_admin=1
 for n in 1 2 3; do
     extra=()
     [[ $n == 1 && $with_admin == 1 ]] && extra=(--metrics-port 0)

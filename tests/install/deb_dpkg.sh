@@ -64,7 +64,7 @@ done
 note "installed: ${packages[*]}"
 
 soname="libStonyxSockets.so.$STONYX_SOVERSION"
-ldconfig -p | grep -q "^[[:space:]]*$soname " || fail "the ldconfig trigger did not register $soname"
+ldconfig -p | grep "^[[:space:]]*$soname " >/dev/null || fail "the ldconfig trigger did not register $soname"
 library=$(realpath "/usr/$libdir/libStonyxSockets.so.$STONYX_VERSION")
 
 # The packaged server, as the unit starts it: from /usr/bin, handlers from the package.
@@ -98,7 +98,7 @@ read -r -a flags <<<"$(pkg-config --cflags --libs stonyxsockets)"
 "$STONYX_CXX" -std=c++17 -O1 "$STONYX_CONSUMER_DIR/main.cpp" "${flags[@]}" -o "$WORK/pc-consumer" >"$WORK/pc.log" 2>&1 \
     || { cat "$WORK/pc.log" >&2; fail "compiling the consumer with the installed stonyxsockets.pc failed"; }
 check_consumer "$WORK/pc-consumer" "$KEY"
-ldd "$WORK/pc-consumer" | grep -q "libStonyxSockets.so.* => .*libStonyxSockets" || fail "the consumer does not link libStonyxSockets"
+ldd "$WORK/pc-consumer" | grep "libStonyxSockets.so.* => .*libStonyxSockets" >/dev/null || fail "the consumer does not link libStonyxSockets"
 [[ $(realpath "$(ldd "$WORK/pc-consumer" | awk '$1 ~ /^libStonyxSockets/ { print $3 }')") == "$library" ]] \
     || fail "the consumer does not resolve libStonyxSockets to the packaged library"
 stop_server
@@ -113,7 +113,7 @@ for path in /usr/include/Stonyx "/usr/$libdir/cmake/StonyxSockets" "/usr/$libdir
     "/usr/$libdir/libStonyxSockets.so.$STONYX_VERSION" /usr/bin/stonyx-sockets-server "$unit"; do
     [[ ! -e $path ]] || fail "$path is still there after dpkg --purge"
 done
-if ldconfig -p | grep -q "^[[:space:]]*$soname "; then
+if ldconfig -p | grep "^[[:space:]]*$soname " >/dev/null; then
     fail "$soname is still in the ldconfig cache after dpkg --purge"
 fi
 note "dpkg -i, use and dpkg --purge ok"

@@ -117,7 +117,7 @@ expect_depends() {
         if [[ $entry == *"("* ]]; then
             [[ ", $depends, " == *", $entry, "* ]] || fail "$package: Depends lacks '$entry': $depends"
         else
-            dependency_names "$package" | grep -qxF "$entry" || fail "$package: Depends lacks $entry: $depends"
+            dependency_names "$package" | grep -xF "$entry" >/dev/null || fail "$package: Depends lacks $entry: $depends"
         fi
     done
 }

@@ -30,9 +30,9 @@ expect_file "$lib/$real"
 expect_link "$lib/$soname" "$real"
 expect_link "$lib/libStonyxSockets.so" "$soname"
 if command -v readelf >/dev/null; then
-    readelf -d "$lib/$real" | grep -q "Library soname: \[$soname\]" || fail "$real does not have the soname $soname"
+    readelf -d "$lib/$real" | grep "Library soname: \[$soname\]" >/dev/null || fail "$real does not have the soname $soname"
     for binary in "$lib/$real" "$prefix/bin/stonyx-sockets-server" "$prefix/bin/stonyx-sockets-client"; do
-        if readelf -d "$binary" | grep -E '\((RPATH|RUNPATH)\)' | grep -qF "$STONYX_BUILD_DIR"; then
+        if readelf -d "$binary" | grep -E '\((RPATH|RUNPATH)\)' | grep -F "$STONYX_BUILD_DIR" >/dev/null; then
             fail "$binary still has a run path into the build tree"
         fi
     done
