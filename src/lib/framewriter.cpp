@@ -26,7 +26,7 @@ int header(Opcode opcode, quint64 payloadSize, char out[MaxHeaderSize])
     return 10;
 }
 
-bool write(QIODevice *device, Opcode opcode, const QByteArray &payload)
+bool write(QIODevice *device, Opcode opcode, QByteArrayView payload)
 {
     // One write per frame. QAbstractSocket hands its buffer to the kernel a block at a
     // time; a header and a payload written apart can become two TCP segments, and
@@ -37,7 +37,8 @@ bool write(QIODevice *device, Opcode opcode, const QByteArray &payload)
     QByteArray frame(headSize + payload.size(), Qt::Uninitialized);
     char *out = frame.data();
     memcpy(out, head, size_t(headSize));
-    memcpy(out + headSize, payload.constData(), size_t(payload.size()));
+    if (!payload.isEmpty())
+        memcpy(out + headSize, payload.data(), size_t(payload.size()));
     return device->write(frame) == frame.size();
 }
 

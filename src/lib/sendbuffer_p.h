@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Internal to the library: what a QWebSocket still holds to send, for the
-// maxSendBuffer limit of both SocketServer and SocketClient. Not installed.
+// Internal to the library: what a socket (the client's QWebSocket, a server
+// connection's ServerWebSocket) still holds to send, for the maxSendBuffer limit of
+// both SocketServer and SocketClient. Not installed.
 //
 // Qt queues whatever the kernel does not take at once, without a bound, and writes
 // only from the event loop, so a burst queues up even on a good link. Before judging
@@ -10,12 +11,13 @@
 //
 // Thread affinity: call on the socket's thread.
 
-#include <QWebSocket>
+#include <QtGlobal>
 
 namespace Stonyx::Sockets {
 
 /*! The bytes \a socket still holds; flushed first if they plus \a adding exceed \a limit. */
-inline qint64 queuedAfterFlush(QWebSocket *socket, qint64 adding, qint64 limit)
+template<typename Socket>
+qint64 queuedAfterFlush(Socket *socket, qint64 adding, qint64 limit)
 {
     qint64 queued = socket->bytesToWrite();
     if (queued + adding > limit) {

@@ -9,9 +9,7 @@
 #include <QCoreApplication>
 #include <QSslSocket>
 #include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketCorsAuthenticator>
-#include <QWebSocketServer>
+#include <QWebSocketProtocol>
 
 #include <openssl/crypto.h>
 #include <unistd.h>
@@ -68,22 +66,6 @@ void ServerWorker::start()
 {
     m_clock.start();
     m_sockets = new QObject(this);
-    auto *ws = new QWebSocketServer(QStringLiteral("Stonyx Sockets"), QWebSocketServer::NonSecureMode);
-    // A backstop: our own coarse timer (onTick) fires first and logs why.
-    ws->setHandshakeTimeout(m_config.handshakeTimeout() + 1000);
-    ws->setParent(m_sockets);
-    connect(ws, &QWebSocketServer::newConnection, this, [this] { onNewConnection(); });
-    // Without a slot on this signal Qt accepts every Origin.
-    connect(ws, &QWebSocketServer::originAuthenticationRequired, this, [this](QWebSocketCorsAuthenticator *authenticator) {
-        const QStringList allowed = m_config.allowedOrigins();
-        const QString origin = authenticator->origin();
-        // Browsers always send an Origin; other clients usually do not.
-        const bool ok = allowed.isEmpty() || origin.isEmpty() || allowed.contains(origin);
-        authenticator->setAllowed(ok);
-        if (!ok)
-            qCWarning(lcServer, "Refusing a WebSocket handshake from Origin %s: not in allowedOrigins", qUtf8Printable(origin));
-    });
-    m_webSocketServer = ws;
     m_tick = new QTimer(this);
     connect(m_tick, &QTimer::timeout, this, [this] { onTick(); });
     m_tick->start(tickInterval());
@@ -128,11 +110,6 @@ void ServerWorker::shutdown()
     m_shutDown = true;
     delete std::exchange(m_tick, nullptr);
     QObject *tcp = std::exchange(m_sockets, nullptr);
-    QWebSocketServer *ws = std::exchange(m_webSocketServer, nullptr);
-    if (ws) {
-        ws->close();
-        ws->disconnect(this);
-    }
     const QList<SocketConnection *> open = m_connections.values();
     for (SocketConnection *connection : open) {
         // 1012 (service restart): clients come back later, spread over their
@@ -140,22 +117,18 @@ void ServerWorker::shutdown()
         connection->close(Delivery::ServiceRestartCloseCode, SocketServer::tr("server shutting down"));
         // Report the client gone now rather than when its close handshake completes...
         onDisconnected(connection);
-        // ...but let the close frame reach it: destroying the socket now would reset the
-        // TCP connection and the peer could lose the frame. The connection no longer
+        // ...but let the close frame reach it: destroying the socket now, with the frame
+        // still queued, would reset the TCP connection and the peer would lose it. The connection no longer
         // refers to this worker (no timer or slot of it calls back), so it may outlive it.
-        QWebSocket *socket = connection->d->socket;
+        // (The socket gives up on a silent peer after ServerWebSocket::CloseHandshakeTimeout.)
+        ServerWebSocket *socket = connection->d->socket;
+        socket->finishClosing(); // the worker's thread ends: no wait for the peer's close frame
         detach(connection);
         connection->setParent(nullptr);
-        QObject::connect(socket, &QWebSocket::disconnected, connection, [connection] {
-            SocketConnection::Private *cd = connection->d.get();
-            if (!std::exchange(cd->ownerReleased, true))
-                release(connection);
-        });
-        QTimer::singleShot(2000, connection, [connection] {
-            SocketConnection::Private *cd = connection->d.get();
-            if (!std::exchange(cd->ownerReleased, true))
-                release(connection);
-        });
+        if (socket->state() == ServerWebSocket::State::Closed)
+            releaseOwnership(connection);
+        else
+            QObject::connect(socket, &ServerWebSocket::disconnected, connection, [connection] { releaseOwnership(connection); });
     }
     m_pending.clear();
     m_gate = nullptr; // the server deletes it next
@@ -210,8 +183,7 @@ void ServerWorker::callOnServerThread(SocketConnection *connection, HandlerRegis
 {
     SocketConnection::Private *cd = connection->d.get();
     cd->awaitingServer = true;
-    if (cd->inbound)
-        cd->inbound->pause();
+    cd->socket->pause();
     // Whatever becomes of the call (made, or dropped with the server's event queue),
     // the answer goes back to the connection's thread; the connection lives until then.
     struct Call {
@@ -283,8 +255,8 @@ void ServerWorker::resumeReading(SocketConnection *connection)
         cd->waiting.clear();
     } else if (cd->rejectAfterWaiting && !cd->awaitingServer && cd->waiting.isEmpty()) {
         rejectForRate(connection);
-    } else if (cd->inbound && !readingHeld(connection)) {
-        cd->inbound->resume();
+    } else if (!readingHeld(connection)) {
+        cd->socket->resume();
     }
     // Else: another request went to the server's thread (this runs again when it is
     // back), or throttled frames wait for the drain timer, which reads on after them.
@@ -304,47 +276,67 @@ void ServerWorker::onAccepted(qintptr descriptor, const QString &address)
         changeLoad(-1);
         return;
     }
-    const std::pair<QHostAddress, quint16> key(socket->peerAddress(), socket->peerPort());
-    QObject::connect(socket, &QObject::destroyed, this, [this, key, socket] {
+    auto *stream = new ServerWebSocket(socket, m_sockets);
+    QObject::connect(socket, &QObject::destroyed, this, [this, stream] {
         changeLoad(-1);
-        onPendingSocketGone(key, socket);
+        onPendingSocketGone(stream);
     });
-    // Qt's own handshake timeout drops the socket silently; onTick() says so.
-    m_pending.insert(key, {socket, address, m_clock.elapsed() + m_config.handshakeTimeout()});
+    // Until it is upgraded, a connection that ends is deleted (with its socket).
+    QObject::connect(stream, &ServerWebSocket::disconnected, stream, &QObject::deleteLater);
+    m_pending.insert(stream, {address, m_clock.elapsed() + m_config.handshakeTimeout()});
     wakeTick();
     if (!secure) {
-        startWebSocketHandshake(socket);
+        startWebSocketHandshake(stream);
         return;
     }
     auto *ssl = static_cast<QSslSocket *>(socket);
     ssl->setSslConfiguration(m_tls);
-    // Until encrypted, nobody else looks after this socket: a failed TLS handshake ends it.
-    QObject::connect(ssl, &QAbstractSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError) {
+    // Until encrypted, a failed TLS handshake ends the connection.
+    QObject::connect(ssl, &QAbstractSocket::errorOccurred, stream, [ssl](QAbstractSocket::SocketError) {
         qCWarning(lcServer, "TLS connection from %s failed: %s", qUtf8Printable(ssl->peerAddress().toString()),
                   qUtf8Printable(ssl->errorString()));
     });
-    QObject::connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
-    QObject::connect(ssl, &QSslSocket::encrypted, this, [this, ssl] {
-        QObject::disconnect(ssl, &QAbstractSocket::errorOccurred, ssl, nullptr);
-        QObject::disconnect(ssl, &QAbstractSocket::disconnected, ssl, nullptr);
-        startWebSocketHandshake(ssl);
+    QObject::connect(ssl, &QSslSocket::encrypted, stream, [this, ssl, stream] {
+        QObject::disconnect(ssl, &QAbstractSocket::errorOccurred, stream, nullptr);
+        startWebSocketHandshake(stream);
     });
     ssl->startServerEncryption();
 }
 
-void ServerWorker::startWebSocketHandshake(QTcpSocket *socket)
+void ServerWorker::startWebSocketHandshake(ServerWebSocket *stream)
 {
-    // Before Qt connects its own slots to the socket (see InboundMonitor).
-    new InboundMonitor(socket, m_config.messageTimeout(), socket);
-    m_webSocketServer->handleConnection(socket);
+    stream->setMessageTimeout(m_config.messageTimeout());
+    QObject::connect(stream, &ServerWebSocket::opened, this, [this, stream] { onOpened(stream); });
+    QObject::connect(stream, &ServerWebSocket::handshakeFailed, this, [this, stream](const QString &reason) {
+        const auto it = m_pending.constFind(stream);
+        const QString peer = it == m_pending.cend() ? stream->peerAddress().toString() : it->address;
+        logDropped(QStringLiteral("Refusing a WebSocket handshake from %1: %2").arg(peer, reason));
+    });
+    stream->startHandshake(m_config.allowedOrigins());
 }
 
-void ServerWorker::onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket)
+void ServerWorker::logDropped(const QString &message)
+{
+    int summary = 0;
+    bool logged = false;
+    {
+        SocketServerPrivate::DroppedLog &log = m_server->droppedLog;
+        QMutexLocker locker(&log.mutex);
+        logged = log.throttle.allow(log.clock.elapsed(), &summary);
+    }
+    if (summary > 0)
+        qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s", summary,
+                  qint64(ConnectionGate::LogIntervalMs / 1000));
+    if (logged)
+        qCWarning(lcServer, "%s", qUtf8Printable(message));
+}
+
+void ServerWorker::onPendingSocketGone(ServerWebSocket *stream)
 {
     if (m_gate)
         m_gate->connectionClosed(); // a descriptor is free again
-    const auto it = m_pending.find(key);
-    if (it == m_pending.end() || it->socket != socket)
+    const auto it = m_pending.find(stream);
+    if (it == m_pending.end())
         return; // upgraded (the connection counts now), or forgotten by close()
     const QString address = it->address;
     m_pending.erase(it);
@@ -362,39 +354,33 @@ void ServerWorker::releaseAdmission(SocketConnection *connection)
         m_gate->leave(cd->admittedAddress);
 }
 
-void ServerWorker::onNewConnection()
+void ServerWorker::onOpened(ServerWebSocket *stream)
 {
-    while (QWebSocket *socket = m_webSocketServer->nextPendingConnection()) {
-        SocketConnection *connection = createConnection(socket);
-        // Find the TCP socket under it (same peer address and port): the connection
-        // takes over its place among the unauthenticated.
-        const auto it = m_pending.find(std::pair(socket->peerAddress(), socket->peerPort()));
-        if (it == m_pending.end())
-            continue;
-        SocketConnection::Private *cd = connection->d.get();
-        cd->tcpSocket = it->socket;
-        cd->admittedAddress = it->address;
-        cd->admitted = true;
-        m_pending.erase(it);
-        watchInbound(connection, cd->tcpSocket);
+    const auto it = m_pending.find(stream);
+    if (it == m_pending.end()) { // not ours any more (shutting down)
+        stream->abort();
+        return;
     }
+    // From now on the connection owns it and reports its end.
+    QObject::disconnect(stream, &ServerWebSocket::disconnected, stream, nullptr);
+    SocketConnection *connection = createConnection(stream);
+    // The connection takes over its place among the unauthenticated.
+    SocketConnection::Private *cd = connection->d.get();
+    cd->admittedAddress = it->address;
+    cd->admitted = true;
+    m_pending.erase(it);
+    watchInbound(connection);
 }
 
-void ServerWorker::watchInbound(SocketConnection *connection, QTcpSocket *tcp)
+void ServerWorker::watchInbound(SocketConnection *connection)
 {
-    auto *monitor = tcp->findChild<InboundMonitor *>(QString(), Qt::FindDirectChildrenOnly);
-    if (!monitor) // not accepted through onTcpConnection(): watch from now on
-        monitor = new InboundMonitor(tcp, m_config.messageTimeout(), connection);
-    monitor->setParent(connection);
-    monitor->attach(connection->d->socket);
-    monitor->setArmedCounter(&m_armedMessageDeadlines);
-    connection->d->inbound = monitor;
-    // Qt 6.4.2 accepts unmasked frames from a client; RFC 6455 §5.1 says to close.
-    QObject::connect(monitor, &InboundMonitor::invalidFrame, connection, [this, connection] {
-        reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeProtocolError,
-               SocketServer::tr("invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)"));
+    ServerWebSocket *socket = connection->d->socket;
+    socket->setArmedCounter(&m_armedMessageDeadlines);
+    QObject::connect(socket, &ServerWebSocket::protocolError, connection, [this, connection](int code, const QString &reason) {
+        reject(connection, code == 1009 ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage, code,
+               reason);
     });
-    QObject::connect(monitor, &InboundMonitor::messageTimedOut, connection, [this, connection] {
+    QObject::connect(socket, &ServerWebSocket::messageTimedOut, connection, [this, connection] {
         reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("message not complete within %1 ms").arg(m_config.messageTimeout()));
     });
@@ -406,10 +392,7 @@ void ServerWorker::detach(SocketConnection *connection)
     QObject::disconnect(cd->socket, nullptr, connection, nullptr);
     cd->authDeadline = -1;
     cd->nextIdleCheck = -1;
-    if (cd->inbound) {
-        cd->inbound->setArmedCounter(nullptr); // the connection may outlive the server
-        QObject::disconnect(cd->inbound, nullptr, connection, nullptr);
-    }
+    cd->socket->setArmedCounter(nullptr); // the connection may outlive the server
     if (cd->drainBacklog) {
         cd->drainBacklog->stop();
         QObject::disconnect(cd->drainBacklog.get(), nullptr, connection, nullptr);
@@ -420,7 +403,7 @@ void ServerWorker::detach(SocketConnection *connection)
     cd->worker = nullptr;
 }
 
-SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
+SocketConnection *ServerWorker::createConnection(ServerWebSocket *socket)
 {
     auto dd = std::make_unique<SocketConnection::Private>();
     dd->server = m_server->q;
@@ -436,15 +419,11 @@ SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
     SocketConnection::Private *cd = connection->d.get();
     // A client about to present a resume token: whether this is a new client or a
     // held one come back is known with the auth answer; clientConnected() waits for it.
-    cd->connectPending = m_config.resumeWindow() > 0 && socket->request().hasRawHeader(Delivery::ResumeHeader);
+    cd->connectPending = m_config.resumeWindow() > 0 && socket->request().hasHeader(Delivery::ResumeHeader);
 
     // Limits on what the peer may send; encrypted frames carry IV and tag on top.
     const qint64 overhead = m_config.encryption() ? FrameCipher::Overhead : 0;
-    socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxMessageSize() + overhead));
-    socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxFrameSize() + overhead));
-    // One frame per message: Qt 6.4 decodes each text frame on its own, so a long
-    // plain message split across frames could cut a UTF-8 sequence (close 1007).
-    socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
+    socket->setLimits(quint64(m_config.maxFrameSize() + overhead), quint64(m_config.maxMessageSize() + overhead));
 
     cd->lastActivity.start();
     cd->rateClock.start();
@@ -458,14 +437,10 @@ SocketConnection *ServerWorker::createConnection(QWebSocket *socket)
             m_nextDue = std::min(m_nextDue, deadline);
     }
     wakeTick();
-    QObject::connect(socket, &QWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
-
-    QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
-                     [this, connection](const QByteArray &frame) { onFrame(connection, frame); });
-    QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
-                     [this, connection](const QString &text) { onFrame(connection, text); });
-    QObject::connect(socket, &QWebSocket::disconnected, connection,
-                     [this, connection] { onDisconnected(connection); });
+    QObject::connect(socket, &ServerWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
+    QObject::connect(socket, &ServerWebSocket::messageReceived, connection,
+                     [this, connection](const InboundFrame &frame) { onFrame(connection, frame); });
+    QObject::connect(socket, &ServerWebSocket::disconnected, connection, [this, connection] { onDisconnected(connection); });
 
     m_connections.insert(connection->id(), connection);
     m_live.insert(connection);
@@ -565,25 +540,13 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     connection->setParent(nullptr);
     SocketConnection::Private *cd = connection->d.get();
     releaseAdmission(connection);
-    // The code and reason of the close we sent; else what the peer's close frame said
-    // (or Qt's own close, e.g. 1009); else the connection was lost without a close
-    // frame: 1006, not the 1000 QWebSocket::closeCode() reports by default.
+    // The code and reason of the close we sent; else what the peer's close frame said;
+    // else the connection was lost without a close frame: 1006.
     int code = cd->closeCode;
     QString reason = cd->closeReason;
     if (!code) {
-        const bool closeFrame = !cd->inbound || cd->inbound->closeFrameReceived() || cd->inbound->closeFrameSent();
-        code = closeFrame ? int(cd->socket->closeCode()) : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
-        reason = closeFrame ? cd->socket->closeReason() : QString();
-    }
-    // Qt closed it on its own (a message or frame above the limits, a protocol error):
-    // a per-client rejection like the ones this server makes itself.
-    if (!cd->closeCode && cd->inbound && cd->inbound->closeFrameSent()) {
-        const bool tooBig = code == QWebSocketProtocol::CloseCodeTooMuchData;
-        m_server->report([q = m_server->q, id = qint64(cd->id), tooBig, code, reason] {
-            Q_EMIT q->clientRejected(id, tooBig ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage,
-                                     reason.isEmpty() ? SocketServer::tr("closed by the WebSocket layer with code %1").arg(code)
-                                                      : reason);
-        });
+        code = cd->socket->peerCloseCode();
+        reason = cd->socket->peerCloseReason();
     }
     // Session resume: an authenticated client that can resume and was lost (no close
     // frame either way: 1006; or closed by this server for silence) is held for
@@ -611,8 +574,7 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
     }
     if (cd->drainBacklog)
         cd->drainBacklog->stop();
-    if (cd->inbound) // gone: no longer counted (the object may outlive the server)
-        cd->inbound->setArmedCounter(nullptr);
+    cd->socket->setArmedCounter(nullptr); // gone: no longer counted (the object may outlive the server)
     wakeTick(); // for trimMemory()
     cd->backlog.clear();
     cd->waiting.clear();
@@ -632,8 +594,7 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
             d->armHeldTimer();
             Q_EMIT d->q->clientCountChanged(d->q->clientCount());
         });
-        if (cd->socket->state() == QAbstractSocket::UnconnectedState)
-            releaseOwnership(connection);
+        releaseWhenClosed(connection);
         return;
     }
     reportConnected(connection);
@@ -645,8 +606,21 @@ void ServerWorker::onDisconnected(SocketConnection *connection)
         Q_EMIT q->clientDisconnected(id, code, reason);
         Q_EMIT q->clientCountChanged(q->clientCount());
     });
-    if (cd->socket->state() == QAbstractSocket::UnconnectedState)
+    releaseWhenClosed(connection);
+}
+
+void ServerWorker::releaseWhenClosed(SocketConnection *connection)
+{
+    ServerWebSocket *socket = connection->d->socket;
+    if (socket->state() == ServerWebSocket::State::Closed) {
         releaseOwnership(connection);
+        return;
+    }
+    // Closed by the server: reported gone already, while its closing handshake goes on
+    // without the worker (which may go first); the connection lives until it ends.
+    QObject::disconnect(socket, nullptr, connection, nullptr);
+    socket->setArmedCounter(nullptr);
+    QObject::connect(socket, &ServerWebSocket::disconnected, connection, [connection] { releaseOwnership(connection); });
 }
 
 void ServerWorker::reject(SocketConnection *connection, SocketServer::Error e, int closeCode, const QString &reason)
@@ -691,7 +665,7 @@ void ServerWorker::onIdleCheck(SocketConnection *connection)
         return;
     }
     // A quiet peer is asked for a pong, which also counts as life.
-    if (idle >= m_config.heartBeatInterval() && cd->socket->state() == QAbstractSocket::ConnectedState)
+    if (idle >= m_config.heartBeatInterval())
         cd->socket->ping();
 }
 
@@ -724,37 +698,28 @@ void ServerWorker::onTick()
 {
     const qint64 now = m_clock.elapsed();
     // TCP connections without a WebSocket handshake in time.
-    QList<std::pair<std::pair<QHostAddress, quint16>, QPointer<QTcpSocket>>> late;
-    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
-        if (now >= it->handshakeDeadline)
-            late.append({it.key(), it->socket});
-    }
-    for (const auto &[key, socket] : std::as_const(late)) {
-        const auto it = m_pending.constFind(key);
-        if (!socket || it == m_pending.cend() || it->socket != socket)
-            continue;
-        m_pending[key].handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
-        const QString peer = it->address;
-        int summary = 0;
-        bool logged = false;
-        {
-            SocketServerPrivate::DroppedLog &log = m_server->droppedLog;
-            QMutexLocker locker(&log.mutex);
-            logged = log.throttle.allow(log.clock.elapsed(), &summary);
+    QList<QPointer<ServerWebSocket>> late;
+    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
+        if (now >= it->handshakeDeadline) {
+            it->handshakeDeadline = std::numeric_limits<qint64>::max(); // reported once
+            late.append(it.key());
         }
-        if (summary > 0)
-            qCWarning(lcServer, "Dropped %d more connections without a WebSocket handshake in the last %lld s",
-                      summary, qint64(ConnectionGate::LogIntervalMs / 1000));
-        if (logged)
-            qCWarning(lcServer, "Dropping a connection from %s: no WebSocket handshake within %d ms",
-                      qUtf8Printable(peer), m_config.handshakeTimeout());
+    }
+    for (const QPointer<ServerWebSocket> &stream : std::as_const(late)) {
+        const auto it = stream ? m_pending.constFind(stream.data()) : m_pending.cend();
+        if (it == m_pending.cend())
+            continue;
+        const QString peer = it->address;
+        logDropped(QStringLiteral("Dropping a connection from %1: no WebSocket handshake within %2 ms")
+                       .arg(peer)
+                       .arg(m_config.handshakeTimeout()));
         m_server->report([q = m_server->q, message = SocketServer::tr("A connection from %1 sent no WebSocket handshake within %2 ms")
                                                          .arg(peer)
                                                          .arg(m_config.handshakeTimeout())] {
             Q_EMIT q->clientRejected(0, SocketServer::Error::Timeout, message);
         });
-        if (socket)
-            socket->abort();
+        if (stream)
+            stream->abort();
     }
     // Connections: authentication, liveness and message deadlines. First a cheap scan
     // for the ones due (most are not); then, since a check may close a connection
@@ -780,7 +745,7 @@ void ServerWorker::onTick()
         if (cd->closing || !cd->worker)
             continue;
         const qint64 deadline = earliest(cd);
-        if (now >= deadline || (cd->inbound && cd->inbound->deadlinePassed()))
+        if (now >= deadline || cd->socket->deadlinePassed())
             due.append(connection);
         else
             next = std::min(next, deadline);
@@ -802,8 +767,7 @@ void ServerWorker::onTick()
             if (!connection || connection->d->closing)
                 continue;
         }
-        if (cd->inbound)
-            cd->inbound->checkDeadline();
+        cd->socket->checkDeadline();
     }
     for (const QPointer<SocketConnection> &connection : std::as_const(due)) {
         if (connection && !connection->d->closing)
@@ -874,8 +838,7 @@ void ServerWorker::onFrame(SocketConnection *connection, const InboundFrame &fra
         if (cd->awaitingServer || !cd->waiting.isEmpty()) {
             // Requests that came within the rate are answered first; nothing more is read.
             cd->rejectAfterWaiting = true;
-            if (cd->inbound)
-                cd->inbound->pause();
+            cd->socket->pause();
             return;
         }
         rejectForRate(connection);
@@ -884,8 +847,7 @@ void ServerWorker::onFrame(SocketConnection *connection, const InboundFrame &fra
     // Too fast: keep the message (nothing is lost), stop reading from the socket (TCP
     // backpressure slows the sender, and only it), and go on when the rate allows.
     cd->backlog.append(frame);
-    if (cd->inbound)
-        cd->inbound->pause();
+    cd->socket->pause();
     startDrainTimer(connection, int(cd->rate.msUntilToken()));
     if (!cd->throttleLogged) {
         cd->throttleLogged = true;
@@ -906,8 +868,7 @@ void ServerWorker::deliver(SocketConnection *connection, const InboundFrame &fra
     // A request is being handled on the server's thread: later ones wait their turn.
     if (cd->awaitingServer || !cd->waiting.isEmpty()) {
         cd->waiting.append(frame);
-        if (cd->inbound)
-            cd->inbound->pause();
+        cd->socket->pause();
         return;
     }
     dispatchFrame(connection, frame);
@@ -932,13 +893,9 @@ void ServerWorker::onDrainBacklog(SocketConnection *connection)
         cd->backlog.clear();
         cd->waiting.clear();
     } else if (!cd->backlog.isEmpty()) {
-        // At most about a second apart (one token at a rate of at least 1/s), well
-        // within the 5 s that Qt waits for the rest of a frame.
-        if (cd->inbound)
-            cd->inbound->holdPaused();
         startDrainTimer(connection, int(cd->rate.msUntilToken()));
-    } else if (cd->inbound && !readingHeld(connection)) {
-        cd->inbound->resume();
+    } else if (!readingHeld(connection)) {
+        cd->socket->resume();
     }
 }
 
@@ -1170,14 +1127,8 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
 bool ServerWorker::sendFrame(SocketConnection *connection, FrameWriter::Opcode opcode, const QByteArray &payload)
 {
     SocketConnection::Private *cd = connection->d.get();
-    QTcpSocket *tcp = cd->tcpSocket;
-    if (!tcp) { // a socket that did not come through the gate (fuzz tests): Qt's own API
-        const qint64 sent = opcode == FrameWriter::Opcode::Text ? cd->socket->sendTextMessage(QString::fromUtf8(payload))
-                                                                : cd->socket->sendBinaryMessage(payload);
-        return sent >= 0 && checkSendBuffer(connection);
-    }
-    // As QWebSocket does: nothing after its close frame or once the link is gone.
-    if (cd->socket->state() == QAbstractSocket::ConnectedState && !FrameWriter::write(tcp, opcode, payload))
+    // Nothing after the close frame or once the link is gone.
+    if (cd->socket->state() == ServerWebSocket::State::Open && !cd->socket->sendFrame(opcode, payload))
         return false;
     return checkSendBuffer(connection);
 }

@@ -4,9 +4,9 @@
 // Internal to the library: one worker of a SocketServer. Not installed.
 //
 // The gate (ConnectionGate) accepts on the server's thread and hands each admitted
-// descriptor to a worker. The worker makes the socket (TCP or TLS), runs the WebSocket
-// handshake on its own non-listening QWebSocketServer (handleConnection()), and owns
-// the connections it upgraded: their sockets, deadlines (one coarse timer per worker),
+// descriptor to a worker. The worker makes the socket (TCP or TLS) and its
+// ServerWebSocket, which does the WebSocket handshake, and owns the connections it
+// upgraded: their sockets, deadlines (one coarse timer per worker),
 // rate limits, decoding, handler calls and sealing all happen on the worker's thread.
 //
 // With workerThreads 1 the only worker lives on the server's thread and everything is
@@ -26,7 +26,7 @@
 #include "connectiongate_p.h"
 #include "framewriter_p.h"
 #include "handlerregistry_p.h"
-#include "inboundmonitor_p.h"
+#include "serverwebsocket_p.h"
 #include "socketconfig.h"
 #include "socketserver.h"
 
@@ -44,8 +44,6 @@
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 QT_END_NAMESPACE
 
 namespace Stonyx::Sockets {
@@ -64,12 +62,12 @@ public:
                  ConnectionGate *gate);
     ~ServerWorker() override;
 
-    // Makes the objects that belong to the worker's thread (timer, WebSocket server).
+    // Makes the objects that belong to the worker's thread (timer, socket holder).
     void start();
     // The gate admitted a connection: make its socket, start the TLS and WebSocket handshakes.
     void onAccepted(qintptr descriptor, const QString &address);
     // Registers a connection for an open (or, in fuzz tests, unopened) socket.
-    SocketConnection *createConnection(QWebSocket *socket);
+    SocketConnection *createConnection(ServerWebSocket *socket);
     void onFrame(SocketConnection *connection, const InboundFrame &frame);
     void onDisconnected(SocketConnection *connection);
     // Applies a handler result, sync or deferred; see PROTOCOL.md "Dispatch on the server".
@@ -112,11 +110,17 @@ public:
     static void release(SocketConnection *connection);
 
 private:
-    void startWebSocketHandshake(QTcpSocket *socket);
-    void onPendingSocketGone(const std::pair<QHostAddress, quint16> &key, QObject *socket);
-    void onNewConnection();
+    void startWebSocketHandshake(ServerWebSocket *stream);
+    void onPendingSocketGone(ServerWebSocket *stream);
+    // The handshake of a pending connection succeeded: it becomes a SocketConnection.
+    void onOpened(ServerWebSocket *stream);
+    // Logs a refused or dropped connection, at most a few lines per interval (then a summary).
+    void logDropped(const QString &message);
     void releaseAdmission(SocketConnection *connection);
-    void releaseOwnership(SocketConnection *connection);
+    // The worker lets go of a connection reported gone (once); thread-safe like release().
+    static void releaseOwnership(SocketConnection *connection);
+    // Lets go of it now, or once its closing handshake ended (the TCP connection is gone).
+    void releaseWhenClosed(SocketConnection *connection);
     void onIdleCheck(SocketConnection *connection);
     void onTick();
     void finishTick();
@@ -139,7 +143,7 @@ private:
                             const QJsonValue &payload, const QJsonValue &id);
     void onServerCallDone(SocketConnection *connection, const QString &request, const QJsonValue &result,
                           const QJsonValue &id, bool called);
-    void watchInbound(SocketConnection *connection, QTcpSocket *tcp);
+    void watchInbound(SocketConnection *connection);
     // Cuts every tie between a connection and this worker (timers, slots), so that it
     // can finish its close handshake after the server is gone.
     void detach(SocketConnection *connection);
@@ -159,16 +163,13 @@ private:
     SocketConfig m_config;
     QSslConfiguration m_tls;                  // null for plain ws://
     ConnectionGate *m_gate;                   // leave()/connectionClosed() are thread-safe; null after shutdown()
-    QObject *m_sockets = nullptr;             // parent of the accepted TCP sockets (outlives shutdown() until they are gone)
-    QWebSocketServer *m_webSocketServer = nullptr; // does the handshakes (handleConnection), never listens
-    // TCP connections accepted, their WebSocket handshake not done yet, by peer address
-    // and port: the upgraded QWebSocket is matched to its TCP socket in O(1).
+    QObject *m_sockets = nullptr;             // parent of the accepted connections until upgraded (outlives shutdown() until they are gone)
+    // Connections accepted, their WebSocket handshake not done yet.
     struct Pending {
-        QTcpSocket *socket = nullptr;
         QString address;                      // as counted by the gate
         qint64 handshakeDeadline = 0;         // on m_clock: no WebSocket handshake by then, dropped
     };
-    QHash<std::pair<QHostAddress, quint16>, Pending> m_pending;
+    QHash<ServerWebSocket *, Pending> m_pending;
     QHash<qint64, SocketConnection *> m_connections; // this worker's, by id
     QSet<SocketConnection *> m_live;          // every connection this worker made, not yet destroyed
     // One coarse timer for every deadline of every connection (handshake, auth, idle,
@@ -177,7 +178,7 @@ private:
     QTimer *m_tick = nullptr;
     // So that a tick with nothing due costs O(1), not a scan of every connection: the
     // earliest auth or idle deadline of any connection (a lower bound), and how many
-    // message deadlines run (InboundMonitor::setArmedCounter()).
+    // message deadlines run (ServerWebSocket::setArmedCounter()).
     qint64 m_nextDue = 0;
     ArmedDeadlines m_armedMessageDeadlines;
     // For malloc_trim(): the most connections open since memory was last given back.

@@ -91,7 +91,7 @@ bool SessionCodec::load(AesGcm::Context &context, Loaded *loaded, Loaded wanted,
 
 qsizetype InboundFrame::wireSize() const
 {
-    return m_isText ? Message::utf8Length(m_text) : m_bytes.size();
+    return m_isText && !m_isUtf8 ? Message::utf8Length(m_text) : m_bytes.size();
 }
 
 SessionCodec::Decoded SessionCodec::decode(const InboundFrame &frame, QStringView payloadKey, Message::Incoming *out,
@@ -102,13 +102,13 @@ SessionCodec::Decoded SessionCodec::decode(const InboundFrame &frame, QStringVie
         if (!load(m_opener, &m_openerKey, hasSessionKey() ? Loaded::Session : Loaded::Global, error))
             return Decoded::InvalidFrame;
         // Sealed frames are binary; a text frame is opened as its UTF-8 bytes (and fails).
-        const QByteArray sealed = frame.isText() ? frame.text().toUtf8() : frame.bytes();
+        const QByteArray sealed = frame.utf8();
         if (const AesGcm::Error opened = m_opener.open(sealed, &m_plain); opened != AesGcm::Error::None) {
             *error = AesGcm::describe(opened, sealed.size());
             return Decoded::InvalidFrame;
         }
         result = Message::decode(m_plain, payloadKey, out, error);
-    } else if (frame.isText()) {
+    } else if (frame.isText() && !frame.isUtf8Text()) {
         result = Message::decode(QStringView(frame.text()), payloadKey, out, error);
     } else {
         result = Message::decode(frame.bytes(), payloadKey, out, error);

@@ -15,33 +15,47 @@ namespace Stonyx::Sockets {
 
 /*!
     \class Stonyx::Sockets::InboundFrame
-    \brief One frame as QWebSocket delivered it: a binary frame's bytes or a text frame's text.
+    \brief One data message as it arrived: a binary message's bytes, or a text message's
+    text, as UTF-8 or as UTF-16.
 
-    A text frame stays the QString Qt decoded it into: with encryption off the message
-    reader takes that UTF-16 as it is, so nothing is converted back to UTF-8 (the round
-    trip cost a plain message two conversions and an allocation). Copies share the data.
+    The server reads its frames itself (ServerWebSocket) and hands a text message on as
+    the UTF-8 it came as, already validated; the client gets QWebSocket's QString. The
+    message reader takes either as it is, so nothing is converted. Copies share the data.
 */
 class STONYX_SOCKETS_EXPORT InboundFrame
 {
 public:
     InboundFrame() = default;
-    /*! A binary frame. */
+    /*! A binary message. */
     InboundFrame(const QByteArray &bytes) : m_bytes(bytes) { } // NOLINT: implicit, a frame is its bytes
-    /*! A text frame. */
+    /*! A text message, as QWebSocket decoded it. */
     InboundFrame(const QString &text) : m_text(text), m_isText(true) { } // NOLINT: implicit, as above
+    /*! A text message as its UTF-8, which the caller validated. */
+    static InboundFrame fromUtf8Text(const QByteArray &utf8)
+    {
+        InboundFrame frame(utf8);
+        frame.m_isText = true;
+        frame.m_isUtf8 = true;
+        return frame;
+    }
 
     bool isText() const { return m_isText; }
-    /*! A binary frame's bytes; empty for a text frame. */
+    /*! True for a text message held as UTF-8 (bytes()), false for one held as text(). */
+    bool isUtf8Text() const { return m_isUtf8; }
+    /*! A binary message's bytes, or a UTF-8 text message's; else empty. */
     const QByteArray &bytes() const { return m_bytes; }
-    /*! A text frame's text; empty for a binary frame. */
+    /*! A text message's text, unless held as UTF-8; else empty. */
     const QString &text() const { return m_text; }
-    /*! The payload's size on the wire: a text frame's UTF-8 length. */
+    /*! A text message's UTF-8, however it is held. */
+    QByteArray utf8() const { return m_isUtf8 || !m_isText ? m_bytes : m_text.toUtf8(); }
+    /*! The payload's size on the wire: a text message's UTF-8 length. */
     qsizetype wireSize() const;
 
 private:
     QByteArray m_bytes;
     QString m_text;
     bool m_isText = false;
+    bool m_isUtf8 = false;
 };
 
 /*!

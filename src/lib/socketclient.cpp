@@ -384,7 +384,7 @@ bool SocketClientPrivate::sendJson(const QByteArray &json, const QString *reques
     if (request) {
         const qint64 limit = activeConfig.maxSendBuffer();
         const qint64 bytes = frameSize(payload.size());
-        const qint64 queued = queuedAfterFlush(socket, bytes, limit);
+        const qint64 queued = queuedAfterFlush(socket.data(), bytes, limit);
         if (queued + bytes > limit) {
             (void)setError(SocketClient::Error::LimitExceeded,
                      SocketClient::tr("Cannot send \"%1\": %2 bytes would exceed the send buffer limit of %3 bytes "

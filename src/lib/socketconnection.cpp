@@ -123,13 +123,12 @@ void SocketConnection::close(int closeCode, const QString &reason)
     d->closing = true;
     d->closeCode = closeCode;
     d->closeReason = reason;
-    d->socket->close(static_cast<QWebSocketProtocol::CloseCode>(closeCode), reason);
-    // A peer that never completes the close handshake (or does not read) is cut off.
-    // A child timer dies with the socket (a singleShot would linger its full 5 s).
-    auto *deadline = new QTimer(d->socket);
-    deadline->setSingleShot(true);
-    QObject::connect(deadline, &QTimer::timeout, d->socket, &QWebSocket::abort);
-    deadline->start(5000);
+    // The closing handshake; a peer that never completes it (or does not read) is cut off.
+    d->socket->close(closeCode, reason);
+    // The server is done with the client: reported gone now, not when the peer has
+    // answered the close frame (or failed to, CloseHandshakeTimeout later).
+    if (ServerWorker *worker = d->worker)
+        worker->onDisconnected(this);
 }
 
 } // namespace Stonyx::Sockets

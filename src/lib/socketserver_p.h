@@ -7,7 +7,7 @@
 #include "connectiongate_p.h"
 #include "framecipher.h"
 #include "handlerregistry_p.h"
-#include "inboundmonitor_p.h"
+#include "serverwebsocket_p.h"
 #include "ratelimiter_p.h"
 #include "serverworker_p.h"
 #include "sessioncodec_p.h"
@@ -27,8 +27,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 #include <atomic>
 #include <functional>
@@ -49,7 +47,7 @@ struct SocketConnection::Private {
     std::shared_ptr<ConnectionLife> life = std::make_shared<ConnectionLife>();
     SocketServer *server = nullptr;            // null once detached (the server closed)
     std::atomic<ServerWorker *> worker{nullptr}; // the worker that owns it; null once detached
-    QWebSocket *socket = nullptr;              // child of the connection
+    ServerWebSocket *socket = nullptr;         // child of the connection
     // Atomic: a session resume (ServerWorker::takeOverHeld()) gives the connection the
     // held client's id, on the worker's thread, while other threads may read it.
     std::atomic<qint64> id{0};
@@ -75,10 +73,8 @@ struct SocketConnection::Private {
     bool rejectAfterWaiting = false;           // over the rate (close policy) while requests wait: closed after them
 
     // Limits and liveness (see SocketConfig).
-    QPointer<QTcpSocket> tcpSocket;            // the transport under the WebSocket, when known
     QString admittedAddress;                   // counted by the gate as unauthenticated from here...
     bool admitted = false;                     // ...until authenticated or gone
-    InboundMonitor *inbound = nullptr;         // message deadline, close frames; child of the connection
     // Deadlines, on the worker's clock (ms), checked by the worker's one coarse timer:
     // no timer object per connection.
     qint64 authDeadline = -1;                  // not authenticated by then: closed; -1: none
@@ -236,7 +232,7 @@ struct SocketServerPrivate {
     std::unique_ptr<ClusterHub> hub;
 
     // For tests: the fuzz harness drives a connection without sockets.
-    SocketConnection *createConnection(QWebSocket *socket) { return unlistenedWorker()->createConnection(socket); }
+    SocketConnection *createConnection(ServerWebSocket *socket) { return unlistenedWorker()->createConnection(socket); }
     void onFrame(SocketConnection *connection, const InboundFrame &frame) { unlistenedWorker()->onFrame(connection, frame); }
     void onDisconnected(SocketConnection *connection) { unlistenedWorker()->onDisconnected(connection); }
 };

@@ -204,7 +204,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     SocketServer *const srv = server(encryption);
     SocketServerPrivate *const d = SocketServerPrivate::get(srv);
 
-    QPointer<SocketConnection> connection = d->createConnection(new QWebSocket);
+    QPointer<SocketConnection> connection = d->createConnection(new ServerWebSocket(new QTcpSocket));
     auto *const cd = privateOf(connection.data());
     const qint64 id = connection->id();
     if (srv->clientCount() != 1 || srv->client(id) != connection)
@@ -233,8 +233,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             if (cd->codec.encode(bytes, SessionCodec::KeyChoice::Current, &sealed, &sealError))
                 bytes = sealed;
         }
-        if (flags & Text)
-            d->onFrame(connection, QString::fromUtf8(bytes)); // a text frame: the UTF-16 reader
+        if ((flags & Text) && QByteArrayView(bytes).isValidUtf8())
+            d->onFrame(connection, InboundFrame::fromUtf8Text(bytes)); // a text frame, as ServerWebSocket hands it on
+        else if (flags & Text)
+            d->onFrame(connection, QString::fromUtf8(bytes)); // the UTF-16 reader (the client's text frames)
         else
             d->onFrame(connection, bytes);
         useVectorSessionKey();

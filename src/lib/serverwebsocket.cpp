@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+#include "serverwebsocket_p.h"
+
+#include "sessioncodec_p.h"
+#include "socketserver.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+#include <QtEndian>
+
+namespace Stonyx::Sockets {
+
+namespace {
+
+// Close codes a peer may send (RFC 6455 §7.4, IANA registry): not 1004-1006 or 1015,
+// which are reserved or never sent in a close frame.
+bool isValidCloseCode(int code)
+{
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+QString describe(FrameReader::Problem problem)
+{
+    using Problem = FrameReader::Problem;
+    switch (problem) {
+    case Problem::Unmasked:
+        return SocketServer::tr("invalid WebSocket frame: not masked");
+    case Problem::ReservedBits:
+        return SocketServer::tr("invalid WebSocket frame: reserved bits set");
+    case Problem::ReservedOpcode:
+        return SocketServer::tr("invalid WebSocket frame: reserved opcode");
+    case Problem::FragmentedControl:
+        return SocketServer::tr("invalid WebSocket frame: a fragmented control frame");
+    case Problem::ControlTooLong:
+        return SocketServer::tr("invalid WebSocket frame: a control frame over 125 bytes");
+    case Problem::UnexpectedContinuation:
+        return SocketServer::tr("invalid WebSocket frame: a continuation frame with no message begun");
+    case Problem::ExpectedContinuation:
+        return SocketServer::tr("invalid WebSocket frame: a new message inside a fragmented one");
+    case Problem::InvalidLength:
+        return SocketServer::tr("invalid WebSocket frame: invalid payload length");
+    case Problem::FrameTooLarge:
+        return SocketServer::tr("WebSocket frame too large");
+    case Problem::MessageTooLarge:
+        return SocketServer::tr("WebSocket message too large");
+    case Problem::InvalidUtf8:
+        return SocketServer::tr("invalid UTF-8 in a text message");
+    case Problem::None:
+        break;
+    }
+    return QString();
+}
+
+} // namespace
+
+ServerWebSocket::ServerWebSocket(QTcpSocket *tcp, QObject *parent)
+    : QObject(parent)
+    , m_tcp(tcp)
+{
+    tcp->setParent(this);
+    m_peerAddress = tcp->peerAddress();
+    m_peerPort = tcp->peerPort();
+    m_reader.setRequireMask(true); // the peer is a client (RFC 6455 §5.1)
+    m_clock.start();
+    if (tcp->state() == QAbstractSocket::ConnectedState) {
+        m_state = State::Handshake;
+        connect(tcp, &QAbstractSocket::disconnected, this, &ServerWebSocket::onTcpDisconnected);
+    }
+}
+
+ServerWebSocket::~ServerWebSocket()
+{
+    setArmedCounter(nullptr);
+}
+
+void ServerWebSocket::startHandshake(const QStringList &allowedOrigins)
+{
+    if (m_state != State::Handshake || !m_tcp)
+        return;
+    m_allowedOrigins = allowedOrigins;
+    connect(m_tcp, &QIODevice::readyRead, this, &ServerWebSocket::onReadyRead);
+    if (m_tcp->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void ServerWebSocket::onReadyRead()
+{
+    if (m_state == State::Handshake)
+        readHandshake();
+    else
+        readFrames();
+}
+
+void ServerWebSocket::readHandshake()
+{
+    const qsizetype before = m_input.size();
+    m_input.append(m_tcp->read(WebSocketHandshake::MaxRequestSize + 1 - before));
+    // Only the new bytes can complete the blank line: no rescan of the whole head.
+    const qsizetype from = std::max<qsizetype>(0, before - 3);
+    qsizetype end = WebSocketHandshake::headEnd(QByteArrayView(m_input).sliced(from));
+    if (end >= 0)
+        end += from;
+    if (end < 0 && m_input.size() <= WebSocketHandshake::MaxRequestSize)
+        return; // more to come
+    if (end < 0 || end > WebSocketHandshake::MaxRequestSize) {
+        m_request = WebSocketHandshake();
+        m_request.refuse(WebSocketHandshake::Verdict::BadRequest,
+                         SocketServer::tr("the request head is larger than %1 bytes").arg(WebSocketHandshake::MaxRequestSize));
+    } else {
+        m_request = WebSocketHandshake::parse(QByteArrayView(m_input).first(end));
+    }
+    if (m_request.verdict() == WebSocketHandshake::Verdict::Upgrade && !m_allowedOrigins.isEmpty()) {
+        // Browsers always send an Origin; other clients usually do not.
+        const QString origin = QString::fromUtf8(m_request.header("origin"));
+        if (!origin.isEmpty() && !m_allowedOrigins.contains(origin))
+            m_request.refuse(WebSocketHandshake::Verdict::Forbidden,
+                             SocketServer::tr("Origin %1 is not in allowedOrigins").arg(origin));
+    }
+    m_allowedOrigins.clear();
+    m_tcp->write(m_request.response());
+    if (m_request.verdict() != WebSocketHandshake::Verdict::Upgrade) {
+        m_input = QByteArray();
+        disconnect(m_tcp, &QIODevice::readyRead, this, nullptr);
+        m_state = State::Closing;
+        QPointer<ServerWebSocket> guard(this);
+        Q_EMIT handshakeFailed(m_request.problem());
+        if (guard && m_tcp)
+            m_tcp->disconnectFromHost(); // after the answer is written
+        return;
+    }
+    m_state = State::Open;
+    m_inputPos = end; // frames may follow the request at once
+    QPointer<ServerWebSocket> guard(this);
+    Q_EMIT opened();
+    if (guard)
+        readFrames();
+}
+
+void ServerWebSocket::readFrames()
+{
+    QPointer<ServerWebSocket> guard(this);
+    while (!m_paused && m_tcp && !m_closeFrameReceived && (m_state == State::Open || m_state == State::Closing)) {
+        if (m_inputPos >= m_input.size()) {
+            m_input = m_tcp->readAll(); // one buffer block as it is, usually no copy
+            m_inputPos = 0;
+            if (m_input.isEmpty())
+                break;
+        }
+        FrameReader::Event event = m_reader.next(m_input, &m_inputPos);
+        switch (event.type) {
+        case FrameReader::Event::Type::None:
+            continue;
+        case FrameReader::Event::Type::Message:
+            stopDeadline(); // the next message has its own
+            if (m_state != State::Open)
+                continue; // after the server's close frame, data is discarded (§5.5.1)
+            Q_EMIT messageReceived(event.opcode == FrameReader::Opcode::Text ? InboundFrame::fromUtf8Text(event.payload)
+                                                                              : InboundFrame(event.payload));
+            break;
+        case FrameReader::Event::Type::Control:
+            onControlFrame(event.opcode, event.payload);
+            break;
+        case FrameReader::Event::Type::Error:
+            stopDeadline();
+            if (m_state == State::Open) {
+                const int code = FrameReader::closeCode(event.problem);
+                const QString reason = describe(event.problem);
+                Q_EMIT protocolError(code, reason);
+                if (guard && m_state == State::Open)
+                    close(code, reason);
+            }
+            break;
+        }
+        if (!guard)
+            return;
+    }
+    if (m_inputPos >= m_input.size()) {
+        m_input = QByteArray(); // an idle connection holds no input buffer
+        m_inputPos = 0;
+    }
+    updateDeadline();
+}
+
+void ServerWebSocket::onControlFrame(FrameReader::Opcode opcode, const QByteArray &payload)
+{
+    switch (opcode) {
+    case FrameReader::Opcode::Ping:
+        if (m_state == State::Open)
+            FrameWriter::write(m_tcp, FrameWriter::Opcode::Pong, payload);
+        return;
+    case FrameReader::Opcode::Pong:
+        Q_EMIT pong();
+        return;
+    case FrameReader::Opcode::Close:
+        onPeerClose(payload);
+        return;
+    default:
+        return;
+    }
+}
+
+void ServerWebSocket::onPeerClose(const QByteArray &payload)
+{
+    m_closeFrameReceived = true;
+    if (m_state != State::Open) {
+        finishClosing(); // the answer to the server's close frame
+        return;
+    }
+    int problemCode = 0;
+    QString problem;
+    if (payload.size() == 1) {
+        problemCode = 1002;
+        problem = SocketServer::tr("invalid close frame: a payload of 1 byte");
+    } else if (payload.size() >= 2) {
+        m_peerCloseCode = qFromBigEndian<quint16>(payload.constData());
+        const QByteArrayView reason = QByteArrayView(payload).sliced(2);
+        if (!isValidCloseCode(m_peerCloseCode)) {
+            problemCode = 1002;
+            problem = SocketServer::tr("invalid close frame: close code %1").arg(m_peerCloseCode);
+        } else if (!reason.isValidUtf8()) {
+            problemCode = 1007;
+            problem = SocketServer::tr("invalid close frame: the reason is not UTF-8");
+        } else {
+            m_peerCloseReason = QString::fromUtf8(reason);
+        }
+    }
+    stopDeadline();
+    if (problemCode) {
+        QPointer<ServerWebSocket> guard(this);
+        Q_EMIT protocolError(problemCode, problem);
+        if (guard && m_state == State::Open)
+            close(problemCode, problem);
+        return;
+    }
+    // The answer echoes the peer's code (none if it sent none), then the server closes
+    // the TCP connection first (§7.1.1).
+    FrameWriter::write(m_tcp, FrameWriter::Opcode::Close, QByteArrayView(payload).first(std::min<qsizetype>(2, payload.size())));
+    m_closeFrameSent = true;
+    m_state = State::Closing;
+    finishClosing();
+}
+
+void ServerWebSocket::close(int code, const QString &reason)
+{
+    switch (m_state) {
+    case State::Closed:
+    case State::Closing:
+        return;
+    case State::Handshake:
+        abort();
+        return;
+    case State::Open:
+        break;
+    }
+    // The code, and as much of the reason as fits in a control frame, cut at a character.
+    QByteArray payload(2, Qt::Uninitialized);
+    qToBigEndian<quint16>(quint16(code), payload.data());
+    QByteArray text = reason.toUtf8();
+    if (text.size() > 123) {
+        qsizetype cut = 123;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+            --cut;
+        text.truncate(cut);
+    }
+    payload += text;
+    FrameWriter::write(m_tcp, FrameWriter::Opcode::Close, payload);
+    m_closeFrameSent = true;
+    m_state = State::Closing;
+    stopDeadline();
+    // A peer that never answers (or does not read) is cut off.
+    m_closeTimer = new QTimer(this);
+    m_closeTimer->setSingleShot(true);
+    connect(m_closeTimer, &QTimer::timeout, this, [this] {
+        if (m_tcp && m_tcp->bytesToWrite() == 0)
+            m_tcp->disconnectFromHost();
+        else
+            abort();
+    });
+    m_closeTimer->start(CloseHandshakeTimeout);
+    if (m_closeFrameReceived) {
+        finishClosing();
+        return;
+    }
+    // Read on, for the peer's close frame (what comes before it is discarded).
+    if (m_paused) {
+        m_paused = false;
+        if (m_tcp)
+            m_tcp->setReadBufferSize(0);
+    }
+    if (!m_readQueued) {
+        m_readQueued = true;
+        QMetaObject::invokeMethod(this, [this] {
+            m_readQueued = false;
+            readFrames();
+        }, Qt::QueuedConnection);
+    }
+}
+
+void ServerWebSocket::finishClosing()
+{
+    if (m_state != State::Closing || !m_tcp || m_tcp->state() == QAbstractSocket::UnconnectedState)
+        return;
+    disconnect(m_tcp, &QIODevice::readyRead, this, nullptr);
+    m_input = QByteArray();
+    m_inputPos = 0;
+    if (!m_closeTimer) {
+        // Written, but not necessarily taken by a peer that does not read.
+        m_closeTimer = new QTimer(this);
+        m_closeTimer->setSingleShot(true);
+        connect(m_closeTimer, &QTimer::timeout, this, &ServerWebSocket::abort);
+        m_closeTimer->start(CloseHandshakeTimeout);
+    }
+    m_tcp->disconnectFromHost(); // once what is queued is written
+}
+
+void ServerWebSocket::abort()
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_tcp)
+        m_tcp->abort();
+    onTcpDisconnected(); // also if it was not connected
+}
+
+void ServerWebSocket::onTcpDisconnected()
+{
+    if (m_disconnectedEmitted)
+        return;
+    m_disconnectedEmitted = true;
+    m_state = State::Closed;
+    stopDeadline();
+    m_input = QByteArray();
+    m_inputPos = 0;
+    delete std::exchange(m_closeTimer, nullptr);
+    Q_EMIT disconnected();
+}
+
+void ServerWebSocket::ping()
+{
+    if (m_state == State::Open)
+        FrameWriter::write(m_tcp, FrameWriter::Opcode::Ping, QByteArrayView());
+}
+
+bool ServerWebSocket::sendFrame(FrameWriter::Opcode opcode, const QByteArray &payload)
+{
+    return m_state == State::Open && FrameWriter::write(m_tcp, opcode, payload);
+}
+
+qint64 ServerWebSocket::bytesToWrite() const
+{
+    return m_tcp ? m_tcp->bytesToWrite() : 0;
+}
+
+bool ServerWebSocket::flush()
+{
+    return m_tcp && m_tcp->flush();
+}
+
+void ServerWebSocket::pause()
+{
+    if (m_paused)
+        return;
+    m_paused = true;
+    stopDeadline();
+    if (m_tcp)
+        m_tcp->setReadBufferSize(1); // Qt stops reading from the kernel once it holds a byte
+}
+
+void ServerWebSocket::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    if (m_tcp)
+        m_tcp->setReadBufferSize(0); // unlimited again
+    // What was read before the pause (and what Qt holds) gets no readyRead of its own.
+    if (!m_readQueued) {
+        m_readQueued = true;
+        QMetaObject::invokeMethod(this, [this] {
+            m_readQueued = false;
+            if (m_state == State::Open || m_state == State::Closing)
+                readFrames();
+        }, Qt::QueuedConnection);
+    }
+    updateDeadline();
+}
+
+void ServerWebSocket::setArmedCounter(ArmedDeadlines *counter)
+{
+    if (m_armed && m_deadlineAt >= 0)
+        --m_armed->count;
+    m_armed = counter;
+    if (m_armed && m_deadlineAt >= 0 && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+}
+
+void ServerWebSocket::updateDeadline()
+{
+    if (m_state == State::Open && !m_paused && m_reader.inMessage()) {
+        if (m_deadlineAt < 0)
+            startDeadline();
+    } else {
+        stopDeadline();
+    }
+}
+
+void ServerWebSocket::startDeadline()
+{
+    if (m_messageTimeout <= 0)
+        return;
+    if (m_deadlineAt < 0 && m_armed && m_armed->count++ == 0 && m_armed->wake)
+        m_armed->wake();
+    m_deadlineAt = m_clock.elapsed() + m_messageTimeout;
+}
+
+void ServerWebSocket::stopDeadline()
+{
+    if (m_deadlineAt >= 0 && m_armed)
+        --m_armed->count;
+    m_deadlineAt = -1;
+}
+
+void ServerWebSocket::checkDeadline()
+{
+    if (m_deadlineAt < 0 || m_clock.elapsed() < m_deadlineAt)
+        return;
+    stopDeadline();
+    Q_EMIT messageTimedOut();
+}
+
+} // namespace Stonyx::Sockets
