@@ -109,6 +109,20 @@ private:
     QPointer<QWebSocket> m_client;
 };
 
+/*! A frame as a server sent it, parsed by RawTcpPeer::readFrame(). */
+struct ServerFrame {
+    bool fin = false;
+    quint8 rsv = 0;        // the three RSV bits, as 0..7
+    quint8 opcode = 0;
+    bool masked = false;   // a server must not mask (RFC 6455 §5.1); payload is unmasked here
+    QByteArray payload;
+
+    bool isClose() const { return opcode == 0x8; }
+    // A close frame's status code: 1005 (no status) for an empty payload, -1 for a 1-byte one.
+    int closeCode() const;
+    QByteArray closeReason() const { return payload.size() > 2 ? payload.mid(2) : QByteArray(); }
+};
+
 /*!
     A WebSocket client on a bare TCP socket: it can stop reading, stop answering pings,
     send a frame a byte at a time or vanish without a close frame, which QWebSocket
@@ -117,11 +131,44 @@ private:
 class RawTcpPeer
 {
 public:
+    static constexpr const char *DefaultKey = "dGhlIHNhbXBsZSBub25jZQ==";
+
     bool open(const QUrl &url);             // TCP connect and WebSocket handshake, waits
+    bool connectTcp(const QUrl &url);       // TCP connect only, waits
+    // The handshake request open() sends to \a url, with \a key and extra header lines.
+    static QByteArray upgradeRequest(const QUrl &url, const QByteArray &key = DefaultKey,
+                                     const QByteArray &extraHeaders = {});
+    // base64(SHA-1(key + the RFC 6455 GUID)): the Sec-WebSocket-Accept for \a key.
+    static QByteArray acceptFor(const QByteArray &key);
+    // Writes \a request and returns readResponseHead().
+    QByteArray upgrade(const QByteArray &request, int timeoutMs = 5000);
+    // Waits for the end of an HTTP response head (the blank line) and returns the head,
+    // blank line included; bytes after it stay in `received` for readFrame(). If the
+    // connection closes (or the time runs out) first: whatever came, possibly nothing.
+    QByteArray readResponseHead(int timeoutMs = 5000);
+    // The value of header \a name (case-insensitive) in an HTTP head; null if absent.
+    static QByteArray headerValue(const QByteArray &head, const QByteArray &name);
+
     static QByteArray frame(quint8 opcode, const QByteArray &payload); // masked, FIN set
+    // A frame with \a head as its first byte (FIN, RSV1-3, opcode), masked unless told.
+    static QByteArray rawFrame(quint8 head, const QByteArray &payload, bool masked = true);
+    // The payload of a close frame: the code (big-endian) and the reason.
+    static QByteArray closePayload(quint16 code, const QByteArray &reason = {});
     void sendText(const QByteArray &json) { socket.write(frame(0x1, json)); }
 
+    // Half-closes: what was written goes out, then a TCP FIN; the peer can still read.
+    bool shutdownWrite();
+
+    // The next frame the server sent, or nothing if none is complete within \a timeoutMs
+    // (or the connection closed before one was).
+    std::optional<ServerFrame> readFrame(int timeoutMs = 5000);
+    // Waits until the server closed the TCP connection; what it sent meanwhile stays
+    // in `received`.
+    bool waitForDisconnected(int timeoutMs = 5000);
+    bool isConnected() const { return socket.state() == QAbstractSocket::ConnectedState; }
+
     QTcpSocket socket;
+    QByteArray received; // read from the socket, not parsed yet
 };
 
 } // namespace TestPeer
