@@ -5,19 +5,13 @@
 // straight onto the connection's socket. Not installed.
 //
 // The server writes its frames itself (see ServerWebSocket): one unfragmented frame
-// per message, unmasked (a server's frames carry no mask, §5.1), header and payload
-// in one write. A plain message goes out as the UTF-8 the codec made, with no QString
-// in between (QWebSocket's text API would decode it to UTF-16 only to encode it back).
+// per message, unmasked (a server's frames carry no mask, §5.1), the header made here
+// on the stack and written with the payload in one call (Transport::write()). A plain
+// message goes out as the UTF-8 the codec made, with no QString in between.
 //
 // Thread affinity: call on the socket's thread.
 
-#include <QByteArray>
-#include <QByteArrayView>
 #include <QtGlobal>
-
-QT_BEGIN_NAMESPACE
-class QIODevice;
-QT_END_NAMESPACE
 
 namespace Stonyx::Sockets::FrameWriter {
 
@@ -34,8 +28,5 @@ inline constexpr int MaxHeaderSize = 10;
 
 /*! Writes the header of one final, unmasked frame into \a out; returns its size (2, 4 or 10). */
 int header(Opcode opcode, quint64 payloadSize, char out[MaxHeaderSize]);
-
-/*! Writes one final frame onto \a device; false if the device did not take all of it. */
-bool write(QIODevice *device, Opcode opcode, QByteArrayView payload);
 
 } // namespace Stonyx::Sockets::FrameWriter

@@ -4,7 +4,6 @@
 #include "sessioncodec_p.h"
 #include "socketserver.h"
 
-#include <QTcpSocket>
 #include <QTimer>
 #include <QtEndian>
 
@@ -53,18 +52,18 @@ QString describe(FrameReader::Problem problem)
 
 } // namespace
 
-ServerWebSocket::ServerWebSocket(QTcpSocket *tcp, QObject *parent)
+ServerWebSocket::ServerWebSocket(Transport *transport, QObject *parent)
     : QObject(parent)
-    , m_tcp(tcp)
+    , m_transport(transport)
 {
-    tcp->setParent(this);
-    m_peerAddress = tcp->peerAddress();
-    m_peerPort = tcp->peerPort();
+    transport->setParent(this);
+    m_peerAddress = transport->peerAddress();
+    m_peerPort = transport->peerPort();
     m_reader.setRequireMask(true); // the peer is a client (RFC 6455 §5.1)
     m_clock.start();
-    if (tcp->state() == QAbstractSocket::ConnectedState) {
+    if (transport->isConnected()) {
         m_state = State::Handshake;
-        connect(tcp, &QAbstractSocket::disconnected, this, &ServerWebSocket::onTcpDisconnected);
+        connect(transport, &Transport::disconnected, this, &ServerWebSocket::onTcpDisconnected);
     }
 }
 
@@ -75,26 +74,51 @@ ServerWebSocket::~ServerWebSocket()
 
 void ServerWebSocket::startHandshake(const QStringList &allowedOrigins)
 {
-    if (m_state != State::Handshake || !m_tcp)
+    if (m_state != State::Handshake || !m_transport)
         return;
     m_allowedOrigins = allowedOrigins;
-    connect(m_tcp, &QIODevice::readyRead, this, &ServerWebSocket::onReadyRead);
-    if (m_tcp->bytesAvailable() > 0)
-        onReadyRead();
+    connect(m_transport, &Transport::readyRead, this, &ServerWebSocket::onReadyRead);
+    onReadyRead(); // what came with the TLS handshake has no readyRead of its own
 }
 
 void ServerWebSocket::onReadyRead()
 {
-    if (m_state == State::Handshake)
+    switch (m_state) {
+    case State::Handshake:
         readHandshake();
-    else
-        readFrames();
+        return;
+    case State::Open:
+    case State::Closing:
+        if (!m_closeFrameReceived && m_request.verdict() == WebSocketHandshake::Verdict::Upgrade) {
+            readFrames();
+            return;
+        }
+        break;
+    case State::Closed:
+        break;
+    }
+    // Nothing is read any more (the peer's close frame came, or the handshake was
+    // refused): what still arrives is discarded, and the end of the stream noticed.
+    char buffer[4096];
+    while (m_transport && m_transport->read(buffer, sizeof buffer) > 0) {
+    }
 }
 
 void ServerWebSocket::readHandshake()
 {
     const qsizetype before = m_input.size();
-    m_input.append(m_tcp->read(WebSocketHandshake::MaxRequestSize + 1 - before));
+    // All there is, up to one byte over the limit (such a request is refused below).
+    for (;;) {
+        const qsizetype at = m_input.size();
+        const qsizetype room = WebSocketHandshake::MaxRequestSize + 1 - at;
+        if (room <= 0)
+            break;
+        m_input.resize(at + std::min<qsizetype>(room, 4096));
+        const qint64 got = m_transport->read(m_input.data() + at, m_input.size() - at);
+        m_input.truncate(at + qsizetype(std::max<qint64>(got, 0)));
+        if (got <= 0)
+            break;
+    }
     // Only the new bytes can complete the blank line: no rescan of the whole head.
     const qsizetype from = std::max<qsizetype>(0, before - 3);
     qsizetype end = WebSocketHandshake::headEnd(QByteArrayView(m_input).sliced(from));
@@ -102,7 +126,9 @@ void ServerWebSocket::readHandshake()
         end += from;
     if (end < 0 && m_input.size() <= WebSocketHandshake::MaxRequestSize)
         return; // more to come
-    if (end < 0 || end > WebSocketHandshake::MaxRequestSize) {
+    if (end < 0 || end > WebSocketHandshake::MaxRequestSize)
+        end = -1;
+    if (end < 0) {
         m_request = WebSocketHandshake();
         m_request.refuse(WebSocketHandshake::Verdict::BadRequest,
                          SocketServer::tr("the request head is larger than %1 bytes").arg(WebSocketHandshake::MaxRequestSize));
@@ -117,19 +143,19 @@ void ServerWebSocket::readHandshake()
                              SocketServer::tr("Origin %1 is not in allowedOrigins").arg(origin));
     }
     m_allowedOrigins.clear();
-    m_tcp->write(m_request.response());
+    m_transport->write(m_request.response());
     if (m_request.verdict() != WebSocketHandshake::Verdict::Upgrade) {
         m_input = QByteArray();
-        disconnect(m_tcp, &QIODevice::readyRead, this, nullptr);
         m_state = State::Closing;
         QPointer<ServerWebSocket> guard(this);
         Q_EMIT handshakeFailed(m_request.problem());
-        if (guard && m_tcp)
-            m_tcp->disconnectFromHost(); // after the answer is written
+        if (guard && m_transport)
+            m_transport->disconnectFromHost(); // after the answer is written
         return;
     }
     m_state = State::Open;
-    m_inputPos = end; // frames may follow the request at once
+    m_input.remove(0, end); // frames may follow the request at once
+    m_inputPos = 0;
     QPointer<ServerWebSocket> guard(this);
     Q_EMIT opened();
     if (guard)
@@ -139,44 +165,57 @@ void ServerWebSocket::readHandshake()
 void ServerWebSocket::readFrames()
 {
     QPointer<ServerWebSocket> guard(this);
-    while (!m_paused && m_tcp && !m_closeFrameReceived && (m_state == State::Open || m_state == State::Closing)) {
-        if (m_inputPos >= m_input.size()) {
-            m_input = m_tcp->readAll(); // one buffer block as it is, usually no copy
-            m_inputPos = 0;
-            if (m_input.isEmpty())
+    const Batch batch(this); // the answers to the messages of one read go out together
+    char buffer[32768];
+    auto reading = [this] {
+        return !m_paused && m_transport && !m_closeFrameReceived && (m_state == State::Open || m_state == State::Closing);
+    };
+    while (reading()) {
+        // First what was left unread before a pause, then what the peer sends.
+        QByteArray leftover = std::exchange(m_input, QByteArray());
+        QByteArrayView input = QByteArrayView(leftover).sliced(std::min(m_inputPos, leftover.size()));
+        m_inputPos = 0;
+        if (input.isEmpty()) {
+            const qint64 got = m_transport->read(buffer, sizeof buffer);
+            if (got <= 0)
+                break; // nothing now (readyRead() comes), or the end (disconnected() comes)
+            input = QByteArrayView(buffer, qsizetype(got));
+        }
+        qsizetype pos = 0;
+        while (pos < input.size()) {
+            FrameReader::Event event = m_reader.next(input, &pos);
+            switch (event.type) {
+            case FrameReader::Event::Type::None:
+                break;
+            case FrameReader::Event::Type::Message:
+                stopDeadline(); // the next message has its own
+                if (m_state != State::Open)
+                    break; // after the server's close frame, data is discarded (§5.5.1)
+                Q_EMIT messageReceived(event.opcode == FrameReader::Opcode::Text ? InboundFrame::fromUtf8Text(event.payload)
+                                                                                  : InboundFrame(event.payload));
+                break;
+            case FrameReader::Event::Type::Control:
+                onControlFrame(event.opcode, event.payload);
+                break;
+            case FrameReader::Event::Type::Error:
+                stopDeadline();
+                if (m_state == State::Open) {
+                    const int code = FrameReader::closeCode(event.problem);
+                    const QString reason = describe(event.problem);
+                    Q_EMIT protocolError(code, reason);
+                    if (guard && m_state == State::Open)
+                        close(code, reason);
+                }
+                break;
+            }
+            if (!guard)
+                return;
+            if (!reading())
                 break;
         }
-        FrameReader::Event event = m_reader.next(m_input, &m_inputPos);
-        switch (event.type) {
-        case FrameReader::Event::Type::None:
-            continue;
-        case FrameReader::Event::Type::Message:
-            stopDeadline(); // the next message has its own
-            if (m_state != State::Open)
-                continue; // after the server's close frame, data is discarded (§5.5.1)
-            Q_EMIT messageReceived(event.opcode == FrameReader::Opcode::Text ? InboundFrame::fromUtf8Text(event.payload)
-                                                                              : InboundFrame(event.payload));
-            break;
-        case FrameReader::Event::Type::Control:
-            onControlFrame(event.opcode, event.payload);
-            break;
-        case FrameReader::Event::Type::Error:
-            stopDeadline();
-            if (m_state == State::Open) {
-                const int code = FrameReader::closeCode(event.problem);
-                const QString reason = describe(event.problem);
-                Q_EMIT protocolError(code, reason);
-                if (guard && m_state == State::Open)
-                    close(code, reason);
-            }
-            break;
-        }
-        if (!guard)
-            return;
-    }
-    if (m_inputPos >= m_input.size()) {
-        m_input = QByteArray(); // an idle connection holds no input buffer
-        m_inputPos = 0;
+        // Paused (or closing) in the middle: the rest is read on resume().
+        if (pos < input.size() && m_transport && !m_closeFrameReceived)
+            m_input = input.sliced(pos).toByteArray() + m_input;
     }
     updateDeadline();
 }
@@ -186,7 +225,7 @@ void ServerWebSocket::onControlFrame(FrameReader::Opcode opcode, const QByteArra
     switch (opcode) {
     case FrameReader::Opcode::Ping:
         if (m_state == State::Open)
-            FrameWriter::write(m_tcp, FrameWriter::Opcode::Pong, payload);
+            writeFrame(FrameWriter::Opcode::Pong, payload);
         return;
     case FrameReader::Opcode::Pong:
         Q_EMIT pong();
@@ -234,7 +273,7 @@ void ServerWebSocket::onPeerClose(const QByteArray &payload)
     }
     // The answer echoes the peer's code (none if it sent none), then the server closes
     // the TCP connection first (§7.1.1).
-    FrameWriter::write(m_tcp, FrameWriter::Opcode::Close, QByteArrayView(payload).first(std::min<qsizetype>(2, payload.size())));
+    writeFrame(FrameWriter::Opcode::Close, QByteArrayView(payload).first(std::min<qsizetype>(2, payload.size())));
     m_closeFrameSent = true;
     m_state = State::Closing;
     finishClosing();
@@ -263,7 +302,8 @@ void ServerWebSocket::close(int code, const QString &reason)
         text.truncate(cut);
     }
     payload += text;
-    FrameWriter::write(m_tcp, FrameWriter::Opcode::Close, payload);
+    writeFrame(FrameWriter::Opcode::Close, payload);
+    uncork();
     m_closeFrameSent = true;
     m_state = State::Closing;
     stopDeadline();
@@ -271,8 +311,8 @@ void ServerWebSocket::close(int code, const QString &reason)
     m_closeTimer = new QTimer(this);
     m_closeTimer->setSingleShot(true);
     connect(m_closeTimer, &QTimer::timeout, this, [this] {
-        if (m_tcp && m_tcp->bytesToWrite() == 0)
-            m_tcp->disconnectFromHost();
+        if (m_transport && bytesToWrite() == 0)
+            m_transport->disconnectFromHost();
         else
             abort();
     });
@@ -284,8 +324,8 @@ void ServerWebSocket::close(int code, const QString &reason)
     // Read on, for the peer's close frame (what comes before it is discarded).
     if (m_paused) {
         m_paused = false;
-        if (m_tcp)
-            m_tcp->setReadBufferSize(0);
+        if (m_transport)
+            m_transport->setReading(true);
     }
     if (!m_readQueued) {
         m_readQueued = true;
@@ -298,9 +338,8 @@ void ServerWebSocket::close(int code, const QString &reason)
 
 void ServerWebSocket::finishClosing()
 {
-    if (m_state != State::Closing || !m_tcp || m_tcp->state() == QAbstractSocket::UnconnectedState)
+    if (m_state != State::Closing || !m_transport || !m_transport->isConnected())
         return;
-    disconnect(m_tcp, &QIODevice::readyRead, this, nullptr);
     m_input = QByteArray();
     m_inputPos = 0;
     if (!m_closeTimer) {
@@ -310,15 +349,17 @@ void ServerWebSocket::finishClosing()
         connect(m_closeTimer, &QTimer::timeout, this, &ServerWebSocket::abort);
         m_closeTimer->start(CloseHandshakeTimeout);
     }
-    m_tcp->disconnectFromHost(); // once what is queued is written
+    uncork();
+    m_transport->disconnectFromHost(); // once what is queued is written
 }
 
 void ServerWebSocket::abort()
 {
     if (m_state == State::Closed)
         return;
-    if (m_tcp)
-        m_tcp->abort();
+    m_corked = QByteArray();
+    if (m_transport)
+        m_transport->abort();
     onTcpDisconnected(); // also if it was not connected
 }
 
@@ -338,22 +379,45 @@ void ServerWebSocket::onTcpDisconnected()
 void ServerWebSocket::ping()
 {
     if (m_state == State::Open)
-        FrameWriter::write(m_tcp, FrameWriter::Opcode::Ping, QByteArrayView());
+        writeFrame(FrameWriter::Opcode::Ping, QByteArrayView());
 }
 
 bool ServerWebSocket::sendFrame(FrameWriter::Opcode opcode, const QByteArray &payload)
 {
-    return m_state == State::Open && FrameWriter::write(m_tcp, opcode, payload);
+    return m_state == State::Open && writeFrame(opcode, payload);
+}
+
+bool ServerWebSocket::writeFrame(FrameWriter::Opcode opcode, QByteArrayView payload)
+{
+    if (!m_transport)
+        return false;
+    char head[FrameWriter::MaxHeaderSize];
+    const int headSize = FrameWriter::header(opcode, quint64(payload.size()), head);
+    if (m_corkDepth == 0)
+        return m_transport->write(QByteArrayView(head, headSize), payload);
+    if (m_corked.isEmpty())
+        m_corked.reserve(std::max<qsizetype>(4096, headSize + payload.size()));
+    m_corked.append(head, headSize);
+    m_corked.append(payload);
+    return true;
+}
+
+void ServerWebSocket::uncork()
+{
+    if (!m_corked.isEmpty() && m_transport && m_transport->isConnected())
+        m_transport->write(m_corked);
+    m_corked = QByteArray(); // an idle connection holds no buffer
 }
 
 qint64 ServerWebSocket::bytesToWrite() const
 {
-    return m_tcp ? m_tcp->bytesToWrite() : 0;
+    return m_corked.size() + (m_transport ? m_transport->bytesToWrite() : 0);
 }
 
 bool ServerWebSocket::flush()
 {
-    return m_tcp && m_tcp->flush();
+    uncork();
+    return m_transport && m_transport->flush();
 }
 
 void ServerWebSocket::pause()
@@ -362,8 +426,8 @@ void ServerWebSocket::pause()
         return;
     m_paused = true;
     stopDeadline();
-    if (m_tcp)
-        m_tcp->setReadBufferSize(1); // Qt stops reading from the kernel once it holds a byte
+    if (m_transport)
+        m_transport->setReading(false);
 }
 
 void ServerWebSocket::resume()
@@ -371,8 +435,8 @@ void ServerWebSocket::resume()
     if (!m_paused)
         return;
     m_paused = false;
-    if (m_tcp)
-        m_tcp->setReadBufferSize(0); // unlimited again
+    if (m_transport)
+        m_transport->setReading(true);
     // What was read before the pause (and what Qt holds) gets no readyRead of its own.
     if (!m_readQueued) {
         m_readQueued = true;

@@ -2,7 +2,8 @@
 #pragma once
 
 // Internal to the library: the server's end of one WebSocket connection (RFC 6455),
-// over the QTcpSocket (or QSslSocket) the gate accepted. Not installed.
+// over the connection the gate accepted (a Transport: the descriptor itself for ws://,
+// a QSslSocket for wss://). Not installed.
 //
 // The server speaks WebSocket itself instead of through QWebSocket/QWebSocketServer:
 //  - the opening handshake (WebSocketHandshake), Origin check included;
@@ -26,6 +27,7 @@
 
 #include "framereader_p.h"
 #include "framewriter_p.h"
+#include "transport_p.h"
 #include "websockethandshake_p.h"
 
 #include <QElapsedTimer>
@@ -37,7 +39,6 @@
 #include <functional>
 
 QT_BEGIN_NAMESPACE
-class QTcpSocket;
 class QTimer;
 QT_END_NAMESPACE
 
@@ -68,11 +69,11 @@ public:
     };
 
     /*!
-        Takes \a tcp (made its child), an accepted connection; reads nothing until
-        startHandshake(). An unconnected socket makes a connection that never opens
+        Takes \a transport (made its child), an accepted connection; reads nothing
+        until startHandshake(). An unconnected one makes a connection that never opens
         (the fuzz tests drive the server that way).
     */
-    explicit ServerWebSocket(QTcpSocket *tcp, QObject *parent = nullptr);
+    explicit ServerWebSocket(Transport *transport, QObject *parent = nullptr);
     ~ServerWebSocket() override;
 
     /*!
@@ -83,7 +84,7 @@ public:
     void startHandshake(const QStringList &allowedOrigins);
 
     State state() const { return m_state; }
-    QTcpSocket *tcpSocket() const { return m_tcp; }
+    Transport *transport() const { return m_transport; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     /*! The upgrade request, once opened (its headers, e.g. Delivery::ResumeHeader). */
@@ -96,6 +97,33 @@ public:
 
     /*! Writes one data frame; false if not open or the socket did not take it. */
     bool sendFrame(FrameWriter::Opcode opcode, const QByteArray &payload);
+    /*!
+        While one exists, frames are kept and go out together, in one write, when the
+        last one ends: the answers to the messages of one read (or to a request and what
+        it reports) cost one system call, and nothing is on the wire before the server
+        has reported what led to it (e.g. clientAuthenticated() before the auth answer).
+    */
+    class Batch
+    {
+    public:
+        explicit Batch(ServerWebSocket *socket)
+            : m_socket(socket)
+        {
+            if (socket)
+                ++socket->m_corkDepth;
+        }
+        ~Batch()
+        {
+            if (m_socket && --m_socket->m_corkDepth == 0)
+                m_socket->uncork();
+        }
+        Batch(const Batch &) = delete;
+        Batch &operator=(const Batch &) = delete;
+
+    private:
+        QPointer<ServerWebSocket> m_socket;
+    };
+
     /*! Asks the peer for a pong (the heartbeat). */
     void ping();
     /*!
@@ -178,11 +206,14 @@ private:
     void onControlFrame(FrameReader::Opcode opcode, const QByteArray &payload);
     void onPeerClose(const QByteArray &payload);
     void onTcpDisconnected();
+    // Writes a frame, or keeps it for uncork() while the frames of one read are handled.
+    bool writeFrame(FrameWriter::Opcode opcode, QByteArrayView payload);
+    void uncork();
     void updateDeadline();
     void startDeadline();
     void stopDeadline();
 
-    QPointer<QTcpSocket> m_tcp;
+    QPointer<Transport> m_transport;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     State m_state = State::Closed;
@@ -194,6 +225,10 @@ private:
     QByteArray m_input;
     qsizetype m_inputPos = 0;
     QTimer *m_closeTimer = nullptr; // made by close(): the closing handshake's limit
+    // Frames kept while a Batch exists (one system call for them all, as QAbstractSocket's
+    // buffer would give, without its copy and its wait for the event loop).
+    QByteArray m_corked;
+    int m_corkDepth = 0;
     QString m_peerCloseReason;
     int m_peerCloseCode = 1005;
     bool m_closeFrameReceived = false;

@@ -265,19 +265,26 @@ void ServerWorker::resumeReading(SocketConnection *connection)
 void ServerWorker::onAccepted(qintptr descriptor, const QString &address)
 {
     const bool secure = !m_tls.isNull();
-    QTcpSocket *socket = secure ? new QSslSocket(m_sockets) : new QTcpSocket(m_sockets);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcServer, "Cannot use an accepted connection from %s: %s", qUtf8Printable(address),
-                  qUtf8Printable(socket->errorString()));
-        ::close(int(descriptor));
-        delete socket;
-        if (m_gate)
-            m_gate->leave(address);
-        changeLoad(-1);
-        return;
+    Transport *transport = nullptr;
+    QSslSocket *ssl = nullptr;
+    if (secure) {
+        ssl = new QSslSocket;
+        if (!ssl->setSocketDescriptor(descriptor)) {
+            qCWarning(lcServer, "Cannot use an accepted connection from %s: %s", qUtf8Printable(address),
+                      qUtf8Printable(ssl->errorString()));
+            ::close(int(descriptor));
+            delete ssl;
+            if (m_gate)
+                m_gate->leave(address);
+            changeLoad(-1);
+            return;
+        }
+        transport = new SocketTransport(ssl);
+    } else {
+        transport = new DescriptorTransport(descriptor);
     }
-    auto *stream = new ServerWebSocket(socket, m_sockets);
-    QObject::connect(socket, &QObject::destroyed, this, [this, stream] {
+    auto *stream = new ServerWebSocket(transport, m_sockets);
+    QObject::connect(transport, &QObject::destroyed, this, [this, stream] {
         changeLoad(-1);
         onPendingSocketGone(stream);
     });
@@ -289,7 +296,6 @@ void ServerWorker::onAccepted(qintptr descriptor, const QString &address)
         startWebSocketHandshake(stream);
         return;
     }
-    auto *ssl = static_cast<QSslSocket *>(socket);
     ssl->setSslConfiguration(m_tls);
     // Until encrypted, a failed TLS handshake ends the connection.
     QObject::connect(ssl, &QAbstractSocket::errorOccurred, stream, [ssl](QAbstractSocket::SocketError) {
@@ -993,6 +999,8 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const InboundFram
 bool ServerWorker::finishRequest(SocketConnection *connection, const QString &request, const QJsonValue &result,
                                  const QJsonValue &id)
 {
+    // What this sends goes out after what it reports (see ServerWebSocket::Batch).
+    const ServerWebSocket::Batch batch(connection->d->socket);
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing || Message::isNothing(result))
         return false;

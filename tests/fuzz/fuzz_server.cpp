@@ -204,7 +204,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     SocketServer *const srv = server(encryption);
     SocketServerPrivate *const d = SocketServerPrivate::get(srv);
 
-    QPointer<SocketConnection> connection = d->createConnection(new ServerWebSocket(new QTcpSocket));
+    QPointer<SocketConnection> connection = d->createConnection(new ServerWebSocket(new SocketTransport(new QTcpSocket)));
     auto *const cd = privateOf(connection.data());
     const qint64 id = connection->id();
     if (srv->clientCount() != 1 || srv->client(id) != connection)
