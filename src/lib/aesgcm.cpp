@@ -226,7 +226,7 @@ Error Context::load(const Key &key)
     if (!m_ctx && !(m_ctx = EVP_CIPHER_CTX_new()))
         return Error::Unavailable;
     // Only reads the template: safe while other threads copy the same Key.
-    if (EVP_CIPHER_CTX_copy(m_ctx, m_direction == Direction::Seal ? key.m_encrypt : key.m_decrypt) != 1)
+    if (EVP_CIPHER_CTX_copy(m_ctx, m_direction == Direction::Open ? key.m_decrypt : key.m_encrypt) != 1)
         return Error::BadKey;
     m_loaded = true;
     return Error::None;
@@ -239,9 +239,9 @@ Error Context::load(const Algorithm &algorithm, QByteArrayView key)
         return Error::BadKeySize;
     if (!m_ctx && !(m_ctx = EVP_CIPHER_CTX_new()))
         return Error::Unavailable;
-    const int ok = m_direction == Direction::Seal
-        ? EVP_EncryptInit_ex2(m_ctx, algorithm.cipher(), bytes(key), nullptr, nullptr)
-        : EVP_DecryptInit_ex2(m_ctx, algorithm.cipher(), bytes(key), nullptr, nullptr);
+    const int ok = m_direction == Direction::Open
+        ? EVP_DecryptInit_ex2(m_ctx, algorithm.cipher(), bytes(key), nullptr, nullptr)
+        : EVP_EncryptInit_ex2(m_ctx, algorithm.cipher(), bytes(key), nullptr, nullptr);
     if (ok != 1)
         return Error::BadKey;
     m_loaded = true;
@@ -259,7 +259,7 @@ void Context::unload()
 Error Context::seal(QByteArrayView plaintext, QByteArray *frame, QByteArrayView iv)
 {
     Q_ASSERT(frame);
-    Q_ASSERT(m_direction == Direction::Seal);
+    Q_ASSERT(m_direction != Direction::Open);
     // \a plaintext may view \a frame's own bytes: \a frame is only replaced at the end.
     QByteArray sealed;
     const Error error = sealInto(plaintext, &sealed, iv);
@@ -304,7 +304,7 @@ Error Context::sealInto(QByteArrayView plaintext, QByteArray *frame, QByteArrayV
 Error Context::open(QByteArrayView frame, QByteArray *plaintext)
 {
     Q_ASSERT(plaintext);
-    Q_ASSERT(m_direction == Direction::Open);
+    Q_ASSERT(m_direction != Direction::Seal);
     plaintext->resize(0); // keeps the capacity: callers may reuse one buffer
     if (!m_loaded)
         return Error::NoKey;

@@ -119,7 +119,10 @@ private:
 class STONYX_SOCKETS_EXPORT Context
 {
 public:
-    enum class Direction { Seal, Open };
+    //! Seal or Open only, or Both: one EVP context that seals and opens (each frame's
+    //! init says which, the key schedule is the same), for a connection whose two
+    //! directions use the same key: half the memory of two contexts.
+    enum class Direction { Seal, Open, Both };
     static constexpr int IvBatch = 16;
     explicit Context(Direction direction);
     ~Context();

@@ -33,10 +33,8 @@ SessionCodec &SessionCodec::operator=(SessionCodec &&other) noexcept
         clearSessionKey();
         m_globalKey = std::move(other.m_globalKey);
         m_sessionKey = std::move(other.m_sessionKey);
-        m_sealer = std::move(other.m_sealer);
-        m_opener = std::move(other.m_opener);
-        m_sealerKey = std::exchange(other.m_sealerKey, Loaded::None);
-        m_openerKey = std::exchange(other.m_openerKey, Loaded::None);
+        m_context = std::move(other.m_context);
+        m_loaded = std::exchange(other.m_loaded, Loaded::None);
         m_plain = std::move(other.m_plain);
     }
     return *this;
@@ -63,29 +61,25 @@ void SessionCodec::clearSessionKey()
         OPENSSL_cleanse(m_sessionKey.data(), size_t(m_sessionKey.size()));
     m_sessionKey.clear();
     // Contexts under the session key would otherwise keep it.
-    if (m_sealerKey == Loaded::Session) {
-        m_sealer.unload();
-        m_sealerKey = Loaded::None;
-    }
-    if (m_openerKey == Loaded::Session) {
-        m_opener.unload();
-        m_openerKey = Loaded::None;
+    if (m_loaded == Loaded::Session) {
+        m_context.unload();
+        m_loaded = Loaded::None;
     }
 }
 
-bool SessionCodec::load(AesGcm::Context &context, Loaded *loaded, Loaded wanted, QString *error)
+bool SessionCodec::load(Loaded wanted, QString *error)
 {
-    if (*loaded == wanted)
+    if (m_loaded == wanted)
         return true;
-    *loaded = Loaded::None;
+    m_loaded = Loaded::None;
     const AesGcm::Error result = wanted == Loaded::Session
-        ? context.load(*m_globalKey->algorithm(), m_sessionKey)
-        : context.load(*m_globalKey);
+        ? m_context.load(*m_globalKey->algorithm(), m_sessionKey)
+        : m_context.load(*m_globalKey);
     if (result != AesGcm::Error::None) {
         *error = AesGcm::describe(result, m_sessionKey.size());
         return false;
     }
-    *loaded = wanted;
+    m_loaded = wanted;
     return true;
 }
 
@@ -99,11 +93,11 @@ SessionCodec::Decoded SessionCodec::decode(const InboundFrame &frame, QStringVie
 {
     Message::DecodeResult result;
     if (m_globalKey) {
-        if (!load(m_opener, &m_openerKey, hasSessionKey() ? Loaded::Session : Loaded::Global, error))
+        if (!load(hasSessionKey() ? Loaded::Session : Loaded::Global, error))
             return Decoded::InvalidFrame;
         // Sealed frames are binary; a text frame is opened as its UTF-8 bytes (and fails).
         const QByteArray sealed = frame.utf8();
-        if (const AesGcm::Error opened = m_opener.open(sealed, &m_plain); opened != AesGcm::Error::None) {
+        if (const AesGcm::Error opened = m_context.open(sealed, &m_plain); opened != AesGcm::Error::None) {
             *error = AesGcm::describe(opened, sealed.size());
             return Decoded::InvalidFrame;
         }
@@ -138,9 +132,9 @@ bool SessionCodec::encode(const QByteArray &json, KeyChoice key, QByteArray *fra
         return true;
     }
     const Loaded wanted = key == KeyChoice::Current && hasSessionKey() ? Loaded::Session : Loaded::Global;
-    if (!load(m_sealer, &m_sealerKey, wanted, error))
+    if (!load(wanted, error))
         return false;
-    if (const AesGcm::Error result = m_sealer.seal(json, frame, iv); result != AesGcm::Error::None) {
+    if (const AesGcm::Error result = m_context.seal(json, frame, iv); result != AesGcm::Error::None) {
         *error = AesGcm::describe(result);
         return false;
     }

@@ -76,7 +76,8 @@ private:
 
     Cost: the global key is an AesGcm::Key shared (immutable) by all the codecs of one
     server or client; a codec copies it into its own EVP context on first use. The
-    session key is set on the codec's contexts once. Nothing is allocated with
+    session key is set on that context once. One context seals and opens (the key is
+    the same both ways), so a held connection carries one, not two. Nothing is allocated with
     encryption off, and each frame only re-inits the IV.
 
     Thread affinity: a codec belongs to one connection and is used from that
@@ -142,14 +143,15 @@ private:
     friend struct SessionCodecTestAccess; // tests: encode with a chosen IV
     bool encode(const QByteArray &json, KeyChoice key, QByteArray *frame, QString *error, QByteArrayView iv);
     enum class Loaded { None, Global, Session };
-    bool load(AesGcm::Context &context, Loaded *loaded, Loaded wanted, QString *error);
+    // Loads \a wanted into the context unless it holds it already (a switch re-keys it:
+    // once per authentication, for the auth response under the global key).
+    bool load(Loaded wanted, QString *error);
 
     std::shared_ptr<const AesGcm::Key> m_globalKey;
     QByteArray m_sessionKey;
-    AesGcm::Context m_sealer{AesGcm::Context::Direction::Seal};
-    AesGcm::Context m_opener{AesGcm::Context::Direction::Open};
-    Loaded m_sealerKey = Loaded::None;
-    Loaded m_openerKey = Loaded::None;
+    // One EVP context seals and opens (Direction::Both): a held connection's memory.
+    AesGcm::Context m_context{AesGcm::Context::Direction::Both};
+    Loaded m_loaded = Loaded::None;
     QByteArray m_plain; // reused buffer for decrypted text
 };
 
