@@ -1120,16 +1120,116 @@
         <translation>Das TLS-Zertifikat oder der Schlüssel konnte nicht verwendet werden</translation>
     </message>
     <message>
-        <source>closed by the WebSocket layer with code %1</source>
-        <translation>von der WebSocket-Schicht mit Code %1 geschlossen</translation>
-    </message>
-    <message>
-        <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
-        <translation>ungültiger WebSocket-Frame (unmaskiert, reservierter Opcode oder Steuerframe über 125 Bytes)</translation>
-    </message>
-    <message>
         <source>the connection resumed the session of client %1</source>
         <translation>die Verbindung hat die Sitzung von Client %1 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: not masked</source>
+        <translation>ungültiger WebSocket-Frame: nicht maskiert</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: reserved bits set</source>
+        <translation>ungültiger WebSocket-Frame: reservierte Bits gesetzt</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: reserved opcode</source>
+        <translation>ungültiger WebSocket-Frame: reservierter Opcode</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a fragmented control frame</source>
+        <translation>ungültiger WebSocket-Frame: ein fragmentierter Steuer-Frame</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a control frame over 125 bytes</source>
+        <translation>ungültiger WebSocket-Frame: ein Steuer-Frame über 125 Bytes</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a continuation frame with no message begun</source>
+        <translation>ungültiger WebSocket-Frame: ein Fortsetzungs-Frame ohne begonnene Nachricht</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a new message inside a fragmented one</source>
+        <translation>ungültiger WebSocket-Frame: eine neue Nachricht innerhalb einer fragmentierten</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: invalid payload length</source>
+        <translation>ungültiger WebSocket-Frame: ungültige Nutzdatenlänge</translation>
+    </message>
+    <message>
+        <source>WebSocket frame too large</source>
+        <translation>WebSocket-Frame zu groß</translation>
+    </message>
+    <message>
+        <source>WebSocket message too large</source>
+        <translation>WebSocket-Nachricht zu groß</translation>
+    </message>
+    <message>
+        <source>invalid UTF-8 in a text message</source>
+        <translation>ungültiges UTF-8 in einer Textnachricht</translation>
+    </message>
+    <message>
+        <source>the request head is larger than %1 bytes</source>
+        <translation>der Kopf der Anfrage ist größer als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>Origin %1 is not in allowedOrigins</source>
+        <translation>Origin %1 ist nicht in allowedOrigins</translation>
+    </message>
+    <message>
+        <source>invalid close frame: a payload of 1 byte</source>
+        <translation>ungültiger Close-Frame: Nutzdaten von 1 Byte</translation>
+    </message>
+    <message>
+        <source>invalid close frame: close code %1</source>
+        <translation>ungültiger Close-Frame: Close-Code %1</translation>
+    </message>
+    <message>
+        <source>invalid close frame: the reason is not UTF-8</source>
+        <translation>ungültiger Close-Frame: der Grund ist kein UTF-8</translation>
+    </message>
+    <message>
+        <source>the request has no request line</source>
+        <translation>die Anfrage hat keine Anfragezeile</translation>
+    </message>
+    <message>
+        <source>the request line is malformed</source>
+        <translation>die Anfragezeile ist fehlerhaft</translation>
+    </message>
+    <message>
+        <source>the request method is not GET</source>
+        <translation>die Anfragemethode ist nicht GET</translation>
+    </message>
+    <message>
+        <source>the request is not HTTP/1.1</source>
+        <translation>die Anfrage ist nicht HTTP/1.1</translation>
+    </message>
+    <message>
+        <source>the request head does not end with a blank line</source>
+        <translation>der Kopf der Anfrage endet nicht mit einer Leerzeile</translation>
+    </message>
+    <message>
+        <source>a request header line is malformed</source>
+        <translation>eine Kopfzeile der Anfrage ist fehlerhaft</translation>
+    </message>
+    <message>
+        <source>the request has no Host header</source>
+        <translation>die Anfrage hat keinen Host-Header</translation>
+    </message>
+    <message>
+        <source>the request does not ask to upgrade to WebSocket</source>
+        <translation>die Anfrage verlangt kein Upgrade auf WebSocket</translation>
+    </message>
+    <message>
+        <source>the request&apos;s Connection header does not hold Upgrade</source>
+        <translation>der Connection-Header der Anfrage enthält nicht Upgrade</translation>
+    </message>
+    <message>
+        <source>the request&apos;s Sec-WebSocket-Key is not 16 bytes in base64</source>
+        <translation>der Sec-WebSocket-Key der Anfrage sind nicht 16 Bytes in Base64</translation>
+    </message>
+    <message>
+        <source>the request asks for a WebSocket version other than 13</source>
+        <translation>die Anfrage verlangt eine andere WebSocket-Version als 13</translation>
     </message>
 </context>
 <context>

@@ -1120,16 +1120,116 @@
         <translation>Le certificat ou la clé TLS n’a pas pu être utilisé</translation>
     </message>
     <message>
-        <source>closed by the WebSocket layer with code %1</source>
-        <translation>fermée par la couche WebSocket avec le code %1</translation>
-    </message>
-    <message>
-        <source>invalid WebSocket frame (unmasked, a reserved opcode or a control frame over 125 bytes)</source>
-        <translation>trame WebSocket non valide (non masquée, opcode réservé ou trame de contrôle de plus de 125 octets)</translation>
-    </message>
-    <message>
         <source>the connection resumed the session of client %1</source>
         <translation>la connexion a repris la session du client %1</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: not masked</source>
+        <translation>trame WebSocket invalide : non masquée</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: reserved bits set</source>
+        <translation>trame WebSocket invalide : bits réservés positionnés</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: reserved opcode</source>
+        <translation>trame WebSocket invalide : opcode réservé</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a fragmented control frame</source>
+        <translation>trame WebSocket invalide : une trame de contrôle fragmentée</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a control frame over 125 bytes</source>
+        <translation>trame WebSocket invalide : une trame de contrôle de plus de 125 octets</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a continuation frame with no message begun</source>
+        <translation>trame WebSocket invalide : une trame de continuation sans message commencé</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: a new message inside a fragmented one</source>
+        <translation>trame WebSocket invalide : un nouveau message à l&apos;intérieur d&apos;un message fragmenté</translation>
+    </message>
+    <message>
+        <source>invalid WebSocket frame: invalid payload length</source>
+        <translation>trame WebSocket invalide : longueur de charge utile invalide</translation>
+    </message>
+    <message>
+        <source>WebSocket frame too large</source>
+        <translation>trame WebSocket trop grande</translation>
+    </message>
+    <message>
+        <source>WebSocket message too large</source>
+        <translation>message WebSocket trop grand</translation>
+    </message>
+    <message>
+        <source>invalid UTF-8 in a text message</source>
+        <translation>UTF-8 invalide dans un message texte</translation>
+    </message>
+    <message>
+        <source>the request head is larger than %1 bytes</source>
+        <translation>l&apos;en-tête de la requête dépasse %1 octets</translation>
+    </message>
+    <message>
+        <source>Origin %1 is not in allowedOrigins</source>
+        <translation>l&apos;origine %1 n&apos;est pas dans allowedOrigins</translation>
+    </message>
+    <message>
+        <source>invalid close frame: a payload of 1 byte</source>
+        <translation>trame de fermeture invalide : une charge utile d&apos;un octet</translation>
+    </message>
+    <message>
+        <source>invalid close frame: close code %1</source>
+        <translation>trame de fermeture invalide : code de fermeture %1</translation>
+    </message>
+    <message>
+        <source>invalid close frame: the reason is not UTF-8</source>
+        <translation>trame de fermeture invalide : la raison n&apos;est pas en UTF-8</translation>
+    </message>
+    <message>
+        <source>the request has no request line</source>
+        <translation>la requête n&apos;a pas de ligne de requête</translation>
+    </message>
+    <message>
+        <source>the request line is malformed</source>
+        <translation>la ligne de requête est mal formée</translation>
+    </message>
+    <message>
+        <source>the request method is not GET</source>
+        <translation>la méthode de la requête n&apos;est pas GET</translation>
+    </message>
+    <message>
+        <source>the request is not HTTP/1.1</source>
+        <translation>la requête n&apos;est pas en HTTP/1.1</translation>
+    </message>
+    <message>
+        <source>the request head does not end with a blank line</source>
+        <translation>l&apos;en-tête de la requête ne se termine pas par une ligne vide</translation>
+    </message>
+    <message>
+        <source>a request header line is malformed</source>
+        <translation>une ligne d&apos;en-tête de la requête est mal formée</translation>
+    </message>
+    <message>
+        <source>the request has no Host header</source>
+        <translation>la requête n&apos;a pas d&apos;en-tête Host</translation>
+    </message>
+    <message>
+        <source>the request does not ask to upgrade to WebSocket</source>
+        <translation>la requête ne demande pas le passage à WebSocket</translation>
+    </message>
+    <message>
+        <source>the request&apos;s Connection header does not hold Upgrade</source>
+        <translation>l&apos;en-tête Connection de la requête ne contient pas Upgrade</translation>
+    </message>
+    <message>
+        <source>the request&apos;s Sec-WebSocket-Key is not 16 bytes in base64</source>
+        <translation>le Sec-WebSocket-Key de la requête ne fait pas 16 octets en base64</translation>
+    </message>
+    <message>
+        <source>the request asks for a WebSocket version other than 13</source>
+        <translation>la requête demande une version de WebSocket autre que 13</translation>
     </message>
 </context>
 <context>

@@ -46,7 +46,9 @@ struct STONYX_SOCKETS_EXPORT ServerStatistics {
     \class Stonyx::Sockets::SocketServer
     \brief A WebSocket server speaking Stonyx Sockets protocol version 1.
 
-    The server wraps QWebSocketServer. Each incoming frame is decrypted (session key
+    The server speaks WebSocket (RFC 6455) itself on the connections it accepts: the
+    opening handshake, frames, pings and the closing handshake; QWebSocketServer is not
+    used. Each incoming frame is decrypted (session key
     once the client authenticated, the global key before), parsed, and dispatched to
     the handler named by its \c request field; the handler's return value is sent
     back as the response. The built-in \c heartBeat request is answered for
