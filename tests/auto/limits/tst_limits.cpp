@@ -10,6 +10,8 @@
 #include <Stonyx/Sockets/SocketConnection>
 #include <Stonyx/Sockets/SocketServer>
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -349,6 +351,52 @@ private Q_SLOTS:
         QTRY_COMPARE(gone.size(), 1);
         QCOMPARE(gone.first().at(1).toInt(), 1008);
         QVERIFY(clock.elapsed() < 5000);
+        verifyBystander();
+    }
+
+    void burstToASlowReaderArrivesWholeAndInOrder()
+    {
+        // More than the kernel takes at once: the rest waits in the connection's own
+        // queue (DescriptorTransport) and must follow in order, whole, interleaved with
+        // the answers to the peer's own requests, once the peer reads.
+        SocketConfig c = baseConfig(false);
+        c.setMaxSendBuffer(64 * 1024 * 1024);
+        start(c);
+        RawTcpPeer reader;
+        QVERIFY(reader.open(m_server->serverUrl()));
+        reader.sendText(R"({"request":"auth","data":{"authKey":"limits-key"}})");
+        const std::optional<TestPeer::ServerFrame> authAnswer = reader.readFrame();
+        QVERIFY(authAnswer && authAnswer->opcode == 0x1);
+        constexpr int Count = 300;
+        for (int i = 0; i < Count; ++i) {
+            // 1 byte to 96 KiB: frames of every header size, most over a socket buffer.
+            const qsizetype size = i % 3 == 0 ? 1 : (i % 3 == 1 ? 200 : 96 * 1024);
+            m_server->sendTo(2, QStringLiteral("seq"), QString(QString::number(i) + u':' + QString(size, QChar(u'a' + i % 26))));
+            if (i == Count / 2)
+                reader.sendText(R"({"request":"echo","data":"middle"})");
+        }
+        int next = 0;
+        bool echoed = false;
+        while (next < Count || !echoed) {
+            const std::optional<TestPeer::ServerFrame> frame = reader.readFrame(10000);
+            QVERIFY2(frame, qPrintable(QStringLiteral("stopped after %1 of %2").arg(next).arg(Count)));
+            QCOMPARE(frame->opcode, 0x1);
+            QVERIFY(frame->fin && !frame->masked);
+            const QJsonObject message = QJsonDocument::fromJson(frame->payload).object();
+            if (message.value(u"request").toString() == u"echo") {
+                QCOMPARE(message.value(u"response").toString(), QStringLiteral("middle"));
+                echoed = true;
+                continue;
+            }
+            const QString text = message.value(u"response").toString();
+            const qsizetype colon = text.indexOf(u':');
+            QCOMPARE(text.left(colon).toInt(), next);
+            const qsizetype size = next % 3 == 0 ? 1 : (next % 3 == 1 ? 200 : 96 * 1024);
+            QCOMPARE(text.size() - colon - 1, size);
+            QVERIFY(text.sliced(colon + 1).count(QChar(u'a' + next % 26)) == size);
+            ++next;
+        }
+        QVERIFY(reader.isConnected());
         verifyBystander();
     }
 
