@@ -100,8 +100,11 @@ void ServerWebSocket::onReadyRead()
     // Nothing is read any more (the peer's close frame came, or the handshake was
     // refused): what still arrives is discarded, and the end of the stream noticed.
     char buffer[4096];
-    while (m_transport && m_transport->read(buffer, sizeof buffer) > 0) {
+    qint64 got = 0;
+    while (m_transport && (got = m_transport->read(buffer, sizeof buffer)) > 0) {
     }
+    if (got < 0 && m_transport)
+        m_transport->disconnectFromHost(); // the peer ended its stream: so do we
 }
 
 void ServerWebSocket::readHandshake()
@@ -116,6 +119,8 @@ void ServerWebSocket::readHandshake()
         m_input.resize(at + std::min<qsizetype>(room, 4096));
         const qint64 got = m_transport->read(m_input.data() + at, m_input.size() - at);
         m_input.truncate(at + qsizetype(std::max<qint64>(got, 0)));
+        if (got < 0)
+            m_inputEnded = true; // what came is still answered (a request, then a half-close)
         if (got <= 0)
             break;
     }
@@ -124,8 +129,11 @@ void ServerWebSocket::readHandshake()
     qsizetype end = WebSocketHandshake::headEnd(QByteArrayView(m_input).sliced(from));
     if (end >= 0)
         end += from;
-    if (end < 0 && m_input.size() <= WebSocketHandshake::MaxRequestSize)
+    if (end < 0 && m_input.size() <= WebSocketHandshake::MaxRequestSize) {
+        if (m_inputEnded) // no more to come
+            m_transport->disconnectFromHost();
         return; // more to come
+    }
     if (end < 0 || end > WebSocketHandshake::MaxRequestSize)
         end = -1;
     if (end < 0) {
@@ -170,15 +178,29 @@ void ServerWebSocket::readFrames()
     auto reading = [this] {
         return !m_paused && m_transport && !m_closeFrameReceived && (m_state == State::Open || m_state == State::Closing);
     };
+    // Fairness: one connection reads at most this much per turn of the event loop, so
+    // a peer that never stops sending (frames that cost little each and count for no
+    // rate limit, such as pings or empty fragments) cannot hold the worker's thread.
+    qint64 budget = ReadBudget;
+    bool yielded = false;
     while (reading()) {
         // First what was left unread before a pause, then what the peer sends.
         QByteArray leftover = std::exchange(m_input, QByteArray());
         QByteArrayView input = QByteArrayView(leftover).sliced(std::min(m_inputPos, leftover.size()));
         m_inputPos = 0;
+        if (input.isEmpty() && m_inputEnded)
+            break;
         if (input.isEmpty()) {
+            if (budget <= 0) {
+                yielded = true;
+                break;
+            }
             const qint64 got = m_transport->read(buffer, sizeof buffer);
+            if (got < 0)
+                m_inputEnded = true; // answered below, then closed
             if (got <= 0)
-                break; // nothing now (readyRead() comes), or the end (disconnected() comes)
+                break; // nothing now (readyRead() comes), or the end of the stream
+            budget -= got;
             input = QByteArrayView(buffer, qsizetype(got));
         }
         qsizetype pos = 0;
@@ -218,14 +240,39 @@ void ServerWebSocket::readFrames()
             m_input = input.sliced(pos).toByteArray() + m_input;
     }
     updateDeadline();
+    if (m_inputEnded && !m_paused && m_input.isEmpty() && m_transport && m_state != State::Closed) {
+        // The peer ended its stream without a close frame: what it asked is answered
+        // (not while paused: a request may be away on the server's thread), then the
+        // connection closes (it ends as lost: 1006).
+        uncork();
+        m_transport->disconnectFromHost();
+        return;
+    }
+    if (yielded)
+        scheduleRead(); // the rest on the next turn (a QSslSocket does not signal it again)
+}
+
+void ServerWebSocket::scheduleRead()
+{
+    if (std::exchange(m_readQueued, true))
+        return;
+    QMetaObject::invokeMethod(this, [this] {
+        m_readQueued = false;
+        if (m_state == State::Open || m_state == State::Closing)
+            onReadyRead();
+    }, Qt::QueuedConnection);
 }
 
 void ServerWebSocket::onControlFrame(FrameReader::Opcode opcode, const QByteArray &payload)
 {
     switch (opcode) {
     case FrameReader::Opcode::Ping:
-        if (m_state == State::Open)
-            writeFrame(FrameWriter::Opcode::Pong, payload);
+        if (m_state != State::Open)
+            return;
+        writeFrame(FrameWriter::Opcode::Pong, payload);
+        // A peer that pings and never reads the pongs would make them pile up.
+        if (m_maxQueued > 0 && bytesToWrite() > m_maxQueued)
+            Q_EMIT sendBufferExceeded();
         return;
     case FrameReader::Opcode::Pong:
         Q_EMIT pong();
@@ -327,13 +374,7 @@ void ServerWebSocket::close(int code, const QString &reason)
         if (m_transport)
             m_transport->setReading(true);
     }
-    if (!m_readQueued) {
-        m_readQueued = true;
-        QMetaObject::invokeMethod(this, [this] {
-            m_readQueued = false;
-            readFrames();
-        }, Qt::QueuedConnection);
-    }
+    scheduleRead();
 }
 
 void ServerWebSocket::finishClosing()
@@ -438,14 +479,7 @@ void ServerWebSocket::resume()
     if (m_transport)
         m_transport->setReading(true);
     // What was read before the pause (and what Qt holds) gets no readyRead of its own.
-    if (!m_readQueued) {
-        m_readQueued = true;
-        QMetaObject::invokeMethod(this, [this] {
-            m_readQueued = false;
-            if (m_state == State::Open || m_state == State::Closing)
-                readFrames();
-        }, Qt::QueuedConnection);
-    }
+    scheduleRead();
     updateDeadline();
 }
 

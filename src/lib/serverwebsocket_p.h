@@ -92,6 +92,12 @@ public:
 
     /*! Limits on what the peer may send, payload bytes of a frame and of a message; 0: none. Over them: 1009. */
     void setLimits(quint64 maxFrame, quint64 maxMessage) { m_reader.setLimits(maxFrame, maxMessage); }
+    /*!
+        The most bytes the pongs it writes by itself may leave queued for a peer that
+        does not read (the server's maxSendBuffer; 0: no limit); over it,
+        sendBufferExceeded() is emitted.
+    */
+    void setMaxQueued(qint64 bytes) { m_maxQueued = bytes; }
     /*! A data message must be complete within \a ms of its first byte (0: no limit). */
     void setMessageTimeout(int ms) { m_messageTimeout = ms; }
 
@@ -178,6 +184,8 @@ public:
 
     /*! How long the server waits for the peer's close frame after sending its own. */
     static constexpr int CloseHandshakeTimeout = 2000;
+    /*! The most one connection reads per turn of the event loop (fairness between connections). */
+    static constexpr qint64 ReadBudget = 64 * 1024;
 
 Q_SIGNALS:
     /*! The handshake succeeded: messages flow from now on. */
@@ -193,6 +201,8 @@ Q_SIGNALS:
         read from it. The owner closes the connection with that code and \a reason.
     */
     void protocolError(int closeCode, const QString &reason);
+    /*! More than setMaxQueued() bytes wait for a peer that does not read (its pings' pongs). */
+    void sendBufferExceeded();
     /*! A data message was not complete within the message timeout. */
     void messageTimedOut();
     /*! The TCP connection is gone; emitted once. */
@@ -210,6 +220,8 @@ private:
     bool writeFrame(FrameWriter::Opcode opcode, QByteArrayView payload);
     void uncork();
     void updateDeadline();
+    // Reads on from the event loop (after a pause, a close, or a turn's read budget).
+    void scheduleRead();
     void startDeadline();
     void stopDeadline();
 
@@ -235,11 +247,13 @@ private:
     bool m_closeFrameSent = false;
     bool m_paused = false;
     bool m_readQueued = false;
+    bool m_inputEnded = false; // the peer ended its stream (a half-close, or gone)
     bool m_disconnectedEmitted = false;
     // The message deadline.
     QElapsedTimer m_clock;
     qint64 m_deadlineAt = -1; // on m_clock; -1: none running
     int m_messageTimeout = 0;
+    qint64 m_maxQueued = 0;
     ArmedDeadlines *m_armed = nullptr;
 };
 

@@ -386,6 +386,9 @@ void ServerWorker::watchInbound(SocketConnection *connection)
         reject(connection, code == 1009 ? SocketServer::Error::LimitExceeded : SocketServer::Error::InvalidMessage, code,
                reason);
     });
+    QObject::connect(socket, &ServerWebSocket::sendBufferExceeded, connection, [this, connection] {
+        checkSendBuffer(connection); // drops it
+    });
     QObject::connect(socket, &ServerWebSocket::messageTimedOut, connection, [this, connection] {
         reject(connection, SocketServer::Error::Timeout, QWebSocketProtocol::CloseCodePolicyViolated,
                SocketServer::tr("message not complete within %1 ms").arg(m_config.messageTimeout()));
@@ -430,6 +433,7 @@ SocketConnection *ServerWorker::createConnection(ServerWebSocket *socket)
     // Limits on what the peer may send; encrypted frames carry IV and tag on top.
     const qint64 overhead = m_config.encryption() ? FrameCipher::Overhead : 0;
     socket->setLimits(quint64(m_config.maxFrameSize() + overhead), quint64(m_config.maxMessageSize() + overhead));
+    socket->setMaxQueued(m_config.maxSendBuffer());
 
     cd->lastActivity.start();
     cd->rateClock.start();

@@ -58,18 +58,15 @@ void DescriptorTransport::closeDescriptor()
 
 void DescriptorTransport::onReadable()
 {
-    m_drained = false;
+    // Level-triggered: called again while bytes are left, so a reader may read part
+    // and go back to the event loop (fairness); a reader that stops reading pauses
+    // (setReading(false)).
     Q_EMIT readyRead();
-    // Level-triggered: a reader that did not read all there is (it paused, or closes)
-    // would be woken again and again. It reads later, and reading all of it turns the
-    // notifier back on.
-    if (!m_drained && m_readNotifier)
-        m_readNotifier->setEnabled(false);
 }
 
 qint64 DescriptorTransport::read(char *data, qint64 maxSize)
 {
-    if (m_descriptor < 0)
+    if (m_descriptor < 0 || m_readEnded)
         return -1;
     ssize_t got;
     do {
@@ -77,15 +74,17 @@ qint64 DescriptorTransport::read(char *data, qint64 maxSize)
     } while (got < 0 && errno == EINTR);
     if (got > 0)
         return got;
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        // All read: wake up for the next bytes (unless paused).
-        m_drained = true;
-        if (m_readNotifier && m_reading && !m_readNotifier->isEnabled())
-            m_readNotifier->setEnabled(true);
-        return 0;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0; // all read: the notifier wakes the reader for the next bytes
+    if (got == 0) {
+        // The peer's end of the stream: it may still read (a half-close, after its
+        // last request). The reader answers what it read, then disconnectFromHost().
+        m_readEnded = true;
+        delete std::exchange(m_readNotifier, nullptr);
+        return -1;
     }
-    // The end of the stream, or the connection failed (reset): gone. Reported from the
-    // event loop, not from inside the caller's read.
+    // The connection failed (a reset): gone. Reported from the event loop, not from
+    // inside the caller's read.
     closeDescriptor();
     QMetaObject::invokeMethod(this, &DescriptorTransport::disconnected, Qt::QueuedConnection);
     return -1;
@@ -94,7 +93,7 @@ qint64 DescriptorTransport::read(char *data, qint64 maxSize)
 void DescriptorTransport::setReading(bool reading)
 {
     m_reading = reading;
-    if (m_readNotifier)
+    if (m_readNotifier && m_readNotifier->isEnabled() != reading)
         m_readNotifier->setEnabled(reading);
 }
 

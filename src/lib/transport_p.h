@@ -43,8 +43,10 @@ public:
 
     /*!
         Reads what there is, at most \a maxSize bytes, into \a data. Returns how many,
-        0 if there is nothing now (readyRead() tells when there is), -1 if the stream
-        ended (disconnected() follows).
+        0 if there is nothing now (readyRead() tells when there is), -1 if the peer's
+        stream ended. After a clean end (a half-close) writing still works: the caller
+        answers what it read, then calls disconnectFromHost(). After a failure (a
+        reset) disconnected() follows from the event loop.
     */
     virtual qint64 read(char *data, qint64 maxSize) = 0;
     /*! Stops (false) or resumes (true) reading from the peer: TCP backpressure slows it meanwhile. */
@@ -103,7 +105,7 @@ private:
     QByteArray m_queue;      // what the kernel did not take yet, from m_queueHead on
     qsizetype m_queueHead = 0;
     bool m_reading = true;
-    bool m_drained = false; // the last read() found nothing more
+    bool m_readEnded = false; // the peer ended its stream (it may still read)
     bool m_closeWhenWritten = false;
 };
 

@@ -400,6 +400,33 @@ private Q_SLOTS:
         verifyBystander();
     }
 
+    void unreadPongsAreCapped()
+    {
+        // Pings answered with pongs the peer never reads: the pongs are held to the
+        // send buffer limit like any answer, and the peer is dropped, instead of the
+        // server's memory growing with every ping.
+        SocketConfig c = baseConfig(false);
+        c.setMaxSendBuffer(64 * 1024);
+        start(c);
+        RawTcpPeer pinger;
+        QVERIFY(pinger.open(m_server->serverUrl()));
+        pinger.socket.setReadBufferSize(4096); // leaves what comes in the kernel
+        QTRY_VERIFY(m_server->client(2));
+        QSignalSpy gone(m_server.get(), &SocketServer::clientDisconnected);
+        expectLog("Dropping client #2 .*does not read");
+        QByteArray batch;
+        for (int i = 0; i < 500; ++i)
+            batch += RawTcpPeer::frame(0x9, QByteArray(125, 'p'));
+        for (int sent = 0; gone.isEmpty() && sent < 1000 && pinger.isConnected(); ++sent) { // at most 65 MB
+            pinger.socket.write(batch);
+            QCoreApplication::processEvents();
+        }
+        QTRY_COMPARE(gone.size(), 1);
+        QCOMPARE(gone.first().at(1).toInt(), 1008);
+        QCOMPARE(lastRejection(), SocketServer::Error::LimitExceeded);
+        verifyBystander();
+    }
+
     void slowConsumer()
     {
         SocketConfig c = baseConfig(false);

@@ -870,6 +870,43 @@ private Q_SLOTS:
         STEP(verifyServerGoesOn());
     }
 
+    void halfCloseAfterRequests_data()
+    {
+        QTest::addColumn<bool>("pipelined");
+        QTest::addRow("authenticated first") << false;
+        QTest::addRow("handshake, auth and echo in one write") << true;
+    }
+    void halfCloseAfterRequests()
+    {
+        // A client that sends its requests and then ends its side of the stream (FIN,
+        // no close frame) still reads: what it asked is answered, then the server
+        // closes (reported as 1006, the connection ended without a close frame).
+        QFETCH(bool, pipelined);
+        STEP(start());
+        RawTcpPeer peer;
+        if (pipelined) {
+            QVERIFY(peer.connectTcp(url()));
+            peer.socket.write(RawTcpPeer::upgradeRequest(url()) + RawTcpPeer::frame(Text, AuthRequest)
+                              + RawTcpPeer::frame(Text, echoRequest("\"last words\"")));
+            QVERIFY(peer.shutdownWrite());
+            const QByteArray head = peer.readResponseHead();
+            QVERIFY2(head.startsWith("HTTP/1.1 101"), head.isEmpty() ? "no response" : head.constData());
+            STEP(expectResponse(peer, QStringLiteral("auth"), QStringLiteral("success")));
+        } else {
+            STEP(openClient(peer));
+            for (int i = 0; i < 4; ++i)
+                peer.sendText(echoRequest("\"before " + QByteArray::number(i) + "\""));
+            peer.sendText(echoRequest("\"last words\""));
+            QVERIFY(peer.shutdownWrite());
+            for (int i = 0; i < 4; ++i)
+                STEP(expectResponse(peer, QStringLiteral("echo"), QStringLiteral("before %1").arg(i)));
+        }
+        STEP(expectResponse(peer, QStringLiteral("echo"), QStringLiteral("last words")));
+        QVERIFY(peer.waitForDisconnected());
+        STEP(expectDisconnected(1006));
+        STEP(verifyServerGoesOn());
+    }
+
     void stalledMidFrame_data()
     {
         QTest::addColumn<QByteArray>("bytes");
