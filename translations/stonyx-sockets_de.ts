@@ -1231,6 +1231,14 @@
         <source>the request asks for a WebSocket version other than 13</source>
         <translation>die Anfrage verlangt eine andere WebSocket-Version als 13</translation>
     </message>
+    <message>
+        <source>a request header holds a CR, LF or NUL character</source>
+        <translation>ein Header der Anfrage enthält ein CR-, LF- oder NUL-Zeichen</translation>
+    </message>
+    <message>
+        <source>the request has more than one Host header</source>
+        <translation>die Anfrage hat mehr als einen Host-Header</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>

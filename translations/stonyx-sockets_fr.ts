@@ -1231,6 +1231,14 @@
         <source>the request asks for a WebSocket version other than 13</source>
         <translation>la requête demande une version de WebSocket autre que 13</translation>
     </message>
+    <message>
+        <source>a request header holds a CR, LF or NUL character</source>
+        <translation>un en-tête de la requête contient un caractère CR, LF ou NUL</translation>
+    </message>
+    <message>
+        <source>the request has more than one Host header</source>
+        <translation>la requête a plus d&apos;un en-tête Host</translation>
+    </message>
 </context>
 <context>
     <name>ToolSupport</name>

@@ -108,9 +108,19 @@ WebSocketHandshake WebSocketHandshake::parse(QByteArrayView head)
         }
         QByteArray name = field.first(colon).toByteArray().toLower();
         const QByteArrayView value = trimmed(field.sliced(colon + 1));
+        // A bare CR or LF (a proxy splitting lines on LF would see other fields) or a
+        // NUL in a value: RFC 9110 §5.5 says to reject the message.
+        if (value.contains('\r') || value.contains('\n') || value.contains('\0')) {
+            request.refuseBadRequest(SocketServer::tr("a request header holds a CR, LF or NUL character"));
+            return request;
+        }
         bool joined = false;
         for (auto &[known, knownValue] : request.m_headers) {
             if (known == name) {
+                if (name == "host") { // RFC 9112 §3.2: exactly one Host
+                    request.refuseBadRequest(SocketServer::tr("the request has more than one Host header"));
+                    return request;
+                }
                 knownValue += ", " + value.toByteArray();
                 joined = true;
                 break;
