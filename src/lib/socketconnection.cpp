@@ -2,6 +2,7 @@
 #include "message_p.h"
 #include "socketserver_p.h"
 
+#include <QPointer>
 #include <QTimer>
 
 namespace Stonyx::Sockets {
@@ -125,10 +126,16 @@ void SocketConnection::close(int closeCode, const QString &reason)
     d->closeReason = reason;
     // The closing handshake; a peer that never completes it (or does not read) is cut off.
     d->socket->close(closeCode, reason);
-    // The server is done with the client: reported gone now, not when the peer has
-    // answered the close frame (or failed to, CloseHandshakeTimeout later).
-    if (ServerWorker *worker = d->worker)
-        worker->onDisconnected(this);
+    // The server is done with the client: reported gone right after the call that
+    // closed it (the slots of the signal being emitted, the rest of the handler's
+    // dispatch), not when the peer has answered the close frame (or failed to,
+    // CloseHandshakeTimeout later).
+    if (ServerWorker *worker = d->worker) {
+        QMetaObject::invokeMethod(worker, [worker, connection = QPointer<SocketConnection>(this)] {
+            if (connection && connection->d->worker == worker)
+                worker->onDisconnected(connection);
+        }, Qt::QueuedConnection);
+    }
 }
 
 } // namespace Stonyx::Sockets
