@@ -321,7 +321,6 @@ void ServerWebSocket::onPeerClose(const QByteArray &payload)
     // The answer echoes the peer's code (none if it sent none), then the server closes
     // the TCP connection first (§7.1.1).
     writeFrame(FrameWriter::Opcode::Close, QByteArrayView(payload).first(std::min<qsizetype>(2, payload.size())));
-    m_closeFrameSent = true;
     m_state = State::Closing;
     finishClosing();
 }
@@ -351,7 +350,6 @@ void ServerWebSocket::close(int code, const QString &reason)
     payload += text;
     writeFrame(FrameWriter::Opcode::Close, payload);
     uncork();
-    m_closeFrameSent = true;
     m_state = State::Closing;
     stopDeadline();
     // A peer that never answers (or does not read) is cut off.

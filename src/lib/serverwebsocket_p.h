@@ -84,7 +84,6 @@ public:
     void startHandshake(const QStringList &allowedOrigins);
 
     State state() const { return m_state; }
-    Transport *transport() const { return m_transport; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     /*! The upgrade request, once opened (its headers, e.g. Delivery::ResumeHeader). */
@@ -153,8 +152,6 @@ public:
 
     /*! True once a close frame from the peer was read. */
     bool closeFrameReceived() const { return m_closeFrameReceived; }
-    /*! True once this side sent a close frame. */
-    bool closeFrameSent() const { return m_closeFrameSent; }
     /*!
         How the connection ended as far as the peer's close frame tells: its code (1005
         if it carried none) and reason; 1006 (abnormal closure) without one.
@@ -170,7 +167,6 @@ public:
     void pause();
     /*! Reads on after pause() (later, from the event loop); a message in progress gets a fresh deadline. */
     void resume();
-    bool isPaused() const { return m_paused; }
 
     /*!
         Counts this connection in \a *counter while its message deadline runs (null: no
@@ -244,7 +240,6 @@ private:
     QString m_peerCloseReason;
     int m_peerCloseCode = 1005;
     bool m_closeFrameReceived = false;
-    bool m_closeFrameSent = false;
     bool m_paused = false;
     bool m_readQueued = false;
     bool m_inputEnded = false; // the peer ended its stream (a half-close, or gone)
