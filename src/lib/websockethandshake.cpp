@@ -87,7 +87,15 @@ WebSocketHandshake WebSocketHandshake::parse(QByteArrayView head)
         request.refuseBadRequest(SocketServer::tr("the request is not HTTP/1.1"));
         return request;
     }
-    request.m_target = line.sliced(space1 + 1, space2 - space1 - 1).toByteArray();
+    const QByteArrayView target = line.sliced(space1 + 1, space2 - space1 - 1);
+    for (char c : target) {
+        // RFC 9112 §3.2: no whitespace or control character (a NUL, a bare CR or LF).
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+            request.refuseBadRequest(SocketServer::tr("the request line is malformed"));
+            return request;
+        }
+    }
+    request.m_target = target.toByteArray();
 
     // Header fields, up to the blank line.
     qsizetype at = lineEnd + 2;

@@ -65,11 +65,14 @@ printf '\x02GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket
 printf '\x02GET / HTTP/1.1\r\nhost:x\r\nupgrade:  WebSocket \r\nconnection: keep-alive, Upgrade\r\nsec-websocket-key:AAAAAAAAAAAAAAAAAAAAAA==\r\nsec-websocket-version: 8\r\n\r\n' >"$ws/handshake-version8"
 printf '\x03\x10/abc\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x05localhost\x01' >"$ws/generated-handshake"
 # Regression inputs: upgrade requests the handshake must refuse (RFC 9110 §5.5: a
-# NUL or a bare LF in a field value; RFC 9112 §3.2: two Host fields).
+# NUL or a bare LF in a field value; RFC 9112 §3.2: two Host fields, a control
+# character in the target).
 request='GET / HTTP/1.1\r\nHost: a%b\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
 printf "\x02$request" '\x00' >"$ws/regression-nul-in-field"
 printf "\x02$request" '\nX: y' >"$ws/regression-bare-lf-in-field"
 printf "\x02$request" '\r\nHost: b' >"$ws/regression-two-hosts"
+# RFC 9112 §3.2: a NUL (or any control character) in the request target.
+printf '\x02GET /[\x00chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n' >"$ws/regression-nul-in-target"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
