@@ -243,6 +243,7 @@ struct Options
     double idleSeconds = 3;
     int connections = 1000;
     int connectWindow = 48;
+    int rounds = 1; //!< plain round-trip cases: server and floor measured alternately this many times
     bool floor = true;
     std::vector<std::string> casePatterns;
 };
@@ -285,6 +286,7 @@ struct CaseResult
     CaseDef def;
     Measurement server;
     std::optional<Measurement> floor;
+    std::vector<double> roundRatios; //!< server CPU / floor CPU per round trip, one per round
 };
 
 std::vector<CaseDef> allCases(int connections)
@@ -578,9 +580,62 @@ Measurement measureCluster(const Options &options, const CaseDef &def)
     return measure(options, def, urls.front(), nodes.front()->pid(), std::vector<std::string>(urls.begin() + 1, urls.end()));
 }
 
+// Adds the round \a m to \a total: counts and CPU add up, the latency columns keep
+// the worst round's, RSS the largest.
+void accumulate(Measurement *total, const Measurement &m, bool first)
+{
+    if (first) {
+        *total = m;
+        return;
+    }
+    total->ok = total->ok && m.ok;
+    if (total->error.empty())
+        total->error = m.error;
+    total->seconds += m.seconds;
+    total->roundTrips += m.roundTrips;
+    total->deliveries += m.deliveries;
+    total->ownCpuUs += m.ownCpuUs;
+    total->serverCpuUs = total->serverCpuUs && m.serverCpuUs ? std::optional<double>(*total->serverCpuUs + *m.serverCpuUs) : std::nullopt;
+    if (m.p99Us > total->p99Us) {
+        total->p50Us = m.p50Us;
+        total->p99Us = m.p99Us;
+    }
+    total->maxUs = std::max(total->maxUs, m.maxUs);
+    if (m.serverRssKiB && (!total->serverRssKiB || *m.serverRssKiB > *total->serverRssKiB))
+        total->serverRssKiB = m.serverRssKiB;
+}
+
+Measurement measureServer(const Options &options, const CaseDef &def)
+{
+    if (!options.url.empty())
+        return measure(options, def, options.url, options.serverPid);
+    ChildProcess server;
+    std::string url;
+    Measurement m;
+    std::vector<std::string> args{options.serverBinary, "--port", "0", "--host", "127.0.0.1", "--quiet",
+                                  "--auth-key", options.authKey, "--handler-dir", options.handlerDir};
+    if (!def.encryption)
+        args.push_back("--no-encryption");
+    if (!server.start(args, serverEnvironment(options, def.encryption), &url, &m.error))
+        return m;
+    return measure(options, def, url, server.pid());
+}
+
+Measurement measureFloor(const Options &options, const CaseDef &def)
+{
+    ChildProcess floor;
+    std::string url;
+    Measurement m;
+    if (!floor.start({options.floorBinary, "--port", "0"}, {}, &url, &m.error))
+        return m;
+    return measure(options, def, url, floor.pid());
+}
+
+std::optional<double> perUnit(const std::optional<double> &total, std::uint64_t units);
+
 CaseResult runCase(const Options &options, const CaseDef &def)
 {
-    CaseResult result{def, {}, std::nullopt};
+    CaseResult result{def, {}, std::nullopt, {}};
     if (def.nodes > 1) {
         if (!options.url.empty())
             result.server.error = "cluster cases start their own servers: not with --url";
@@ -588,30 +643,25 @@ CaseResult runCase(const Options &options, const CaseDef &def)
             result.server = measureCluster(options, def);
         return result;
     }
-    if (!options.url.empty()) {
-        result.server = measure(options, def, options.url, options.serverPid);
-    } else {
-        ChildProcess server;
-        std::string url;
-        std::string error;
-        std::vector<std::string> args{options.serverBinary, "--port", "0", "--host", "127.0.0.1", "--quiet",
-                                      "--auth-key", options.authKey, "--handler-dir", options.handlerDir};
-        if (!def.encryption)
-            args.push_back("--no-encryption");
-        if (!server.start(args, serverEnvironment(options, def.encryption), &url, &error))
-            result.server.error = error;
-        else
-            result.server = measure(options, def, url, server.pid());
+    const bool withFloor = options.floor && def.mode == Mode::RoundTrip && !def.encryption;
+    if (!withFloor) {
+        result.server = measureServer(options, def);
+        return result;
     }
-    if (options.floor && def.mode == Mode::RoundTrip && !def.encryption) {
-        ChildProcess floor;
-        std::string url;
-        std::string error;
-        result.floor = Measurement();
-        if (!floor.start({options.floorBinary, "--port", "0"}, {}, &url, &error))
-            result.floor->error = error;
-        else
-            result.floor = measure(options, def, url, floor.pid());
+    // Server and floor alternate, so that a machine whose speed drifts (shared, or
+    // throttled) weighs on both alike; the ratio is of the sums.
+    result.floor = Measurement();
+    for (int round = 0; round < options.rounds; ++round) {
+        const Measurement server = measureServer(options, def);
+        const Measurement floor = measureFloor(options, def);
+        accumulate(&result.server, server, round == 0);
+        accumulate(&*result.floor, floor, round == 0);
+        const std::optional<double> s = perUnit(server.serverCpuUs, server.roundTrips);
+        const std::optional<double> f = perUnit(floor.serverCpuUs, floor.roundTrips);
+        if (server.ok && floor.ok && s && f && *f > 0)
+            result.roundRatios.push_back(*s / *f);
+        if (!server.ok || !floor.ok)
+            break;
     }
     return result;
 }
@@ -674,10 +724,19 @@ void printTable(const std::vector<std::vector<std::string>> &rows)
     }
 }
 
+// "min-max" of the per-round ratios, or "-" for a single round.
+std::string roundRange(const std::vector<double> &ratios)
+{
+    if (ratios.size() < 2)
+        return "-";
+    const auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
+    return fmt(*low, 2) + "-" + fmt(*high, 2);
+}
+
 void printResults(const std::vector<CaseResult> &results)
 {
     std::vector<std::vector<std::string>> rt{{"case", "rt/s", "p50 us", "p99 us", "max us", "srv us/rt", "srv RSS MiB", "own us/rt",
-                                              "floor rt/s", "floor us/rt", "srv/floor cpu"}};
+                                              "floor rt/s", "floor us/rt", "srv/floor cpu", "per round"}};
     std::vector<std::vector<std::string>> held{{"case", "connections", "connect s", "conn/s", "srv us/conn", "own us/conn", "srv RSS MiB", "RSS KiB/conn", "idle srv CPU %"}};
     std::vector<std::vector<std::string>> fan{{"case", "clients", "bcast/s", "deliveries/s", "p50 us", "p99 us", "max us", "srv us/delivery",
                                                "srv RSS MiB", "own us/delivery"}};
@@ -694,7 +753,8 @@ void printResults(const std::vector<CaseResult> &results)
             rt.push_back({r.def.name, fmt(double(m.roundTrips) / std::max(m.seconds, 1e-9), 0), fmt(m.p50Us), fmt(m.p99Us), fmt(m.maxUs),
                           fmt(perUnit(m.serverCpuUs, m.roundTrips), 2), rssMiB, fmt(perUnit(m.ownCpuUs, m.roundTrips), 2),
                           r.floor ? fmt(double(r.floor->roundTrips) / std::max(r.floor->seconds, 1e-9), 0) : "-",
-                          r.floor ? fmt(perUnit(r.floor->serverCpuUs, r.floor->roundTrips), 2) : "-", fmt(cpuRatio(r), 2)});
+                          r.floor ? fmt(perUnit(r.floor->serverCpuUs, r.floor->roundTrips), 2) : "-", fmt(cpuRatio(r), 2),
+                          roundRange(r.roundRatios)});
             break;
         case Mode::Held:
             held.push_back({r.def.name, std::to_string(m.connected) + "/" + std::to_string(r.def.clients), fmt(m.connectSeconds, 2),
@@ -785,6 +845,10 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
             o.insert(QStringLiteral("floor"), measurementJson(*r.floor, r.def.mode));
             o.insert(QStringLiteral("ratioServerFloorCpu"), jsonOptional(cpuRatio(r)));
             o.insert(QStringLiteral("ratioServerFloorThroughput"), jsonOptional(throughputRatio(r)));
+            QJsonArray rounds;
+            for (const double ratio : r.roundRatios)
+                rounds.append(ratio);
+            o.insert(QStringLiteral("ratioServerFloorCpuPerRound"), rounds);
         }
         cases.append(o);
     }
@@ -798,6 +862,7 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
         {QStringLiteral("connectWindow"), options.connectWindow},
         {QStringLiteral("workers"), options.workers},
         {QStringLiteral("secondsPerCase"), options.seconds},
+        {QStringLiteral("rounds"), options.rounds},
         {QStringLiteral("cpus"), int(std::thread::hardware_concurrency())},
         {QStringLiteral("kernel"), QString::fromLatin1(host.release)},
         {QStringLiteral("pingPongCpuUsPerSide"), pingPong},
@@ -970,6 +1035,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("idle-seconds"), QStringLiteral("Held cases: seconds of idle CPU measurement (default 3)."), QStringLiteral("s")},
         {QStringLiteral("server-binary"), QStringLiteral("The server to launch."), QStringLiteral("path")},
         {QStringLiteral("no-floor"), QStringLiteral("Do not run the bare QWebSocketServer floor.")},
+        {QStringLiteral("rounds"),
+         QStringLiteral("Plain round-trip cases: measure the server and the floor alternately this many times, "
+                        "--seconds each, and compare the sums (default 1)."),
+         QStringLiteral("n")},
         {QStringLiteral("quick"), QStringLiteral("A fast smoke run: short cases, 100 connections.")},
         {QStringLiteral("json"), QStringLiteral("Also write the results as JSON to <file>."), QStringLiteral("file")},
         {QStringLiteral("self-test"), QStringLiteral("Check the crypto against vectors.json (default: the tree's) and exit.")},
@@ -1014,7 +1083,9 @@ int main(int argc, char *argv[])
     double connectWindow = options.connectWindow;
     double workers = -1;
     double serverPid = -1;
+    double rounds = options.rounds;
     number("seconds", 0.1, &options.seconds);
+    number("rounds", 1, &rounds);
     number("idle-seconds", 0.1, &options.idleSeconds);
     number("connections", 1, &connections);
     number("threads", 1, &threads);
@@ -1026,6 +1097,7 @@ int main(int argc, char *argv[])
     if (!quick)
         options.warmup = std::min(1.0, options.seconds / 5);
     options.connections = int(connections);
+    options.rounds = int(rounds);
     options.threads = int(threads);
     options.connectWindow = int(connectWindow);
     options.workers = int(workers);
