@@ -77,6 +77,7 @@ bool HandlerRegistry::insert(const QString &name, std::shared_ptr<SocketHandler>
     auto next = std::make_shared<Map>(*m_entries);
     next->insert(name, std::move(entry));
     m_entries = std::move(next);
+    changed();
     return true;
 }
 
@@ -115,6 +116,7 @@ bool HandlerRegistry::remove(const QString &name)
     auto next = std::make_shared<Map>(*m_entries);
     next->remove(name);
     previous = std::exchange(m_entries, std::move(next));
+    changed();
     return true;
 }
 
@@ -127,6 +129,61 @@ HandlerRegistry::Snapshot HandlerRegistry::snapshot() const
 {
     const QMutexLocker lock(&m_mutex);
     return m_entries;
+}
+
+void HandlerRegistry::changed()
+{
+    m_generation.fetch_add(1, std::memory_order_release);
+    for (Cache *cache : std::as_const(m_caches)) {
+        if (cache->m_changed)
+            cache->m_changed();
+    }
+}
+
+HandlerRegistry::Cache::Cache(const HandlerRegistry &registry, std::function<void()> changed)
+    : m_registry(registry)
+    , m_changed(std::move(changed))
+{
+    const QMutexLocker lock(&m_registry.m_mutex);
+    m_registry.m_caches.append(this);
+}
+
+HandlerRegistry::Cache::~Cache()
+{
+    const QMutexLocker lock(&m_registry.m_mutex);
+    m_registry.m_caches.removeOne(this);
+}
+
+HandlerRegistry::EntryRef HandlerRegistry::Cache::find(const QString &name)
+{
+    // Most lookups find the registry unchanged and touch nothing another thread writes.
+    if (m_registry.m_generation.load(std::memory_order_acquire) != m_generation) {
+        Snapshot snapshot;
+        {
+            const QMutexLocker lock(&m_registry.m_mutex);
+            snapshot = m_registry.m_entries;
+            m_generation = m_registry.m_generation.load(std::memory_order_relaxed);
+        }
+        // Outside the lock: the old copy may hold the last reference to a callable.
+        QHash<QString, std::shared_ptr<const EntryRef>> entries;
+        entries.reserve(snapshot->size());
+        for (auto it = snapshot->cbegin(); it != snapshot->cend(); ++it)
+            entries.insert(it.key(), std::make_shared<const EntryRef>(it.value()));
+        m_entries.swap(entries);
+    }
+    const auto it = m_entries.constFind(name);
+    if (it == m_entries.cend())
+        return {};
+    const std::shared_ptr<const EntryRef> &holder = it.value();
+    return EntryRef(holder, holder->get());
+}
+
+void HandlerRegistry::Cache::releaseIfStale()
+{
+    if (m_generation != 0 && m_registry.m_generation.load(std::memory_order_acquire) != m_generation) {
+        m_generation = 0;
+        m_entries.clear(); // an unregistered callable goes with it (unless a call still holds it)
+    }
 }
 
 int HandlerRegistry::loadDirectory(const QString &directory, bool logLoaded, const ErrorReporter &report)

@@ -8,6 +8,7 @@
 #include "sockethandler.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QList>
 #include <QLoggingCategory>
 #include <QMap>
@@ -15,6 +16,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -41,6 +43,11 @@ namespace Stonyx::Sockets {
     it, a writer builds the next map under the same mutex (registrations are rare,
     lookups are per request). add(), remove() and loadDirectory() are meant for the
     owner's thread; problems() and the reporting belong to that thread only.
+
+    A thread that looks up per request keeps a HandlerRegistry::Cache: its lookups
+    take no lock and touch no shared reference count (with several workers, the
+    mutex and the shared_ptr counts made the cores pass the same cache lines back
+    and forth for every request).
 */
 class STONYX_SOCKETS_EXPORT HandlerRegistry
 {
@@ -101,6 +108,46 @@ public:
     // Every problem met by loadDirectory() so far.
     QList<HandlerLoader::Problem> problems() const { return m_problems; }
 
+    /*
+        Cache: one thread's view of a registry, for lookups per request. It keeps its
+        own copy of the registry's entries and takes a new one only when the registry
+        changed (an atomic generation number, read without a lock).
+
+        find() returns an EntryRef whose reference count is this cache's own (an
+        aliasing pointer to a per-cache holder of the shared entry): a worker's lookups
+        so touch no count another thread touches, and the entry still lives as long as
+        the reference does, even if it is unregistered during its call or the cache
+        (its worker) is destroyed meanwhile.
+
+        An outdated copy is not kept: it is replaced on the next find(), and dropped on
+        releaseIfStale(), which the registry's \a changed callback is for (called
+        under the registry's lock, from the thread that changed it: it should only post
+        releaseIfStale() to the cache's thread). An unregistered callable is so
+        destroyed as soon as no call needs it.
+
+        Thread affinity: one thread (a ServerWorker's); the registry must outlive it.
+    */
+    class STONYX_SOCKETS_EXPORT Cache
+    {
+    public:
+        explicit Cache(const HandlerRegistry &registry, std::function<void()> changed = {});
+        ~Cache();
+        Q_DISABLE_COPY_MOVE(Cache)
+
+        // The entry \a name, or null.
+        EntryRef find(const QString &name);
+        // Drops the copy if the registry changed since.
+        void releaseIfStale();
+
+    private:
+        friend class HandlerRegistry;
+
+        const HandlerRegistry &m_registry;
+        const std::function<void()> m_changed;
+        QHash<QString, std::shared_ptr<const EntryRef>> m_entries;
+        quint64 m_generation = 0; // of the copy; 0: none
+    };
+
 private:
     bool insert(const QString &name, std::shared_ptr<SocketHandler> handler, bool owned, bool skipAuth,
                 Affinity affinity, const QString &source, QString *error);
@@ -109,6 +156,10 @@ private:
     const Category m_category;
     mutable QMutex m_mutex; // guards m_entries (the pointer; the map it points to never changes)
     Snapshot m_entries;
+    // Bumped (under m_mutex) each time m_entries changes; Cache reads it without the lock.
+    std::atomic<quint64> m_generation{1};
+    mutable QList<Cache *> m_caches; // under m_mutex: told of each change
+    void changed(); // under m_mutex: after m_entries changed
     QList<HandlerLoader::Problem> m_problems;
 };
 

@@ -183,6 +183,10 @@ void ServerWebSocket::readFrames()
     // rate limit, such as pings or empty fragments) cannot hold the worker's thread.
     qint64 budget = ReadBudget;
     bool yielded = false;
+    // A read shorter than the buffer emptied the socket: another would only say so
+    // (a system call per wake-up saved; the notifier is level-triggered, so bytes that
+    // come meanwhile still wake it).
+    bool drained = false;
     while (reading()) {
         // First what was left unread before a pause, then what the peer sends.
         QByteArray leftover = std::exchange(m_input, QByteArray());
@@ -191,6 +195,8 @@ void ServerWebSocket::readFrames()
         if (input.isEmpty() && m_inputEnded)
             break;
         if (input.isEmpty()) {
+            if (drained)
+                break;
             if (budget <= 0) {
                 yielded = true;
                 break;
@@ -201,6 +207,8 @@ void ServerWebSocket::readFrames()
             if (got <= 0)
                 break; // nothing now (readyRead() comes), or the end of the stream
             budget -= got;
+            drained = got < qint64(sizeof buffer);
+            m_lastReadAt = m_clock.elapsed(); // once per read, not per message
             input = QByteArrayView(buffer, qsizetype(got));
         }
         qsizetype pos = 0;

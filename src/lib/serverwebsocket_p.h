@@ -175,6 +175,9 @@ public:
     void setArmedCounter(ArmedDeadlines *counter);
     /*! True if checkDeadline() would emit now: cheap, for a scan of many connections. */
     bool deadlinePassed() const { return m_deadlineAt >= 0 && m_clock.elapsed() >= m_deadlineAt; }
+    // Milliseconds since bytes last came from the peer (messages, pings, pongs), or
+    // since the socket was made.
+    qint64 msSinceLastRead() const { return m_clock.elapsed() - m_lastReadAt; }
     /*! Emits messageTimedOut() if a message is overdue (called from the worker's coarse timer). */
     void checkDeadline();
 
@@ -247,6 +250,7 @@ private:
     // The message deadline.
     QElapsedTimer m_clock;
     qint64 m_deadlineAt = -1; // on m_clock; -1: none running
+    qint64 m_lastReadAt = 0;  // on m_clock: the last read from the peer that returned bytes
     int m_messageTimeout = 0;
     qint64 m_maxQueued = 0;
     ArmedDeadlines *m_armed = nullptr;

@@ -53,6 +53,8 @@ ServerWorker::ServerWorker(SocketServerPrivate *server, int index, const SocketC
                            const QSslConfiguration &tls, ConnectionGate *gate)
     : m_server(server)
     , m_index(index)
+    , m_handlers(server->handlers,
+                 [this] { QMetaObject::invokeMethod(this, [this] { m_handlers.releaseIfStale(); }, Qt::QueuedConnection); })
     , m_config(config)
     , m_tls(tls)
     , m_gate(gate)
@@ -447,7 +449,6 @@ SocketConnection *ServerWorker::createConnection(ServerWebSocket *socket)
             m_nextDue = std::min(m_nextDue, deadline);
     }
     wakeTick();
-    QObject::connect(socket, &ServerWebSocket::pong, connection, [cd] { cd->lastActivity.restart(); });
     QObject::connect(socket, &ServerWebSocket::messageReceived, connection,
                      [this, connection](const InboundFrame &frame) { onFrame(connection, frame); });
     QObject::connect(socket, &ServerWebSocket::disconnected, connection, [this, connection] { onDisconnected(connection); });
@@ -666,7 +667,9 @@ void ServerWorker::onIdleCheck(SocketConnection *connection)
         cd->lastActivity.restart();
         return;
     }
-    const qint64 idle = cd->lastActivity.elapsed();
+    // Life is anything the peer sent (a message, a ping, a pong): its socket keeps the
+    // time of the last read, which costs one clock read per read, not one per message.
+    const qint64 idle = std::min(cd->lastActivity.elapsed(), cd->socket->msSinceLastRead());
     const qint64 limit = qint64(m_config.idleHeartBeats()) * m_config.heartBeatInterval();
     if (idle >= limit) {
         cd->holdOnClose = true; // a lost link as far as the server can tell: its session may be resumed
@@ -824,12 +827,10 @@ void ServerWorker::trimMemory()
 
 void ServerWorker::onFrame(SocketConnection *connection, const InboundFrame &frame)
 {
-    m_server->counters.messagesIn.fetch_add(1, std::memory_order_relaxed);
-    m_server->counters.bytesIn.fetch_add(frame.wireSize(), std::memory_order_relaxed);
+    m_server->counters.countIn(m_index, frame.wireSize());
     SocketConnection::Private *cd = connection->d.get();
     if (cd->closing || cd->rejectAfterWaiting)
         return;
-    cd->lastActivity.restart();
     if (m_config.rateLimit() <= 0) {
         deliver(connection, frame);
         return;
@@ -944,7 +945,7 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const InboundFram
 
     // 3. Handler lookup. The reference keeps the handler alive until its call returns,
     // even if it is unregistered meanwhile (by a slot below, or by itself).
-    const HandlerRegistry::EntryRef entry = m_server->handlers.find(message.request);
+    const HandlerRegistry::EntryRef entry = m_handlers.find(message.request);
     if (!entry) {
         qCDebug(lcServer, "Client %s sent a request with no handler: \"%s\"", qUtf8Printable(describe(connection)),
                 qUtf8Printable(message.request));
@@ -1120,7 +1121,7 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
     if (cd->closing)
         return false;
     if (!cd->codec.isEncrypted()) {
-        m_server->countOut(json.size());
+        m_server->counters.countOut(m_index, json.size());
         return sendFrame(connection, FrameWriter::Opcode::Text, json);
     }
     // Before authentication, and for every auth response, the global key.
@@ -1132,7 +1133,7 @@ bool ServerWorker::sendMessage(SocketConnection *connection, const QByteArray &j
                   qUtf8Printable(problem));
         return false;
     }
-    m_server->countOut(frame.size());
+    m_server->counters.countOut(m_index, frame.size());
     return sendFrame(connection, FrameWriter::Opcode::Binary, frame);
 }
 

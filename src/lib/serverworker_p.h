@@ -160,6 +160,7 @@ private:
 
     SocketServerPrivate *const m_server;
     const int m_index;
+    HandlerRegistry::Cache m_handlers;        // this thread's view of m_server->handlers
     SocketConfig m_config;
     QSslConfiguration m_tls;                  // null for plain ws://
     ConnectionGate *m_gate;                   // leave()/connectionClosed() are thread-safe; null after shutdown()

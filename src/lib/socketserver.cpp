@@ -679,10 +679,10 @@ ServerStatistics SocketServer::statistics() const
         for (SocketConnection *connection : std::as_const(d->clients))
             stats.authenticated += connection->isAuthenticated() ? 1 : 0;
     }
-    stats.messagesIn = d->counters.messagesIn.load(std::memory_order_relaxed);
-    stats.bytesIn = d->counters.bytesIn.load(std::memory_order_relaxed);
-    stats.messagesOut = d->counters.messagesOut.load(std::memory_order_relaxed);
-    stats.bytesOut = d->counters.bytesOut.load(std::memory_order_relaxed);
+    stats.messagesIn = d->counters.sum(&SocketServerPrivate::Counters::Shard::messagesIn);
+    stats.bytesIn = d->counters.sum(&SocketServerPrivate::Counters::Shard::bytesIn);
+    stats.messagesOut = d->counters.sum(&SocketServerPrivate::Counters::Shard::messagesOut);
+    stats.bytesOut = d->counters.sum(&SocketServerPrivate::Counters::Shard::bytesOut);
     QMutexLocker locker(&d->counters.rejectionsMutex);
     stats.rejections = d->counters.rejections;
     stats.resumeDropped = d->resumeDropped.load(std::memory_order_relaxed);

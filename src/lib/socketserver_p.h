@@ -28,6 +28,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <array>
 #include <atomic>
 #include <functional>
 
@@ -79,7 +80,7 @@ struct SocketConnection::Private {
     // no timer object per connection.
     qint64 authDeadline = -1;                  // not authenticated by then: closed; -1: none
     qint64 nextIdleCheck = -1;                 // the next liveness check; -1: none
-    QElapsedTimer lastActivity;                // since the peer last sent a message or pong
+    QElapsedTimer lastActivity;                // since the connection began or was last held (throttled); the socket knows when the peer last sent
     QElapsedTimer rateClock;                   // started once; the limiter counts in ns
     RateLimiter rate{0, 1, 0};
     QList<InboundFrame> backlog;                // throttled: frames waiting for the rate, reading paused
@@ -211,22 +212,45 @@ struct SocketServerPrivate {
     int deliverLocal(const QByteArray &json, std::function<bool(SocketConnection *)> matches);
     // Sends json to this node's client id; false if there is none.
     bool sendLocal(qint64 id, const QByteArray &json);
-    // For statistics(): counted by the workers (relaxed atomics), rejections on the
-    // server's thread (clientRejected()) under their mutex.
+    // For statistics(): counted by the workers, rejections on the server's thread
+    // (clientRejected()) under their mutex. Each worker counts in a shard of its own
+    // (by its index), on a cache line of its own: one shared set of atomics, written
+    // by every worker for every message, kept the cores passing that line around.
+    // Shards are summed when read; they outlive the workers (and listen()/close()).
     struct Counters {
-        std::atomic<qint64> messagesIn{0};
-        std::atomic<qint64> bytesIn{0};
-        std::atomic<qint64> messagesOut{0};
-        std::atomic<qint64> bytesOut{0};
+        struct alignas(64) Shard {
+            std::atomic<qint64> messagesIn{0};
+            std::atomic<qint64> bytesIn{0};
+            std::atomic<qint64> messagesOut{0};
+            std::atomic<qint64> bytesOut{0};
+        };
+        static constexpr int Shards = 8;
+        std::array<Shard, Shards> shards;
         QMutex rejectionsMutex;
         QMap<QString, qint64> rejections;
+
+        Shard &shard(int worker) { return shards[size_t(worker) % Shards]; }
+        void countIn(int worker, qint64 bytes)
+        {
+            Shard &s = shard(worker);
+            s.messagesIn.fetch_add(1, std::memory_order_relaxed);
+            s.bytesIn.fetch_add(bytes, std::memory_order_relaxed);
+        }
+        void countOut(int worker, qint64 bytes)
+        {
+            Shard &s = shard(worker);
+            s.messagesOut.fetch_add(1, std::memory_order_relaxed);
+            s.bytesOut.fetch_add(bytes, std::memory_order_relaxed);
+        }
+        qint64 sum(std::atomic<qint64> Shard::*counter) const
+        {
+            qint64 total = 0;
+            for (const Shard &s : shards)
+                total += (s.*counter).load(std::memory_order_relaxed);
+            return total;
+        }
     };
     Counters counters;
-    void countOut(qint64 bytes)
-    {
-        counters.messagesOut.fetch_add(1, std::memory_order_relaxed);
-        counters.bytesOut.fetch_add(bytes, std::memory_order_relaxed);
-    }
     // Rooms, presence and the backplane (see cluster_p.h); on the server's thread. The
     // workers are stopped (in ~SocketServer()) before it goes.
     std::unique_ptr<ClusterHub> hub;
