@@ -3,6 +3,7 @@
 #include "message_p.h"
 #include "sendbuffer_p.h"
 #include "socketserver_p.h"
+#include "epolleventdispatcher_p.h"
 
 #include <QDir>
 #include <QMetaEnum>
@@ -487,6 +488,11 @@ bool SocketServer::listen()
         }
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("stonyx-worker-%1").arg(i));
+#ifdef Q_OS_LINUX
+        // A turn of the loop costs what is ready, not every socket the worker holds.
+        if (auto dispatcher = std::make_unique<EpollEventDispatcher>(); dispatcher->isValid())
+            thread->setEventDispatcher(dispatcher.release());
+#endif
         worker->moveToThread(thread);
         thread->start();
         QMetaObject::invokeMethod(worker, [worker] { worker->start(); }, Qt::BlockingQueuedConnection);
