@@ -137,10 +137,14 @@ public:
             if (!readKey(&key, payloadKey, &which) || !take(':'))
                 return false;
             if (which == Key::Request && m_p != m_end && unit(*m_p) == '"') {
-                QString name;
-                if (!readString(&name))
-                    return false;
-                out->setRequest(name);
+                if (!out->recentRequest.isEmpty() && readPlain(out->recentRequest)) {
+                    out->setRequest(out->recentRequest);
+                } else {
+                    QString name;
+                    if (!readString(&name))
+                        return false;
+                    out->setRequest(name);
+                }
             } else {
                 QJsonValue value;
                 if (!readValue(&value))
@@ -170,6 +174,22 @@ private:
                 return false;
         }
         return true;
+    }
+
+    // A string without escapes that is exactly \a text: read (true), else nothing is.
+    bool readPlain(QStringView text)
+    {
+        const Char *const quote = m_p;
+        if (!take('"'))
+            return false;
+        const Char *const begin = m_p;
+        skipPlain();
+        if (m_p != m_end && unit(*m_p) == '"' && equals(begin, m_p, text)) {
+            ++m_p;
+            return true;
+        }
+        m_p = quote;
+        return false;
     }
 
     // A member's key: "request" and the payload key recognised in place when the key

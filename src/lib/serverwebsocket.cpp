@@ -7,6 +7,9 @@
 #include <QTimer>
 #include <QtEndian>
 
+#include <algorithm>
+#include <cstring>
+
 namespace Stonyx::Sockets {
 
 namespace {
@@ -405,6 +408,7 @@ void ServerWebSocket::abort()
     if (m_state == State::Closed)
         return;
     m_corked = QByteArray();
+    m_corkedSize = 0;
     if (m_transport)
         m_transport->abort();
     onTcpDisconnected(); // also if it was not connected
@@ -442,23 +446,29 @@ bool ServerWebSocket::writeFrame(FrameWriter::Opcode opcode, QByteArrayView payl
     const int headSize = FrameWriter::header(opcode, quint64(payload.size()), head);
     if (m_corkDepth == 0)
         return m_transport->write(QByteArrayView(head, headSize), payload);
-    if (m_corked.isEmpty())
-        m_corked.reserve(std::max<qsizetype>(4096, headSize + payload.size()));
-    m_corked.append(head, headSize);
-    m_corked.append(payload);
+    // Copied in place: QByteArray::append() cost more than the copy for small frames.
+    const qsizetype needed = m_corkedSize + headSize + payload.size();
+    if (needed > m_corked.size())
+        m_corked.resize(std::max({needed, qsizetype(4096), 2 * m_corked.size()}));
+    char *out = m_corked.data() + m_corkedSize;
+    std::memcpy(out, head, size_t(headSize));
+    if (!payload.isEmpty())
+        std::memcpy(out + headSize, payload.data(), size_t(payload.size()));
+    m_corkedSize = needed;
     return true;
 }
 
 void ServerWebSocket::uncork()
 {
-    if (!m_corked.isEmpty() && m_transport && m_transport->isConnected())
-        m_transport->write(m_corked);
+    if (m_corkedSize > 0 && m_transport && m_transport->isConnected())
+        m_transport->write(QByteArrayView(m_corked.constData(), m_corkedSize));
     m_corked = QByteArray(); // an idle connection holds no buffer
+    m_corkedSize = 0;
 }
 
 qint64 ServerWebSocket::bytesToWrite() const
 {
-    return m_corked.size() + (m_transport ? m_transport->bytesToWrite() : 0);
+    return m_corkedSize + (m_transport ? m_transport->bytesToWrite() : 0);
 }
 
 bool ServerWebSocket::flush()

@@ -239,6 +239,7 @@ private:
     // Frames kept while a Batch exists (one system call for them all, as QAbstractSocket's
     // buffer would give, without its copy and its wait for the event loop).
     QByteArray m_corked;
+    qsizetype m_corkedSize = 0; // the bytes of m_corked in use (it is sized ahead)
     int m_corkDepth = 0;
     QString m_peerCloseReason;
     int m_peerCloseCode = 1005;

@@ -918,9 +918,12 @@ void ServerWorker::dispatchFrame(SocketConnection *connection, const InboundFram
 
     // 1. Decrypt and parse (the session key once authenticated, else the global key).
     Message::Incoming message;
+    message.recentRequest = m_recentRequest;
     QString problem;
     switch (cd->codec.decode(frame, u"data", &message, &problem)) {
     case SessionCodec::Decoded::Message:
+        if (!message.request.isSharedWith(m_recentRequest))
+            m_recentRequest = message.request;
         break;
     case SessionCodec::Decoded::InvalidFrame:
         reject(connection, SocketServer::Error::InvalidMessage, QWebSocketProtocol::CloseCodeWrongDatatype,

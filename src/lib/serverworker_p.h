@@ -161,6 +161,7 @@ private:
     SocketServerPrivate *const m_server;
     const int m_index;
     HandlerRegistry::Cache m_handlers;        // this thread's view of m_server->handlers
+    QString m_recentRequest;                  // the last request name read: the next one like it shares it
     SocketConfig m_config;
     QSslConfiguration m_tls;                  // null for plain ws://
     ConnectionGate *m_gate;                   // leave()/connectionClosed() are thread-safe; null after shutdown()

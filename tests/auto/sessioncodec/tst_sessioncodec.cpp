@@ -398,13 +398,24 @@ private Q_SLOTS:
             }
             return true;
         };
-        auto check = [&same](const QByteArray &json) {
+        // The request name of the message before: the reader shares it when the next
+        // one is spelled the same, and must read every other spelling as it is.
+        QString recent = QStringLiteral("echo");
+        auto check = [&same, &recent](const QByteArray &json) {
             Message::Incoming message;
             QString error;
             if (!same(Message::decode(json, u"data", &message, &error), message, json)) {
                 qWarning() << "UTF-8 differs:" << json << QJsonDocument(message.toObject()).toJson(QJsonDocument::Compact);
                 return false;
             }
+            Message::Incoming withRecent;
+            withRecent.recentRequest = recent;
+            if (!same(Message::decode(json, u"data", &withRecent, &error), withRecent, json)) {
+                qWarning() << "UTF-8 with the recent request" << recent << "differs:" << json;
+                return false;
+            }
+            if (!withRecent.request.isEmpty())
+                recent = withRecent.request;
             // The text of a text frame, as QWebSocket gives it (invalid UTF-8 is refused before).
             const QString text = QString::fromUtf8(json);
             if (text.toUtf8() == json && Message::utf8Length(text) != json.size()) {
@@ -470,6 +481,19 @@ private Q_SLOTS:
         QCOMPARE(Message::decode(QByteArray("{\"request\":7,\"request\":\"b\"}"), u"data", &message, &error), Message::DecodeResult::Ok);
         QCOMPARE(message.request, QStringLiteral("b"));
         QCOMPARE(message.value(u"request"), QJsonValue(QStringLiteral("b")));
+        // A request spelled as the recent one shares its string; any other spelling,
+        // escaped, longer, shorter or in other case, is read as it is.
+        message.recentRequest = QString::fromLatin1("echo"); // on the heap, as a decoded name is
+        QCOMPARE(Message::decode(QByteArray("{\"request\":\"echo\",\"data\":1}"), u"data", &message, &error), Message::DecodeResult::Ok);
+        QCOMPARE(message.request, QStringLiteral("echo"));
+        QVERIFY(message.request.isSharedWith(message.recentRequest));
+        for (const char *other : {"ech\\u006f", "echoo", "ech", "Echo", "", "\\\"echo"}) {
+            const QByteArray json = QByteArray("{\"request\":\"") + other + "\"}";
+            QCOMPARE(Message::decode(json, u"data", &message, &error), Message::DecodeResult::Ok);
+            QCOMPARE(message.request, QJsonDocument::fromJson(json).object().value(u"request").toString());
+            QVERIFY(!message.request.isSharedWith(message.recentRequest) || message.request == u"echo");
+        }
+        message.recentRequest.clear();
         // A reused Incoming keeps nothing of the previous message.
         QCOMPARE(Message::decode(QByteArray("{\"id\":3}"), u"data", &message, &error), Message::DecodeResult::Ok);
         QVERIFY(message.request.isEmpty());
