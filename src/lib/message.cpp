@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <type_traits>
 
 #if defined(__SSE2__)
@@ -662,6 +663,13 @@ class TextWriter
 {
 public:
     explicit TextWriter(qsizetype expected) : m_out(expected, Qt::Uninitialized), m_p(m_out.data()) { }
+    // Writes into \a reuse, whose capacity is kept between uses (see encodeResponse()).
+    TextWriter(qsizetype expected, QByteArray *reuse) : m_reuse(reuse)
+    {
+        m_out = std::move(*reuse);
+        m_out.resize(expected); // no allocation when it was large enough and is not shared
+        m_p = m_out.data();
+    }
 
     // Room for n more bytes at cursor().
     char *reserve(qsizetype n)
@@ -691,12 +699,21 @@ public:
     QByteArray take()
     {
         m_out.truncate(used());
+        if (!m_reuse)
+            return std::move(m_out);
+        *m_reuse = m_out; // shared until the caller lets its copy go
         return std::move(m_out);
+    }
+    ~TextWriter()
+    {
+        if (m_reuse && m_reuse->isNull())
+            *m_reuse = std::move(m_out); // not taken (a failure): the buffer goes back
     }
 
 private:
     qsizetype used() const { return m_p - m_out.constData(); }
 
+    QByteArray *m_reuse = nullptr;
     QByteArray m_out;
     char *m_p;
 };
@@ -861,11 +878,18 @@ bool putValue(TextWriter &out, const QJsonValue &value, const QString *text = nu
     return false;
 }
 
-QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
+QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey,
+                        QByteArray *reuse)
 {
     // A string value taken out once, so that its length sizes the buffer.
     const QString text = value.isString() ? value.toString() : QString();
-    TextWriter out(40 + request.size() + key.size() + sessionKey.size() + text.size());
+    const qsizetype expected = 40 + request.size() + key.size() + sessionKey.size() + text.size();
+    std::optional<TextWriter> writer;
+    if (reuse)
+        writer.emplace(expected, reuse);
+    else
+        writer.emplace(expected);
+    TextWriter &out = *writer;
     const bool hasValue = !value.isUndefined();
     // QJsonObject sorts its keys: "data" < "request" < "response" < "sessionKey".
     const bool valueFirst = hasValue && key < u"request";
@@ -898,9 +922,10 @@ QByteArray encodeDirect(const QString &request, QStringView key, const QJsonValu
     return out.take();
 }
 
-QByteArray encode(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey)
+QByteArray encode(const QString &request, QStringView key, const QJsonValue &value, const QString &sessionKey,
+                  QByteArray *reuse = nullptr)
 {
-    if (QByteArray direct = encodeDirect(request, key, value, sessionKey); !direct.isEmpty())
+    if (QByteArray direct = encodeDirect(request, key, value, sessionKey, reuse); !direct.isEmpty())
         return direct;
     QJsonObject object{{QStringLiteral("request"), request}};
     if (!value.isUndefined())
@@ -920,6 +945,15 @@ QByteArray encodeRequest(const QString &request, const QJsonValue &data)
 QByteArray encodeResponse(const QString &request, const QJsonValue &response, const QString &sessionKey)
 {
     return encode(request, u"response", response, sessionKey);
+}
+
+QByteArray encodeResponse(const QString &request, const QJsonValue &response, QByteArray *buffer)
+{
+    QByteArray json = encode(request, u"response", response, {}, buffer);
+    // A buffer grown for a large answer is not kept for every later one.
+    if (buffer->capacity() > KeptBufferCapacity)
+        *buffer = QByteArray();
+    return json;
 }
 
 QByteArray toJsonText(const QJsonValue &value)

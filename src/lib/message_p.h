@@ -74,6 +74,13 @@ STONYX_SOCKETS_EXPORT QByteArray encodeRequest(const QString &request, const QJs
 /*! {"request": request, "response": response[, "sessionKey": sessionKey]}. */
 STONYX_SOCKETS_EXPORT QByteArray encodeResponse(const QString &request, const QJsonValue &response,
                                                 const QString &sessionKey = {});
+/*!
+    The same without a session key, written into \a buffer, which keeps its memory
+    for the next call once the caller let go of the result (one allocation less per
+    answer). A buffer that grew beyond KeptBufferCapacity is released.
+*/
+inline constexpr qsizetype KeptBufferCapacity = 64 * 1024;
+STONYX_SOCKETS_EXPORT QByteArray encodeResponse(const QString &request, const QJsonValue &response, QByteArray *buffer);
 
 /*! Compact JSON text of any value (QJsonDocument only takes objects and arrays). */
 STONYX_SOCKETS_EXPORT QByteArray toJsonText(const QJsonValue &value);

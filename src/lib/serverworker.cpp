@@ -1020,7 +1020,8 @@ bool ServerWorker::finishRequest(SocketConnection *connection, const QString &re
                 discardHeld(offered);
             reportConnected(connection);
         }
-        return sendMessage(connection, Delivery::withField(Message::encodeResponse(request, result), Delivery::IdField, id));
+        return sendMessage(connection,
+                           Delivery::withField(Message::encodeResponse(request, result, &m_encodeBuffer), Delivery::IdField, id));
     }
 
     // Session resume: a held session whose token it presents is taken over (its id,

@@ -162,6 +162,7 @@ private:
     const int m_index;
     HandlerRegistry::Cache m_handlers;        // this thread's view of m_server->handlers
     QString m_recentRequest;                  // the last request name read: the next one like it shares it
+    QByteArray m_encodeBuffer;                // answers are written here (Message::encodeResponse())
     SocketConfig m_config;
     QSslConfiguration m_tls;                  // null for plain ws://
     ConnectionGate *m_gate;                   // leave()/connectionClosed() are thread-safe; null after shutdown()

@@ -501,6 +501,32 @@ private Q_SLOTS:
         QCOMPARE(message.toObject(), QJsonObject({{QStringLiteral("id"), 3}}));
     }
 
+    void encodeIntoAReusedBuffer()
+    {
+        // The worker writes its answers into one buffer: the text is the same as
+        // without it, an answer still held is never overwritten by the next one, and
+        // the buffer's memory is reused once the answer is let go.
+        QByteArray buffer;
+        const QList<QJsonValue> values{QJsonValue(QStringLiteral("pong")), QJsonValue(42), QJsonValue(true),
+                                       QJsonValue(QJsonObject{{QStringLiteral("a"), 1}}), QJsonValue(QString(300, u'x')),
+                                       QJsonValue(QStringLiteral("\u00e9\u4e2d"))};
+        QList<QByteArray> held;
+        for (const QJsonValue &value : values) {
+            const QByteArray expected = Message::encodeResponse(QStringLiteral("echo"), value);
+            held << Message::encodeResponse(QStringLiteral("echo"), value, &buffer);
+            QCOMPARE(held.last(), expected);
+        }
+        for (qsizetype i = 0; i < values.size(); ++i) // each still whole
+            QCOMPARE(held.at(i), Message::encodeResponse(QStringLiteral("echo"), values.at(i)));
+        held.clear();
+        const char *memory = Message::encodeResponse(QStringLiteral("echo"), QJsonValue(1), &buffer).constData();
+        QCOMPARE(Message::encodeResponse(QStringLiteral("echo"), QJsonValue(2), &buffer).constData(), memory);
+        // A large answer does not keep its memory in the buffer.
+        const QByteArray large = Message::encodeResponse(QStringLiteral("echo"), QJsonValue(QString(100000, u'y')), &buffer);
+        QCOMPARE(large.size(), qsizetype(100000 + 32)); // {"request":"echo","response":"..."}
+        QVERIFY(buffer.capacity() <= Message::KeptBufferCapacity);
+    }
+
     void invalidSessionKey()
     {
         SessionCodec codec(m_globalKey);
