@@ -20,7 +20,9 @@
 // the Node.js one); --server-pid lets it read that server's CPU time and RSS from
 // /proc. Such a server needs an auth handler accepting {"authKey": K}, the echo
 // handler (answers with the request's data) and, for the fan-out cases, a
-// benchBroadcast handler that broadcasts its data (handlers/benchbroadcasthandler.cpp).
+// benchBroadcast handler that broadcasts its data (handlers/benchbroadcasthandler.cpp)
+// and, for the work cases, a benchWork handler that spends 20 us of CPU and answers
+// with its data (handlers/benchworkhandler.cpp).
 // A server runs either plain or encrypted: pick the matching cases with --cases.
 //
 // For every plain rt case it also runs stonyx-bench-floor, a bare QWebSocketServer
@@ -257,6 +259,7 @@ struct CaseDef
     int payload = 64;
     bool encryption = false;
     int nodes = 1; //!< more than 1: a cluster over a redis-server the case starts
+    std::string request = "echo"; //!< what the round trips ask: echo, or benchWork (20 us of CPU each)
 };
 
 struct Measurement
@@ -308,6 +311,10 @@ std::vector<CaseDef> allCases(int connections)
     }
     for (const bool encryption : {false, true})
         cases.push_back({std::string("cluster-fanout-") + (encryption ? "enc" : "plain"), Mode::FanOut, connections, 1, 64, encryption, 3});
+    // Handlers with work to do (20 us of CPU per request): what worker threads bring
+    // when the handlers, not the transport, take the CPU. Compare --workers 1 and 2.
+    for (const bool encryption : {false, true})
+        cases.push_back({std::string("work-50x8-") + (encryption ? "enc" : "plain"), Mode::RoundTrip, 50, 8, 64, encryption, 1, "benchWork"});
     return cases;
 }
 
@@ -364,6 +371,7 @@ Measurement measure(const Options &options, const CaseDef &def, const std::strin
     spec.connections = def.clients;
     spec.inFlight = def.inFlight;
     spec.payload = def.payload;
+    spec.echoRequest = def.request;
     spec.encryption = def.encryption;
     spec.authKey = options.authKey;
     spec.threads = options.threads;
@@ -643,7 +651,7 @@ CaseResult runCase(const Options &options, const CaseDef &def)
             result.server = measureCluster(options, def);
         return result;
     }
-    const bool withFloor = options.floor && def.mode == Mode::RoundTrip && !def.encryption;
+    const bool withFloor = options.floor && def.mode == Mode::RoundTrip && !def.encryption && def.request == "echo";
     if (!withFloor) {
         result.server = measureServer(options, def);
         return result;
@@ -1015,7 +1023,7 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Load generator for Stonyx Sockets protocol version 1. Launches stonyx-sockets-server per case, or drives --url.\n"
-        "Cases: rt-{1x1,1x64,50x8}-{64,4k}-{plain,enc}, held-{plain,enc}, fanout-{plain,enc}, cluster-fanout-{plain,enc}."));
+        "Cases: rt-{1x1,1x64,50x8}-{64,4k}-{plain,enc}, held-{plain,enc}, fanout-{plain,enc}, cluster-fanout-{plain,enc}, work-50x8-{plain,enc}."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("url"),
