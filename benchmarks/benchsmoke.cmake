@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # bench_smoke: runs stonyx-bench --self-test and --quick, then checks the JSON:
 # every round-trip and fan-out case has round trips, every held case connected all
-# its clients, and every plain round-trip case has its floor ratios. No timing is asserted.
+# its clients, and every plain echo round-trip case has its floor ratios. No timing is asserted.
 # Usage: cmake -DBENCH=<stonyx-bench> -DOUT=<file.json> -P benchsmoke.cmake
 
 execute_process(COMMAND "${BENCH}" --self-test RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
@@ -43,7 +43,12 @@ foreach(i RANGE ${last})
         message(FATAL_ERROR "${name}: no round trips")
     endif()
     string(JSON encryption GET "${json}" cases ${i} encryption)
-    if(kind STREQUAL "roundTrip" AND NOT encryption)
+    set(request "")
+    if(kind STREQUAL "roundTrip")
+        string(JSON request GET "${json}" cases ${i} request)
+    endif()
+    # The floor answers echoes only: the work cases have none.
+    if(kind STREQUAL "roundTrip" AND NOT encryption AND request STREQUAL "echo")
         string(JSON floorTrips GET "${json}" cases ${i} floor roundTrips)
         string(JSON cpuRatio TYPE "${json}" cases ${i} ratioServerFloorCpu)
         string(JSON rateRatio TYPE "${json}" cases ${i} ratioServerFloorThroughput)

@@ -778,7 +778,7 @@ void printResults(const std::vector<CaseResult> &results)
         }
     }
     if (rt.size() > 1) {
-        std::printf("\nRound trips (echo; latency = request sent to answer read; srv/floor = server CPU per round trip over the bare "
+        std::printf("\nRound trips (echo, or benchWork for work-*; latency = request sent to answer read; srv/floor = server CPU per round trip over the bare "
                     "QWebSocketServer floor's, plain only)\n");
         printTable(rt);
     }
@@ -848,6 +848,8 @@ bool writeJson(const QString &path, const Options &options, const std::vector<Ca
             o.insert(QStringLiteral("inFlight"), r.def.inFlight);
             o.insert(QStringLiteral("payloadBytes"), r.def.payload);
         }
+        if (r.def.mode == Mode::RoundTrip)
+            o.insert(QStringLiteral("request"), QString::fromStdString(r.def.request));
         o.insert(QStringLiteral("server"), measurementJson(r.server, r.def.mode));
         if (r.floor) {
             o.insert(QStringLiteral("floor"), measurementJson(*r.floor, r.def.mode));
