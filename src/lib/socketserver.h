@@ -75,6 +75,11 @@ struct STONYX_SOCKETS_EXPORT ServerStatistics {
     calls and sealing, on its own event loop. With workerThreads() = 1 the only worker
     is the server's own thread: a single-threaded server.
 
+    On Linux a worker thread's event loop runs on epoll, so that a turn of it costs
+    the sockets that are ready rather than every socket the worker holds (Qt's own
+    event dispatchers poll() them all). Qt objects created in a handler on a worker
+    thread (timers, sockets, deleteLater()) work there as on any Qt thread.
+
     \list
     \li Signals are always emitted on the server's thread, in the order each worker
         produced them. With worker threads they are queued, so the registry
