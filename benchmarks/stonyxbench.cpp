@@ -657,11 +657,19 @@ CaseResult runCase(const Options &options, const CaseDef &def)
         return result;
     }
     // Server and floor alternate, so that a machine whose speed drifts (shared, or
-    // throttled) weighs on both alike; the ratio is of the sums.
+    // throttled) weighs on both alike; the ratio is of the sums. Odd rounds measure
+    // the floor first, so that neither always runs in the other's wake.
     result.floor = Measurement();
     for (int round = 0; round < options.rounds; ++round) {
-        const Measurement server = measureServer(options, def);
-        const Measurement floor = measureFloor(options, def);
+        Measurement server;
+        Measurement floor;
+        if (round % 2 == 0) {
+            server = measureServer(options, def);
+            floor = measureFloor(options, def);
+        } else {
+            floor = measureFloor(options, def);
+            server = measureServer(options, def);
+        }
         accumulate(&result.server, server, round == 0);
         accumulate(&*result.floor, floor, round == 0);
         const std::optional<double> s = perUnit(server.serverCpuUs, server.roundTrips);
