@@ -286,8 +286,7 @@ void ServerWebSocket::onControlFrame(FrameReader::Opcode opcode, const QByteArra
             Q_EMIT sendBufferExceeded();
         return;
     case FrameReader::Opcode::Pong:
-        Q_EMIT pong();
-        return;
+        return; // life, which the read itself recorded (msSinceLastRead())
     case FrameReader::Opcode::Close:
         onPeerClose(payload);
         return;

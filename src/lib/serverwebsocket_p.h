@@ -193,8 +193,6 @@ Q_SIGNALS:
     void handshakeFailed(const QString &reason);
     /*! A complete data message: a text message as its (valid) UTF-8, or a binary message. */
     void messageReceived(const Stonyx::Sockets::InboundFrame &frame);
-    /*! The peer answered a ping. */
-    void pong();
     /*!
         The peer broke the protocol (\a closeCode 1002, 1007 or 1009): nothing more is
         read from it. The owner closes the connection with that code and \a reason.
